@@ -26,11 +26,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/nats-io/nats-server/v2/server"
 )
@@ -127,7 +129,9 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 		}()
 	}
 
-	// FerretDB.
+	// FerretDB. Used as a library, it does not know its own version ("unknown" in buildInfo's
+	// ferretdbVersion); take it from the module version this binary was built with.
+	setFerretDBVersion()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: net.JoinHostPort(host, strconv.Itoa(mongoPort))},
@@ -136,6 +140,10 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 	if pg := os.Getenv("FERRETDB_POSTGRESQL_URL"); pg != "" {
 		cfg.Handler = "postgresql"
 		cfg.PostgreSQLURL = pg
+		// FerretDB connects to PostgreSQL lazily (first request); fail now instead if it is unreachable.
+		if err := checkPostgreSQLReachable(pg); err != nil {
+			return err
+		}
 	} else {
 		cfg.Handler = "sqlite"
 		cfg.SQLiteURL = (&url.URL{Scheme: "file", Path: ferretDir + "/"}).String()
@@ -236,6 +244,25 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 	return nil
 }
 
+func setFerretDBVersion() {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	for _, dep := range bi.Deps {
+		if dep.Path == "github.com/FerretDB/FerretDB" {
+			v := dep.Version
+			if dep.Replace != nil {
+				v = dep.Replace.Version
+			}
+			if v != "" {
+				version.Get().Version = v
+			}
+			return
+		}
+	}
+}
+
 // ensureWritableDir creates dir if needed and checks a file can be created in it.
 func ensureWritableDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -295,6 +322,30 @@ func waitDial(uri string, timeout time.Duration) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// checkPostgreSQLReachable dials the host of a URL-form PostgreSQL connection string
+// (key=value forms are left to FerretDB). The URL itself is never printed: it may hold a password.
+func checkPostgreSQLReachable(pg string) error {
+	u, err := url.Parse(pg)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return nil
+	}
+	hostname := u.Hostname()
+	if hostname == "" || strings.HasPrefix(hostname, "/") {
+		return nil // Unix socket or libpq defaults
+	}
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	addr := net.JoinHostPort(hostname, port)
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return failf("PostgreSQL at %s (FERRETDB_POSTGRESQL_URL) is not reachable: %v", addr, err)
+	}
+	_ = c.Close()
+	return nil
 }
 
 func oneLine(s string) string {
