@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { INTERNAL_CONTEXT_HEADER, signInternalContext } from '../../lib/internal-context.js';
+import type { Logger } from '../../lib/logger.js';
+import { createAuthenticator, presentedKey, type Caller } from './auth.js';
+import type { GatewayConfig } from './config.js';
+import { depthLimitRule } from './depth-limit.js';
+import { loadSupergraph } from './supergraph.js';
+
+interface RequestState { caller: Caller; requestId: string }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the gateway over the committed supergraph: API keys, limits, signed context to subgraphs, masked errors, /health. */
+export function createGateway(config: GatewayConfig, log: Logger): { server: Server; dispose(): Promise<void> } {
+  const subgraphUrls = { collection: config.COLLECTION_URL, analysis: config.ANALYSIS_URL, applications: config.APPLICATIONS_URL };
+  const auth = createAuthenticator(config.API_KEYS, config.DEFAULT_TENANT);
+  if (auth.open) log.warn({ tenant: config.DEFAULT_TENANT }, 'no API_KEYS configured: every caller acts as the default tenant with read and write');
+  const states = new WeakMap<Request, RequestState>();
+
+  const guard: GatewayPlugin = {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const url = new URL(request.url);
+      if (url.pathname !== '/graphql') return;
+      const caller = auth.authenticate(presentedKey(request.headers));
+      if (!caller) {
+        endResponse(fetchAPI.Response.json({ errors: [{ message: 'A valid API key is required (x-api-key header)', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }));
+        return;
+      }
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > config.MAX_QUERY_BYTES * 50) {
+        endResponse(fetchAPI.Response.json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }] }, { status: 413 }));
+        return;
+      }
+      const given = request.headers.get('x-request-id');
+      states.set(request, { caller, requestId: given && REQUEST_ID.test(given) ? given : randomUUID() });
+    },
+    onParams({ params }) {
+      if (typeof params.query === 'string' && params.query.length > config.MAX_QUERY_BYTES) {
+        throw new GraphQLError(`Query is ${params.query.length} characters; the limit is ${config.MAX_QUERY_BYTES}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      }
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthLimitRule(config.MAX_QUERY_DEPTH));
+    },
+    onExecute({ args }) {
+      const operation = (args.document as DocumentNode).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+      const state = states.get((args.contextValue as { request: Request }).request);
+      if (operation && 'operation' in operation && operation.operation === 'mutation' && !state?.caller.scopes.includes('write')) {
+        throw new GraphQLError('This API key may only read', { extensions: { code: 'FORBIDDEN' } });
+      }
+    },
+  };
+
+  const runtime = createGatewayRuntime({
+    supergraph: () => loadSupergraph(subgraphUrls),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    maskedErrors: true,
+    logging: false,
+    plugins: () => [guard],
+    propagateHeaders: {
+      fromClientToSubgraphs({ request }) {
+        const state = states.get(request);
+        if (!state) return {};
+        return { [INTERNAL_CONTEXT_HEADER]: signInternalContext({ ...state.caller, requestId: state.requestId }, config.INTERNAL_SECRET), 'x-request-id': state.requestId };
+      },
+    },
+  });
+
+  const subgraphsHealthy = async (): Promise<boolean> => {
+    const checks = Object.values(subgraphUrls).map(async (url) => {
+      const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2_000) });
+      return response.ok;
+    });
+    return (await Promise.allSettled(checks)).every((c) => c.status === 'fulfilled' && c.value);
+  };
+
+  const server = createServer(async (req, res) => {
+    if (req.url === '/health') {
+      const healthy = await subgraphsHealthy();
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));
+      return;
+    }
+    await runtime(req, res);
+  });
+  return { server, dispose: async () => { await runtime.dispose(); } };
+}

@@ -1,0 +1,45 @@
+import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+
+/** A connected database plus what the server can push down, detected once at connect time. */
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  /** FerretDB scans for `$in`; point `_id` reads are what it pushes down. */
+  isFerretDB: boolean;
+  close(): Promise<void>;
+}
+
+/** Name of the database a subgraph owns, e.g. `reviewgraph_collection`. */
+export function databaseName(prefix: string, owner: string): string {
+  return `${prefix}_${owner}`;
+}
+
+/** Connects with the official driver and detects FerretDB from `buildInfo`. */
+export async function connectDatabase(uri: string, name: string): Promise<Database> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 50, appName: name });
+  await client.connect();
+  const db = client.db(name);
+  const info = await db.admin().command({ buildInfo: 1 });
+  const isFerretDB = typeof info.ferretdbVersion === 'string';
+  return { client, db, isFerretDB, close: () => client.close() };
+}
+
+type IdDocument = Document & { _id: string; tenantId: string };
+
+/**
+ * Loads many documents of one tenant by `_id` in one call: `$in` on MongoDB, concurrent point reads
+ * on FerretDB. The result is keyed by `_id`; missing ids are simply absent.
+ */
+export async function findByIds<T extends IdDocument>(database: Database, collection: Collection<T>, tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)];
+  const found = new Map<string, T>();
+  if (unique.length === 0) return found;
+  if (database.isFerretDB) {
+    const docs = await Promise.all(unique.map((id) => collection.findOne({ _id: id } as Filter<T>)));
+    for (const doc of docs) if (doc && doc.tenantId === tenantId) found.set(doc._id, doc as T);
+  } else {
+    const docs = await collection.find({ _id: { $in: unique }, tenantId } as Filter<T>).toArray();
+    for (const doc of docs) found.set(doc._id, doc as T);
+  }
+  return found;
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const tsxLoader = require.resolve('tsx');
+
+export interface ProcessSpec { name: string; entry: string; env: Record<string, string> }
+
+export interface RunningProcess { spec: ProcessSpec; child: ChildProcess; exited: Promise<number | null> }
+
+/** Starts a TypeScript entry point as its own Node process, prefixing each output line with its name. */
+export function startProcess(spec: ProcessSpec, write: (line: string) => void): RunningProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, spec.entry], {
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') write(`${spec.name.padEnd(18)} ${line}`);
+  };
+  child.stdout?.on('data', prefix);
+  child.stderr?.on('data', prefix);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { spec, child, exited };
+}
+
+/** Polls `url` until it answers 200, the process exits, or the timeout passes. */
+export async function waitHealthy(url: string, proc: RunningProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void proc.exited.then(() => { exited = true; });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${proc.spec.name} exited before it became healthy (see its log lines above)`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${proc.spec.name} did not become healthy at ${url} within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** Sends SIGTERM to every process, then SIGKILL to any still running after `graceMs`. */
+export async function stopAll(processes: RunningProcess[], graceMs = 10_000): Promise<void> {
+  await Promise.all(processes.map(async (proc) => {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+    proc.child.kill('SIGTERM');
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+    await proc.exited;
+    clearTimeout(timer);
+  }));
+}

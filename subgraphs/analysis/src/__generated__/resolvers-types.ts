@@ -1,0 +1,399 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { AnalysisDocument } from '../models/analysis.js';
+import type { TextAnalysis } from '../nlp/index.js';
+import type { AnalysisContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 date-time string in UTC. */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type AnalysisStatus =
+  /** Fully analysed (English). */
+  | 'DONE'
+  /** Analysis failed after retries; see statusReason. */
+  | 'FAILED'
+  /** Nothing analysable (empty, markup or symbols only). */
+  | 'NO_TEXT'
+  /** Queued for analysis. */
+  | 'PENDING'
+  /** Language detected, but the language is not analysed yet: no sentiment or aspects. */
+  | 'UNSUPPORTED_LANGUAGE';
+
+export type AspectSentiment = {
+  __typename?: 'AspectSentiment';
+  /** Canonical aspect, e.g. battery. */
+  aspect: Scalars['String']['output'];
+  polarity: Polarity;
+  score: Scalars['Float']['output'];
+  /** The clause the aspect was found in. */
+  snippet: Scalars['String']['output'];
+  span: TextSpan;
+  /** The words as written, e.g. battery life. */
+  term: Scalars['String']['output'];
+};
+
+/** A span of text that pushed the sentiment one way. */
+export type Evidence = {
+  __typename?: 'Evidence';
+  polarity: Polarity;
+  span: TextSpan;
+  weight: Scalars['Float']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Polarity =
+  | 'NEGATIVE'
+  | 'NEUTRAL'
+  | 'POSITIVE';
+
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['ID']['output'];
+  /** Reviews that mention a canonical aspect (e.g. battery), optionally with one polarity, newest analysed first. `first` is capped at 100. */
+  reviewsMentioning: ReviewConnection;
+};
+
+
+export type ProductReviewsMentioningArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  aspect: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  polarity?: InputMaybe<Polarity>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Analyses a text synchronously without storing it (at most 5,000 characters). */
+  analyzeText: TextAnalysis;
+};
+
+
+export type QueryAnalyzeTextArgs = {
+  category?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  text: Scalars['String']['input'];
+};
+
+export type Review = {
+  __typename?: 'Review';
+  /** Null until the review's event reaches the analysis service. */
+  analysis?: Maybe<ReviewAnalysis>;
+  id: Scalars['ID']['output'];
+};
+
+export type ReviewAnalysis = {
+  __typename?: 'ReviewAnalysis';
+  analyzedAt?: Maybe<Scalars['DateTime']['output']>;
+  aspects: Array<AspectSentiment>;
+  evidence: Array<Evidence>;
+  keyphrases: Array<Scalars['String']['output']>;
+  /** ISO 639-1 code, e.g. en; null when undeterminable. */
+  language?: Maybe<Scalars['String']['output']>;
+  languageConfidence?: Maybe<Scalars['Float']['output']>;
+  modelVersion?: Maybe<Scalars['String']['output']>;
+  sentiment?: Maybe<Sentiment>;
+  status: AnalysisStatus;
+  statusReason?: Maybe<Scalars['String']['output']>;
+};
+
+export type ReviewConnection = {
+  __typename?: 'ReviewConnection';
+  edges: Array<ReviewEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReviewEdge = {
+  __typename?: 'ReviewEdge';
+  cursor: Scalars['String']['output'];
+  node: Review;
+};
+
+export type Sentiment = {
+  __typename?: 'Sentiment';
+  label: Polarity;
+  /** From -1 (most negative) to 1 (most positive). */
+  score: Scalars['Float']['output'];
+};
+
+export type TextAnalysis = {
+  __typename?: 'TextAnalysis';
+  aspects: Array<AspectSentiment>;
+  evidence: Array<Evidence>;
+  keyphrases: Array<Scalars['String']['output']>;
+  language?: Maybe<Scalars['String']['output']>;
+  languageConfidence?: Maybe<Scalars['Float']['output']>;
+  modelVersion: Scalars['String']['output'];
+  sentiment?: Maybe<Sentiment>;
+  status: AnalysisStatus;
+  statusReason?: Maybe<Scalars['String']['output']>;
+};
+
+/** A character range in the review text (UTF-16 offsets, end exclusive). */
+export type TextSpan = {
+  __typename?: 'TextSpan';
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
+  text: Scalars['String']['output'];
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Product: Product;
+  Review: Review;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Product:
+    ( { __typename: 'Product' }
+    & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
+  Review:
+    ( { __typename: 'Review' }
+    & GraphQLRecursivePick<FederationTypes['Review'], {"id":true}> );
+}>;
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  AnalysisStatus: AnalysisStatus;
+  AspectSentiment: ResolverTypeWrapper<AspectSentiment>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Evidence: ResolverTypeWrapper<Evidence>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Polarity: Polarity;
+  Product: ResolverTypeWrapper<Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversTypes['ReviewConnection'] }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Review: ResolverTypeWrapper<Omit<Review, 'analysis'> & { analysis?: Maybe<ResolversTypes['ReviewAnalysis']> }>;
+  ReviewAnalysis: ResolverTypeWrapper<AnalysisDocument>;
+  ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewEdge']> }>;
+  ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
+  Sentiment: ResolverTypeWrapper<Sentiment>;
+  TextAnalysis: ResolverTypeWrapper<TextAnalysis>;
+  TextSpan: ResolverTypeWrapper<TextSpan>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  AspectSentiment: AspectSentiment;
+  String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Evidence: Evidence;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  Product: Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversParentTypes['ReviewConnection'] } | FederationReferenceTypes['Product'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Query: Record<PropertyKey, never>;
+  Review: Omit<Review, 'analysis'> & { analysis?: Maybe<ResolversParentTypes['ReviewAnalysis']> } | FederationReferenceTypes['Review'];
+  ReviewAnalysis: AnalysisDocument;
+  ReviewConnection: Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewEdge']> };
+  ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
+  Sentiment: Sentiment;
+  TextAnalysis: TextAnalysis;
+  TextSpan: TextSpan;
+}>;
+
+export type AspectSentimentResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['AspectSentiment'] = ResolversParentTypes['AspectSentiment']> = ResolversObject<{
+  aspect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  polarity?: Resolver<ResolversTypes['Polarity'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  snippet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type EvidenceResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Evidence'] = ResolversParentTypes['Evidence']> = ResolversObject<{
+  polarity?: Resolver<ResolversTypes['Polarity'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProductResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reviewsMentioning?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsMentioningArgs, 'aspect' | 'first'>>;
+}>;
+
+export type QueryResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  analyzeText?: Resolver<ResolversTypes['TextAnalysis'], ParentType, ContextType, RequireFields<QueryAnalyzeTextArgs, 'text'>>;
+}>;
+
+export type ReviewResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review'], FederationReferenceType extends FederationReferenceTypes['Review'] = FederationReferenceTypes['Review']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Review']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  analysis?: Resolver<Maybe<ResolversTypes['ReviewAnalysis']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ReviewAnalysisResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['ReviewAnalysis'] = ResolversParentTypes['ReviewAnalysis']> = ResolversObject<{
+  analyzedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  aspects?: Resolver<Array<ResolversTypes['AspectSentiment']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
+  keyphrases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  languageConfidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sentiment?: Resolver<Maybe<ResolversTypes['Sentiment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AnalysisStatus'], ParentType, ContextType>;
+  statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ReviewConnectionResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReviewEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ReviewEdgeResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['ReviewEdge'] = ResolversParentTypes['ReviewEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
+}>;
+
+export type SentimentResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Sentiment'] = ResolversParentTypes['Sentiment']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['Polarity'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type TextAnalysisResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['TextAnalysis'] = ResolversParentTypes['TextAnalysis']> = ResolversObject<{
+  aspects?: Resolver<Array<ResolversTypes['AspectSentiment']>, ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
+  keyphrases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  languageConfidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentiment?: Resolver<Maybe<ResolversTypes['Sentiment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AnalysisStatus'], ParentType, ContextType>;
+  statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TextSpanResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['TextSpan'] = ResolversParentTypes['TextSpan']> = ResolversObject<{
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = AnalysisContext> = ResolversObject<{
+  AspectSentiment?: AspectSentimentResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Evidence?: EvidenceResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Review?: ReviewResolvers<ContextType>;
+  ReviewAnalysis?: ReviewAnalysisResolvers<ContextType>;
+  ReviewConnection?: ReviewConnectionResolvers<ContextType>;
+  ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  Sentiment?: SentimentResolvers<ContextType>;
+  TextAnalysis?: TextAnalysisResolvers<ContextType>;
+  TextSpan?: TextSpanResolvers<ContextType>;
+}>;
+

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { parseEnv, platformEnv, portSetting } from '../../../lib/config.js';
+
+export const loadAnalysisConfig = () =>
+  parseEnv('analysis', z.object({
+    ...platformEnv,
+    ANALYSIS_PORT: portSetting(4002),
+  }));
+
+export const loadWorkerConfig = () =>
+  parseEnv('analysis-worker', z.object({
+    ...platformEnv,
+    /** 0 picks a free port, which is what several workers on one machine need. */
+    WORKER_METRICS_PORT: portSetting(0),
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(32),
+    WORKER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+  }));

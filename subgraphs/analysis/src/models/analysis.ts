@@ -1,0 +1,85 @@
+import type { AspectMention, EvidenceSpan, Polarity, TextAnalysis } from '../nlp/index.js';
+
+export type AnalysisStatus = 'PENDING' | 'DONE' | 'UNSUPPORTED_LANGUAGE' | 'NO_TEXT' | 'FAILED';
+
+/** What analysis keeps per review: the event-carried input (so it can re-analyse) and the current result. */
+export interface AnalysisDocument {
+  _id: string;
+  tenantId: string;
+  productId: string;
+  productCategory: string | null;
+  text: string;
+  locale: string | null;
+  reviewCreatedAt: Date;
+  status: AnalysisStatus;
+  statusReason: string | null;
+  sentiment: { label: Polarity; score: number } | null;
+  aspects: AspectMention[];
+  language: string | null;
+  languageConfidence: number | null;
+  keyphrases: string[];
+  evidence: EvidenceSpan[];
+  modelVersion: string | null;
+  analyzedAt: Date | null;
+  /** Bumped on every new result; applications uses it to apply each result once. */
+  revision: number;
+  /** The sentiment label this result replaced, so downstream counts move rather than double. */
+  previousLabel: Polarity | null;
+  /** Mention keys of the replaced result, removed from the mention index when this one is applied. */
+  previousMentionKeys: string[];
+}
+
+/** Input the analysis worker needs for a review, as carried by `review.submitted`. */
+export interface ReviewToAnalyse {
+  reviewId: string;
+  tenantId: string;
+  productId: string;
+  productCategory: string | null;
+  text: string;
+  locale: string | null;
+  createdAt: string;
+}
+
+/** The mention index keys an analysis contributes: one per (aspect, polarity) and one per aspect for any polarity. */
+export function mentionKeys(tenantId: string, productId: string, aspects: readonly { aspect: string; polarity: Polarity }[]): string[] {
+  const keys = new Set<string>();
+  for (const { aspect, polarity } of aspects) {
+    keys.add(mentionKey(tenantId, productId, aspect, polarity));
+    keys.add(mentionKey(tenantId, productId, aspect, null));
+  }
+  return [...keys];
+}
+
+export function mentionKey(tenantId: string, productId: string, aspect: string, polarity: Polarity | null): string {
+  return `${tenantId}|${productId}|${aspect.toLowerCase()}|${polarity ?? 'ANY'}`;
+}
+
+/** The stored form of an engine result. */
+export function resultFields(result: TextAnalysis, now: Date): Pick<AnalysisDocument, 'status' | 'statusReason' | 'sentiment' | 'aspects' | 'language' | 'languageConfidence' | 'keyphrases' | 'evidence' | 'modelVersion' | 'analyzedAt'> {
+  return {
+    status: result.status,
+    statusReason: result.statusReason,
+    sentiment: result.sentiment,
+    aspects: result.aspects,
+    language: result.language,
+    languageConfidence: result.languageConfidence,
+    keyphrases: result.keyphrases,
+    evidence: result.evidence,
+    modelVersion: result.modelVersion,
+    analyzedAt: now,
+  };
+}
+
+export const REVIEW_ANALYZED = 'review.analyzed';
+
+/** What `review.analyzed` tells the services downstream. */
+export interface ReviewAnalyzedData {
+  reviewId: string;
+  productId: string;
+  status: AnalysisStatus;
+  label: Polarity | null;
+  previousLabel: Polarity | null;
+  revision: number;
+  modelVersion: string | null;
+  aspects: Array<{ aspect: string; polarity: Polarity }>;
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import type { InternalContext } from '../../../lib/internal-context.js';
+import type { Logger } from '../../../lib/logger.js';
+import type { Database } from '../../../lib/mongo.js';
+import { createGraphQLHttpServer } from '../../../lib/http-server.js';
+import { createSubgraphApollo, requireInternalContext } from '../../../lib/subgraph.js';
+import type { AnalysisContext } from './context.js';
+import { createLoaders } from './loaders.js';
+import type { Analyzer } from './nlp/index.js';
+import { AnalysisRepository } from './repositories/analysis-repository.js';
+import { MentionRepository } from './repositories/mention-repository.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface AnalysisServices {
+  analyses: AnalysisRepository;
+  mentions: MentionRepository;
+  analyzer: Analyzer;
+}
+
+export interface AnalysisServerDeps { database: Database; analyzer: Analyzer; log: Logger; internalSecret: string }
+
+/** Builds the analysis subgraph without listening. */
+export async function createServer(deps: AnalysisServerDeps) {
+  const services: AnalysisServices = {
+    analyses: new AnalysisRepository(deps.database),
+    mentions: new MentionRepository(deps.database),
+    analyzer: deps.analyzer,
+  };
+  await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes()]);
+  const apollo = createSubgraphApollo<AnalysisContext>(typeDefs, resolvers, deps.log);
+  await apollo.start();
+  const contextFor = (caller: InternalContext): AnalysisContext => ({
+    caller,
+    tenantId: caller.tenantId,
+    services,
+    loaders: createLoaders(caller.tenantId, services),
+    log: deps.log.child({ requestId: caller.requestId }),
+  });
+  const http = createGraphQLHttpServer<AnalysisContext>({
+    apollo,
+    log: deps.log,
+    context: async (req) => contextFor(requireInternalContext(req, deps.internalSecret)),
+    health: async () => (await deps.database.db.command({ ping: 1 })).ok === 1,
+  });
+  return { apollo, http, services, contextFor };
+}

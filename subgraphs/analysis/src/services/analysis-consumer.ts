@@ -1,0 +1,38 @@
+import type { Bus, RunningConsumer } from '../../../../lib/bus/index.js';
+import { REVIEWS_STREAM } from '../../../../lib/streams.js';
+import type { ReviewToAnalyse } from '../models/analysis.js';
+import { analyseBatch, type AnalyserDeps } from './review-analyser.js';
+import { reviewToAnalyse } from './review-event.js';
+
+export const ANALYSIS_CONSUMER = 'analysis';
+export const REANALYSIS_REQUESTED = 'review.reanalysis-requested';
+
+/** Joins the `analysis` durable consumer: every worker process started this way competes for the same messages. */
+export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batchSize: number; maxDeliver: number; ackWaitMs?: number; backoffMs?: number[] }): Promise<RunningConsumer> {
+  return bus.consume<unknown>({
+    stream: REVIEWS_STREAM.name,
+    durable: ANALYSIS_CONSUMER,
+    filterSubjects: ['review.submitted', REANALYSIS_REQUESTED],
+    maxMessages: opts.batchSize,
+    maxDeliver: opts.maxDeliver,
+    ackWaitMs: opts.ackWaitMs,
+    backoffMs: opts.backoffMs,
+    batch: {
+      size: opts.batchSize,
+      async handler(items) {
+        const results: Array<void | Error> = new Array(items.length).fill(undefined);
+        const parsed: Array<{ index: number; review: ReviewToAnalyse }> = [];
+        items.forEach((item, index) => {
+          try {
+            parsed.push({ index, review: reviewToAnalyse(item.event) });
+          } catch (error) {
+            results[index] = error as Error;
+          }
+        });
+        const outcomes = await analyseBatch(deps, parsed.map((p) => p.review));
+        parsed.forEach(({ index }, i) => { results[index] = outcomes[i]; });
+        return results;
+      },
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { createServer } from 'node:http';
+import { connectBus } from '../../../lib/bus/index.js';
+import { closeServer, listen } from '../../../lib/http-server.js';
+import { createLogger } from '../../../lib/logger.js';
+import { connectDatabase, databaseName } from '../../../lib/mongo.js';
+import { failStartup, onShutdown } from '../../../lib/service.js';
+import { REVIEWS_STREAM } from '../../../lib/streams.js';
+import { loadWorkerConfig } from './config.js';
+import { createAnalyzer } from './nlp/index.js';
+import { AnalysisRepository } from './repositories/analysis-repository.js';
+import { MentionRepository } from './repositories/mention-repository.js';
+import { ANALYSIS_CONSUMER, startAnalysisConsumer } from './services/analysis-consumer.js';
+
+const config = loadWorkerConfig();
+const log = createLogger('analysis-worker', config.LOG_LEVEL);
+
+try {
+  const analyzer = await createAnalyzer();
+  const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'analysis'));
+  const analyses = new AnalysisRepository(database);
+  const mentions = new MentionRepository(database);
+  await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
+  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [REVIEWS_STREAM] });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER });
+
+  const metrics = createServer(async (req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.url === '/metrics') {
+      const stats = await bus.consumerStats(REVIEWS_STREAM.name, ANALYSIS_CONSUMER).catch(() => null);
+      const lines = [
+        `reviewgraph_worker_processed_total ${consumer.processed}`,
+        `reviewgraph_worker_dead_lettered_total ${consumer.deadLettered}`,
+        ...(stats ? [
+          `reviewgraph_consumer_pending ${stats.pending}`,
+          `reviewgraph_consumer_ack_pending ${stats.ackPending}`,
+          `reviewgraph_consumer_redelivered ${stats.redelivered}`,
+          `reviewgraph_consumer_dead_letters ${stats.deadLetters}`,
+          `reviewgraph_consumer_oldest_pending_age_ms ${stats.oldestPendingAgeMs ?? 0}`,
+        ] : []),
+      ];
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  const port = await listen(metrics, config.WORKER_METRICS_PORT);
+  log.info({ metricsPort: port, modelVersion: analyzer.modelVersion }, 'analysis worker ready');
+  onShutdown(log, async () => {
+    await consumer.stop();
+    await closeServer(metrics);
+    await bus.close();
+    await database.close();
+  });
+} catch (error) {
+  failStartup(log, error);
+}

@@ -1,0 +1,43 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface ReviewDocument {
+  _id: string;
+  tenantId: string;
+  productId: string;
+  rating: number;
+  title: string | null;
+  text: string;
+  author: string | null;
+  locale: string | null;
+  createdAt: Date;
+  receivedAt: Date;
+  source: string;
+  externalId: string | null;
+}
+
+export const REVIEW_ID_PATTERN = /^rev_[0-9a-f]{24}$/;
+
+/** Reviews with an external id get a deterministic id, so a partner's retry finds the stored review instead of a twin. */
+export function reviewIdFor(tenantId: string, source: string, externalId: string | null): string {
+  if (externalId === null) return `rev_${randomBytes(12).toString('hex')}`;
+  return `rev_${createHash('sha256').update(`${tenantId}\u0000${source}\u0000${externalId}`).digest('hex').slice(0, 24)}`;
+}
+
+/** What the `review.submitted` event carries to the services downstream. */
+export interface ReviewSubmittedData {
+  reviewId: string;
+  productId: string;
+  productCategory: string | null;
+  rating: number;
+  title: string | null;
+  text: string;
+  locale: string | null;
+  createdAt: string;
+}
+
+export const REVIEW_SUBMITTED = 'review.submitted';
+
+/** One event per review, its id fixed by the review id: a republished event is deduplicated by the bus. */
+export function submittedEventId(reviewId: string): string {
+  return `${REVIEW_SUBMITTED}:${reviewId}`;
+}

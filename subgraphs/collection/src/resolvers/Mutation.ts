@@ -1,0 +1,26 @@
+import { BadUserInputError } from '../../../../lib/errors.js';
+import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import type { ProductDocument } from '../models/product.js';
+import { submitReviews } from '../services/review-intake.js';
+import { cleanProductInput } from '../validation/product-input.js';
+import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
+
+export const Mutation: MutationResolvers = {
+  upsertProducts: async (_parent, { input }, { services, tenantId }) => {
+    if (input.products.length > MAX_BATCH) {
+      throw new BadUserInputError(`upsertProducts takes at most ${MAX_BATCH} products per call; got ${input.products.length}`);
+    }
+    const products: ProductDocument[] = [];
+    const rejected: Rejection[] = [];
+    for (const [index, raw] of input.products.entries()) {
+      try {
+        products.push(await services.products.upsertBySku(tenantId, cleanProductInput(raw)));
+      } catch (error) {
+        if (!(error instanceof ItemRejected)) throw error;
+        rejected.push({ index, field: error.field, code: error.code, message: error.message });
+      }
+    }
+    return { products, rejected };
+  },
+  submitReviews: (_parent, { input }, { services, tenantId, caller }) => submitReviews(services, tenantId, input.reviews, caller.requestId),
+};

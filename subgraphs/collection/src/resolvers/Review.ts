@@ -1,0 +1,12 @@
+import type { ReviewResolvers } from '../__generated__/resolvers-types.js';
+
+export const Review: ReviewResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.review.load(reference.id),
+  id: (review) => review._id,
+  product: async (review, _args, { loaders }) => {
+    const product = await loaders.product.load(review.productId);
+    if (!product) throw new Error(`review ${review._id} points at missing product ${review.productId}`);
+    return product;
+  },
+  createdAt: (review) => review.createdAt.toISOString(),
+};

@@ -1,0 +1,6 @@
+import { Mutation } from './Mutation.js';
+import { Product } from './Product.js';
+import { Query } from './Query.js';
+import { Review } from './Review.js';
+
+export const resolvers = { Query, Mutation, Product, Review };

@@ -1,0 +1,56 @@
+import type { Logger } from '../../../../lib/logger.js';
+import type { OutboxRepository } from '../repositories/outbox-repository.js';
+import type { ProductRepository } from '../repositories/product-repository.js';
+import type { ReviewRepository } from '../repositories/review-repository.js';
+import { submittedEvent, type EventPublisher } from './review-events.js';
+
+export interface SweepDeps {
+  products: ProductRepository;
+  reviews: ReviewRepository;
+  outbox: OutboxRepository;
+  publisher: EventPublisher;
+  log: Logger;
+}
+
+export interface SweepResult { republished: number; dropped: number; failed: number }
+
+/**
+ * Republishes reviews that were stored but whose event never reached the bus (a crash or a bus
+ * outage between the two). The event id is fixed per review, so a double publish is stored once.
+ */
+export async function sweepOutbox(deps: SweepDeps, opts: { olderThanMs: number; limit?: number }, now = new Date()): Promise<SweepResult> {
+  const stale = await deps.outbox.listStale(new Date(now.getTime() - opts.olderThanMs), opts.limit ?? 500);
+  const result: SweepResult = { republished: 0, dropped: 0, failed: 0 };
+  const byTenant = new Map<string, typeof stale>();
+  for (const entry of stale) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
+  for (const [tenantId, entries] of byTenant) {
+    const reviews = await deps.reviews.findByIds(tenantId, entries.map((e) => e.reviewId));
+    // No review behind an entry: the process died before storing it, and the caller was never told it was accepted.
+    const orphans = entries.filter((e) => !reviews.has(e.reviewId)).map((e) => e._id);
+    await deps.outbox.remove(orphans);
+    result.dropped += orphans.length;
+    const docs = [...reviews.values()];
+    const products = await deps.products.findByIds(tenantId, docs.map((d) => d.productId));
+    const { published, failed } = await deps.publisher.publishMany(docs.map((doc) => submittedEvent(doc, products.get(doc.productId))));
+    await deps.outbox.remove(published);
+    result.republished += published.length;
+    result.failed += failed.length;
+  }
+  if (result.republished + result.dropped + result.failed > 0) deps.log.info(result, 'outbox swept');
+  return result;
+}
+
+/** Runs the sweeper on an interval until stopped. */
+export function startOutboxSweeper(deps: SweepDeps, opts: { intervalMs: number; olderThanMs: number }): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = sweepOutbox(deps, opts).catch((error) => deps.log.error({ err: error }, 'outbox sweep failed'));
+  }, opts.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { BadUserInputError } from '../../../../lib/errors.js';
+import type { Logger } from '../../../../lib/logger.js';
+import type { ReviewInput } from '../__generated__/resolvers-types.js';
+import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/review.js';
+import type { OutboxRepository } from '../repositories/outbox-repository.js';
+import type { ProductRepository } from '../repositories/product-repository.js';
+import type { ReviewRepository } from '../repositories/review-repository.js';
+import { cleanReviewInput, type CleanReview } from '../validation/review-input.js';
+import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
+import { submittedEvent, type EventPublisher } from './review-events.js';
+
+export interface AcceptedReview { index: number; id: string; duplicate: boolean }
+export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[] }
+
+export interface ReviewIntakeDeps {
+  products: ProductRepository;
+  reviews: ReviewRepository;
+  outbox: OutboxRepository;
+  publisher: EventPublisher;
+  log: Logger;
+}
+
+/**
+ * Validates, stores and publishes a batch of reviews. Order matters for crash safety: the outbox
+ * entry is written before the review, and removed only after JetStream acknowledged the event.
+ */
+export async function submitReviews(deps: ReviewIntakeDeps, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
+  if (inputs.length > MAX_BATCH) {
+    throw new BadUserInputError(`submitReviews takes at most ${MAX_BATCH} reviews per call; got ${inputs.length}. Split the batch.`);
+  }
+  const rejected: Rejection[] = [];
+  const valid: Array<{ index: number; review: CleanReview }> = [];
+  inputs.forEach((input, index) => {
+    try {
+      valid.push({ index, review: cleanReviewInput(input, now) });
+    } catch (error) {
+      if (!(error instanceof ItemRejected)) throw error;
+      rejected.push({ index, field: error.field, code: error.code, message: error.message });
+    }
+  });
+
+  const products = await deps.products.findByIds(tenantId, valid.map((v) => v.review.productId));
+  const byId = new Map<string, ReviewDocument>();
+  const itemIds: Array<{ index: number; id: string }> = [];
+  for (const { index, review } of valid) {
+    if (!products.has(review.productId)) {
+      rejected.push({ index, field: 'productId', code: 'UNKNOWN_PRODUCT', message: `no product with id ${review.productId}` });
+      continue;
+    }
+    const id = reviewIdFor(tenantId, review.source, review.externalId);
+    if (!byId.has(id)) byId.set(id, { _id: id, tenantId, ...review, receivedAt: now });
+    itemIds.push({ index, id });
+  }
+
+  const docs = [...byId.values()];
+  await deps.outbox.add(docs.map((doc) => ({ _id: submittedEventId(doc._id), tenantId, reviewId: doc._id, createdAt: now })));
+  const existing = await deps.reviews.insertNew(docs);
+  // A resubmitted review publishes what was stored first, not the new payload.
+  const stored = existing.size > 0 ? await deps.reviews.findByIds(tenantId, [...existing]) : new Map<string, ReviewDocument>();
+  const toPublish = docs.map((doc) => stored.get(doc._id) ?? doc);
+  const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(doc, products.get(doc.productId), requestId)));
+  await deps.outbox.remove(published);
+  if (failed.length > 0) deps.log.warn({ failed: failed.length, reason: failed[0]?.error }, 'review events not published; the sweeper will retry');
+
+  const publishedIds = new Set(published);
+  const accepted: AcceptedReview[] = [];
+  const seen = new Set<string>();
+  for (const { index, id } of itemIds) {
+    if (publishedIds.has(submittedEventId(id))) {
+      accepted.push({ index, id, duplicate: existing.has(id) || seen.has(id) });
+    } else {
+      rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and resubmitting it with the same source and externalId is safe` });
+    }
+    seen.add(id);
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { accepted, rejected };
+}
