@@ -17,6 +17,7 @@ export const platformEnv = {
   NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\//, 'must be a nats:// URL'),
   DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('reviewgraph'),
   INTERNAL_SECRET: z.string().min(16, 'at least 16 characters').default('reviewgraph-dev-internal-secret'),
+  BUS_NAMESPACE: z.string().regex(/^[a-z0-9_]*$/, 'a-z, 0-9 and _ only').default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

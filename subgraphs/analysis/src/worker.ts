@@ -4,7 +4,7 @@ import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
-import { REVIEWS_STREAM } from '../../../lib/streams.js';
+import { reviewTopics } from '../../../lib/streams.js';
 import { loadWorkerConfig } from './config.js';
 import { createAnalyzer } from './nlp/index.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
@@ -20,8 +20,9 @@ try {
   const analyses = new AnalysisRepository(database);
   const mentions = new MentionRepository(database);
   await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
-  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [REVIEWS_STREAM] });
-  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER });
+  const topics = reviewTopics(config.BUS_NAMESPACE);
+  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER });
 
   const metrics = createServer(async (req, res) => {
     if (req.url === '/health') {
@@ -29,7 +30,7 @@ try {
       return;
     }
     if (req.url === '/metrics') {
-      const stats = await bus.consumerStats(REVIEWS_STREAM.name, ANALYSIS_CONSUMER).catch(() => null);
+      const stats = await bus.consumerStats(topics.stream.name, ANALYSIS_CONSUMER).catch(() => null);
       const lines = [
         `reviewgraph_worker_processed_total ${consumer.processed}`,
         `reviewgraph_worker_dead_lettered_total ${consumer.deadLettered}`,

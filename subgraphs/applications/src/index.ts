@@ -3,7 +3,7 @@ import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
-import { REVIEWS_STREAM } from '../../../lib/streams.js';
+import { reviewTopics } from '../../../lib/streams.js';
 import { loadApplicationsConfig } from './config.js';
 import { createServer } from './server.js';
 import { startInsightsConsumer } from './services/insights-consumer.js';
@@ -14,8 +14,9 @@ const log = createLogger('applications', config.LOG_LEVEL);
 try {
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'applications'));
   const { http, apollo, insights } = await createServer({ database, log, internalSecret: config.INTERNAL_SECRET });
-  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'applications', log, streams: [REVIEWS_STREAM] });
-  const consumer = await startInsightsConsumer(bus, { insights, log });
+  const topics = reviewTopics(config.BUS_NAMESPACE);
+  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'applications', log, streams: [topics.stream] });
+  const consumer = await startInsightsConsumer(bus, { insights, topics, log });
   const port = await listen(http, config.APPLICATIONS_PORT);
   log.info({ port }, 'applications subgraph ready');
   onShutdown(log, async () => {

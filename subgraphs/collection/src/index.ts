@@ -3,7 +3,7 @@ import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
-import { REVIEWS_STREAM } from '../../../lib/streams.js';
+import { reviewTopics } from '../../../lib/streams.js';
 import { loadCollectionConfig } from './config.js';
 import { createServer } from './server.js';
 import { startOutboxSweeper } from './services/outbox-sweeper.js';
@@ -13,8 +13,9 @@ const log = createLogger('collection', config.LOG_LEVEL);
 
 try {
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'collection'));
-  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'collection', log, streams: [REVIEWS_STREAM] });
-  const { http, apollo, services } = await createServer({ database, publisher: bus, log, internalSecret: config.INTERNAL_SECRET });
+  const topics = reviewTopics(config.BUS_NAMESPACE);
+  const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'collection', log, streams: [topics.stream] });
+  const { http, apollo, services } = await createServer({ database, publisher: bus, topics, log, internalSecret: config.INTERNAL_SECRET });
   const sweeper = startOutboxSweeper(services, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, olderThanMs: config.OUTBOX_SWEEP_AGE_MS });
   const port = await listen(http, config.COLLECTION_PORT);
   log.info({ port }, 'collection subgraph ready');

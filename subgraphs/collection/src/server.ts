@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Database } from '../../../lib/mongo.js';
+import type { ReviewTopics } from '../../../lib/streams.js';
 import { createGraphQLHttpServer } from '../../../lib/http-server.js';
 import { createSubgraphApollo, requireInternalContext } from '../../../lib/subgraph.js';
 import type { CollectionContext } from './context.js';
@@ -21,10 +22,11 @@ export interface CollectionServices {
   reviews: ReviewRepository;
   outbox: OutboxRepository;
   publisher: EventPublisher;
+  topics: ReviewTopics;
   log: Logger;
 }
 
-export interface CollectionServerDeps { database: Database; publisher: EventPublisher; log: Logger; internalSecret: string }
+export interface CollectionServerDeps { database: Database; publisher: EventPublisher; topics: ReviewTopics; log: Logger; internalSecret: string }
 
 /** Builds the collection subgraph (repositories, Apollo server, HTTP handler) without listening. */
 export async function createServer(deps: CollectionServerDeps) {
@@ -33,6 +35,7 @@ export async function createServer(deps: CollectionServerDeps) {
     reviews: new ReviewRepository(deps.database),
     outbox: new OutboxRepository(deps.database),
     publisher: deps.publisher,
+    topics: deps.topics,
     log: deps.log,
   };
   await Promise.all([services.products.ensureIndexes(), services.reviews.ensureIndexes(), services.outbox.ensureIndexes()]);

@@ -6,7 +6,7 @@ const isOffsetCursor = (value: unknown): value is { o: number } =>
   typeof value === 'object' && value !== null && Number.isInteger((value as { o?: unknown }).o) && (value as { o: number }).o >= 0;
 
 export const Product: ProductResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  __resolveReference: (reference) => reference,
   reviewsMentioning: async (product, { aspect, polarity, first, after }, { services, tenantId }) => {
     const limit = pageSize(first);
     const offset = decodeCursor(after, isOffsetCursor)?.o ?? 0;

@@ -11,6 +11,6 @@ function pending(reviewId: string, tenantId: string): AnalysisDocument {
 }
 
 export const Review: ReviewResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  __resolveReference: (reference) => reference,
   analysis: async (review, _args, { loaders, tenantId }) => (await loaders.analysis.load(review.id)) ?? pending(review.id, tenantId),
 };

@@ -1,18 +1,16 @@
 import type { Bus, RunningConsumer } from '../../../../lib/bus/index.js';
-import { REVIEWS_STREAM } from '../../../../lib/streams.js';
 import type { ReviewToAnalyse } from '../models/analysis.js';
 import { analyseBatch, type AnalyserDeps } from './review-analyser.js';
 import { reviewToAnalyse } from './review-event.js';
 
 export const ANALYSIS_CONSUMER = 'analysis';
-export const REANALYSIS_REQUESTED = 'review.reanalysis-requested';
 
 /** Joins the `analysis` durable consumer: every worker process started this way competes for the same messages. */
 export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batchSize: number; maxDeliver: number; ackWaitMs?: number; backoffMs?: number[] }): Promise<RunningConsumer> {
   return bus.consume<unknown>({
-    stream: REVIEWS_STREAM.name,
+    stream: deps.topics.stream.name,
     durable: ANALYSIS_CONSUMER,
-    filterSubjects: ['review.submitted', REANALYSIS_REQUESTED],
+    filterSubjects: [deps.topics.submitted, deps.topics.reanalysisRequested],
     maxMessages: opts.batchSize,
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,

@@ -1,5 +1,6 @@
 import { newEvent, type Bus, type PublishItem } from '../../../../lib/bus/index.js';
 import type { Logger } from '../../../../lib/logger.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
 import { mentionKeys, resultFields, REVIEW_ANALYZED, type AnalysisDocument, type ReviewAnalyzedData, type ReviewToAnalyse } from '../models/analysis.js';
 import type { Analyzer } from '../nlp/index.js';
 import type { AnalysisRepository } from '../repositories/analysis-repository.js';
@@ -10,6 +11,7 @@ export interface AnalyserDeps {
   mentions: MentionRepository;
   analyzer: Analyzer;
   publisher: Pick<Bus, 'publishMany'>;
+  topics: ReviewTopics;
   log: Logger;
 }
 
@@ -18,7 +20,7 @@ export function analyzedEventId(reviewId: string, revision: number): string {
   return `${REVIEW_ANALYZED}:${reviewId}:${revision}`;
 }
 
-function analyzedEvent(doc: AnalysisDocument, requestId?: string): PublishItem {
+function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument): PublishItem {
   const data: ReviewAnalyzedData = {
     reviewId: doc._id,
     productId: doc.productId,
@@ -29,11 +31,11 @@ function analyzedEvent(doc: AnalysisDocument, requestId?: string): PublishItem {
     modelVersion: doc.modelVersion,
     aspects: doc.aspects.map((a) => ({ aspect: a.aspect, polarity: a.polarity })),
   };
-  return { subject: REVIEW_ANALYZED, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id: analyzedEventId(doc._id, doc.revision), requestId }) };
+  return { subject: topics.analyzed, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id: analyzedEventId(doc._id, doc.revision) }) };
 }
 
 /** A result is current when the running model made it; redeliveries and re-analysis requests for it change nothing. */
-function isCurrent(doc: AnalysisDocument | undefined, modelVersion: string): doc is AnalysisDocument {
+function isCurrent(doc: AnalysisDocument | undefined, modelVersion: string): boolean {
   return doc !== undefined && doc.modelVersion === modelVersion && doc.status !== 'PENDING';
 }
 
@@ -53,7 +55,7 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   await Promise.all(items.map(async (item, index) => {
     try {
       const before = existing.get(item.reviewId);
-      if (isCurrent(before, deps.analyzer.modelVersion)) {
+      if (before && isCurrent(before, deps.analyzer.modelVersion)) {
         current.push({ index, doc: before });
         return;
       }
@@ -84,7 +86,7 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   }));
 
   const publishable = current.filter(({ index }) => results[index] === undefined);
-  const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(doc)));
+  const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
   const failedIds = new Map(failed.map((f) => [f.id, f.error]));
   for (const { index, doc } of publishable) {
     const error = failedIds.get(analyzedEventId(doc._id, doc.revision));

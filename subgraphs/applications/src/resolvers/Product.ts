@@ -1,6 +1,6 @@
 import type { ProductResolvers } from '../__generated__/resolvers-types.js';
 
 export const Product: ProductResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  __resolveReference: (reference) => reference,
   insights: (product, _args, { loaders }) => loaders.insights.load(product.id),
 };

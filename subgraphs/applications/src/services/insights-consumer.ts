@@ -1,6 +1,6 @@
 import type { Bus, EventEnvelope, RunningConsumer } from '../../../../lib/bus/index.js';
 import type { Logger } from '../../../../lib/logger.js';
-import { REVIEWS_STREAM } from '../../../../lib/streams.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { SentimentLabel } from '../models/insights.js';
 import type { InsightsIncrements, InsightsRepository } from '../repositories/insights-repository.js';
 
@@ -15,7 +15,8 @@ function record(event: EventEnvelope<unknown>): Record<string, unknown> {
 }
 
 /** What one review event changes in its product's insights, and the key that makes it count once. */
-export function effectOf(subject: string, event: EventEnvelope<unknown>): Effect | null {
+export function effectOf(event: EventEnvelope<unknown>): Effect | null {
+  const subject = event.type;
   const data = record(event);
   const { reviewId, productId } = data;
   if (typeof reviewId !== 'string' || typeof productId !== 'string') throw new Error(`${subject} ${event.id}: lacks reviewId or productId`);
@@ -37,17 +38,17 @@ export function effectOf(subject: string, event: EventEnvelope<unknown>): Effect
 }
 
 /** Keeps product insights current from review events, through the `applications` durable consumer. */
-export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsRepository; log: Logger }, opts: { maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
+export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsRepository; topics: ReviewTopics; log: Logger }, opts: { maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
   return bus.consume<unknown>({
-    stream: REVIEWS_STREAM.name,
+    stream: deps.topics.stream.name,
     durable: APPLICATIONS_CONSUMER,
-    filterSubjects: ['review.submitted', 'review.analyzed'],
+    filterSubjects: [deps.topics.submitted, deps.topics.analyzed],
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,
     concurrency: 16,
-    async handler(event, ctx) {
-      const effect = effectOf(ctx.subject, event);
+    async handler(event) {
+      const effect = effectOf(event);
       if (!effect) return;
       const applied = await deps.insights.applyOnce(event.tenantId, effect.productId, effect.key, effect.increments);
       if (!applied) deps.log.debug({ key: effect.key }, 'event already counted');

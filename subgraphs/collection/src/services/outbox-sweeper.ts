@@ -1,4 +1,5 @@
 import type { Logger } from '../../../../lib/logger.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { OutboxRepository } from '../repositories/outbox-repository.js';
 import type { ProductRepository } from '../repositories/product-repository.js';
 import type { ReviewRepository } from '../repositories/review-repository.js';
@@ -9,6 +10,7 @@ export interface SweepDeps {
   reviews: ReviewRepository;
   outbox: OutboxRepository;
   publisher: EventPublisher;
+  topics: ReviewTopics;
   log: Logger;
 }
 
@@ -31,7 +33,7 @@ export async function sweepOutbox(deps: SweepDeps, opts: { olderThanMs: number; 
     result.dropped += orphans.length;
     const docs = [...reviews.values()];
     const products = await deps.products.findByIds(tenantId, docs.map((d) => d.productId));
-    const { published, failed } = await deps.publisher.publishMany(docs.map((doc) => submittedEvent(doc, products.get(doc.productId))));
+    const { published, failed } = await deps.publisher.publishMany(docs.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId))));
     await deps.outbox.remove(published);
     result.republished += published.length;
     result.failed += failed.length;

@@ -1,11 +1,12 @@
 import { newEvent, type Bus, type PublishItem } from '../../../../lib/bus/index.js';
 import type { ProductDocument } from '../models/product.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
 import { REVIEW_SUBMITTED, submittedEventId, type ReviewDocument, type ReviewSubmittedData } from '../models/review.js';
 
 export type EventPublisher = Pick<Bus, 'publishMany'>;
 
 /** The `review.submitted` event of a stored review. */
-export function submittedEvent(review: ReviewDocument, product: ProductDocument | undefined, requestId?: string): PublishItem {
+export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, product: ProductDocument | undefined, requestId?: string): PublishItem {
   const data: ReviewSubmittedData = {
     reviewId: review._id,
     productId: review.productId,
@@ -16,5 +17,5 @@ export function submittedEvent(review: ReviewDocument, product: ProductDocument 
     locale: review.locale,
     createdAt: review.createdAt.toISOString(),
   };
-  return { subject: REVIEW_SUBMITTED, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
+  return { subject: topics.submitted, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
 }

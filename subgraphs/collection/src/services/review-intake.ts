@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import type { Logger } from '../../../../lib/logger.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/review.js';
 import type { OutboxRepository } from '../repositories/outbox-repository.js';
@@ -17,6 +18,7 @@ export interface ReviewIntakeDeps {
   reviews: ReviewRepository;
   outbox: OutboxRepository;
   publisher: EventPublisher;
+  topics: ReviewTopics;
   log: Logger;
 }
 
@@ -58,7 +60,7 @@ export async function submitReviews(deps: ReviewIntakeDeps, tenantId: string, in
   // A resubmitted review publishes what was stored first, not the new payload.
   const stored = existing.size > 0 ? await deps.reviews.findByIds(tenantId, [...existing]) : new Map<string, ReviewDocument>();
   const toPublish = docs.map((doc) => stored.get(doc._id) ?? doc);
-  const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(doc, products.get(doc.productId), requestId)));
+  const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId), requestId)));
   await deps.outbox.remove(published);
   if (failed.length > 0) deps.log.warn({ failed: failed.length, reason: failed[0]?.error }, 'review events not published; the sweeper will retry');
 

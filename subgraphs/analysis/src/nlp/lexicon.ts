@@ -1,0 +1,60 @@
+/** Hand-written function-word lexicons that drive scope handling (not learned). */
+
+export const NEGATORS = new Set([
+  'not', "n't", 'no', 'never', 'nothing', 'nobody', 'none', 'neither', 'nor', 'without', 'hardly', 'barely',
+  'scarcely', 'cannot', 'cant', "can't", 'dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'wont', 'wouldnt', 'couldnt',
+  'shouldnt', 'arent', 'werent', 'nowhere', 'lack', 'lacks', 'lacking',
+]);
+
+/** Words that end a negation scope. */
+export const SCOPE_BREAK = new Set(['.', ',', ';', ':', '!', '?', 'but', 'however', 'yet', 'although', 'though', 'whereas', 'except', '(', ')', '-', '--', '—', 'and']);
+
+/** Contrast markers: the clause after them carries more weight. */
+export const CONTRAST_AFTER = new Set(['but', 'however', 'yet', 'nevertheless', 'nonetheless', 'still', 'unfortunately', 'sadly', 'except']);
+/** Concessive markers: the clause they open carries less weight ("although X, Y"). */
+export const CONCESSIVE = new Set(['although', 'though', 'while', 'whereas', 'despite', 'even']);
+
+export const INTENSIFIERS: Record<string, number> = {
+  very: 1.5, really: 1.4, extremely: 1.8, super: 1.5, so: 1.3, too: 1.3, incredibly: 1.8, absolutely: 1.7,
+  totally: 1.5, completely: 1.5, highly: 1.5, truly: 1.4, quite: 1.2, most: 1.3, amazingly: 1.6, insanely: 1.7,
+  exceptionally: 1.7, remarkably: 1.6, particularly: 1.3, especially: 1.3, utterly: 1.8, seriously: 1.4, ridiculously: 1.6,
+};
+
+export const DIMINISHERS: Record<string, number> = {
+  slightly: 0.5, somewhat: 0.6, 'kind of': 0.6, 'sort of': 0.6, fairly: 0.7, rather: 0.8, little: 0.6, bit: 0.6,
+  mostly: 0.8, almost: 0.7, pretty: 0.9, barely: 0.4, marginally: 0.5, moderately: 0.6, reasonably: 0.8,
+};
+
+/** Multi-word hedges whose literal words look positive but are not. Matched on lower-cased token sequences. */
+export const HEDGES: Array<{ seq: string[]; tag: string; polarity: number }> = [
+  { seq: ['could', 'be', 'better'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
+  { seq: ['could', 'have', 'been', 'better'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.6 },
+  { seq: ['could', 'be', 'improved'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
+  { seq: ['should', 'be', 'better'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
+  { seq: ['would', 'be', 'nice', 'if'], tag: 'HEDGE_WISH', polarity: -0.4 },
+  { seq: ['would', 'have', 'been', 'nice'], tag: 'HEDGE_WISH', polarity: -0.4 },
+  { seq: ['i', 'wish'], tag: 'HEDGE_WISH', polarity: -0.4 },
+  { seq: ['if', 'only'], tag: 'HEDGE_WISH', polarity: -0.3 },
+  { seq: ['needs', 'improvement'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
+  { seq: ['room', 'for', 'improvement'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
+  { seq: ['not', 'bad'], tag: 'HEDGE_NOT_BAD', polarity: 0.35 },
+  { seq: ['not', 'too', 'bad'], tag: 'HEDGE_NOT_BAD', polarity: 0.35 },
+  { seq: ['not', 'that', 'bad'], tag: 'HEDGE_NOT_BAD', polarity: 0.3 },
+  { seq: ['not', 'terrible'], tag: 'HEDGE_NOT_BAD', polarity: 0.25 },
+  { seq: ['not', 'the', 'best'], tag: 'HEDGE_NOT_BEST', polarity: -0.35 },
+  { seq: ['not', 'great'], tag: 'HEDGE_NOT_GREAT', polarity: -0.4 },
+  { seq: ['not', 'good'], tag: 'HEDGE_NOT_GOOD', polarity: -0.6 },
+  { seq: ['no', 'complaints'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.5 },
+  { seq: ['can', "'t", 'complain'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.5 },
+  { seq: ['ca', "n't", 'complain'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.5 },
+  { seq: ['can', 'not', 'complain'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.5 },
+  { seq: ['no', 'problems'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.4 },
+  { seq: ['no', 'issues'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.4 },
+];
+
+export const STOPWORDS = new Set(
+  ('a an the and or of to in on at for with from by as is are was were be been being am it its this that these those i me my we our ' +
+    'you your he she they them their his her there here do does did have has had will would can could should may might must just ' +
+    'so than then too very also about into over after before up down out off again further once all any both each few more most ' +
+    'other some such only own same s t don now what which who whom when where why how if because while until get got').split(' '),
+);

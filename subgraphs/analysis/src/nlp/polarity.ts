@@ -1,0 +1,142 @@
+/**
+ * Aspect polarity: 3-class logistic regression over features of a window
+ * around the aspect term (words with side and distance, negation scope,
+ * contrast position), the lexicon balance of the clause holding the term, and
+ * the sentence-sentiment model's margin for that clause and the sentence.
+ */
+import type { Token, Tokenised } from './tokenize.js';
+import { LinearModel, addFeature, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import type { LexicalResources } from './resources.js';
+import { annotate, type SentimentModel } from './sentiment.js';
+import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
+
+export const POLARITIES = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
+
+const CLAUSE_BREAK = new Set([',', ';', ':', '.', '!', '?', '(', ')', '-', '--', '—', 'but', 'however', 'although', 'though', 'whereas', 'while', 'yet', 'except']);
+
+/** Token range [a, b] of the clause containing tokens [s, e], within sentence [lo, hi]. */
+export function clauseOf(toks: Token[], s: number, e: number, lo: number, hi: number): [number, number] {
+  let a = s, b = e;
+  while (a > lo && !CLAUSE_BREAK.has(toks[a - 1].lower)) a--;
+  while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++;
+  // a clause that is only the term (e.g. "Screen: great") extends to the next clause
+  if (a === s && b === e) {
+    if (b < hi) { b++; while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++; }
+  }
+  return [a, b];
+}
+
+export function polarityFeatures(
+  tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string,
+  res: LexicalResources | null, sent: SentimentModel | null,
+): Features {
+  const toks = tk.tokens;
+  const f: Features = new Map();
+  const ann = annotate(toks, lo, hi);
+  const [ca, cb] = clauseOf(toks, s, e, lo, hi);
+  const put = (name: string, v = 1) => { addFeature(f, name, v); addFeature(f, domain[0] + ':' + name, v); };
+  put('bias');
+  for (let i = s; i <= e; i++) put('T:' + toks[i].lower);
+  // window words with side and distance bucket
+  for (let i = Math.max(lo, s - 6); i <= Math.min(hi, e + 6); i++) {
+    if (i >= s && i <= e) continue;
+    const t = toks[i];
+    if (t.type === 'punctuation' && t.lower !== '!' && t.lower !== '?') continue;
+    const d = i < s ? s - i : i - e;
+    const side = i < s ? 'L' : 'R';
+    const bucket = d <= 1 ? '1' : d <= 3 ? '3' : '6';
+    const inClause = i >= ca && i <= cb;
+    const w = (ann[i - lo].neg ? 'NOT_' : '') + t.lower;
+    put(side + bucket + ':' + w);
+    put((inClause ? 'C:' : 'X:') + w, inClause ? 1 : 0.5);
+    if (res && !STOPWORDS.has(t.lower)) {
+      const c = res.cluster(t.lower, 1);
+      if (c >= 0 && inClause) put('CC:' + (ann[i - lo].neg ? 'NOT_' : '') + c);
+    }
+  }
+  // clause words beyond the window
+  for (let i = ca; i <= cb; i++) if (i < s - 6 || i > e + 6) put('C:' + (ann[i - lo].neg ? 'NOT_' : '') + toks[i].lower, 0.7);
+  // lexicon balance of the clause and of the rest of the sentence
+  if (res) {
+    let cp = 0, cn = 0, rp = 0, rn = 0;
+    for (let i = lo; i <= hi; i++) {
+      const t = toks[i];
+      const p = res.polarity(t.lower) || res.polarity(t.lemma);
+      if (p === 0) continue;
+      const an = ann[i - lo];
+      const v = p * (an.neg ? -0.8 : 1) * an.intensity;
+      if (i >= ca && i <= cb) { if (v > 0) cp += v; else cn -= v; } else { if (v > 0) rp += v; else rn -= v; }
+    }
+    put('lexC', cp - cn);
+    put('lexC+', Math.log1p(cp));
+    put('lexC-', Math.log1p(cn));
+    put('lexR', (rp - rn) * 0.5);
+    // averaged word vectors of the clause (negated words flipped), excluding the term
+    const acc = new Float64Array(res.dims);
+    let nv = 0;
+    for (let i = ca; i <= cb; i++) {
+      if (i >= s && i <= e) continue;
+      const t = toks[i];
+      if (STOPWORDS.has(t.lower) || t.type !== 'word') continue;
+      if (res.addVector(t.lower, acc, ann[i - lo].neg ? -1 : 1)) nv++;
+    }
+    if (nv) for (let d = 0; d < acc.length; d++) put('v' + d, acc[d] / Math.sqrt(nv));
+    // nearest adjective / verb to the term inside the clause
+    let best = -1;
+    for (let dd = 1; dd <= 8 && best < 0; dd++) for (const j of [e + dd, s - dd]) {
+      if (j < ca || j > cb || best >= 0) continue;
+      if (toks[j].pos === 'ADJ' || (toks[j].pos === 'VERB' && Math.abs(res.polarity(toks[j].lower)) > 0)) best = j;
+    }
+    if (best >= 0) {
+      const neg = ann[best - lo].neg ? 'NOT_' : '';
+      put('NA:' + neg + toks[best].lemma);
+      const c = res.cluster(toks[best].lower, 1);
+      if (c >= 0) put('NAC:' + neg + c);
+      const p = res.polarity(toks[best].lower) * (neg ? -1 : 1);
+      put('NAP', p);
+    } else put('NA:none');
+    if (cp === 0 && cn === 0) put('lexC0');
+  }
+  if (sent) {
+    const mc = sent.scoreRange(tk, ca, cb, 0).margin;
+    const ms = sent.scoreRange(tk, lo, hi, tk.winkSentiment[toks[s].sent] ?? 0).margin;
+    put('smC', Math.tanh(mc / 2));
+    put('smS', Math.tanh(ms / 2));
+    put('smC' + (mc > 1 ? '+' : mc < -1 ? '-' : '0'));
+  }
+  // contrast position
+  let contrastBefore = false, contrastAfter = false;
+  for (let i = lo; i <= hi; i++) if (CONTRAST_AFTER.has(toks[i].lower) && toks[i].lower !== 'still') { if (i < s) contrastBefore = true; else if (i > e) contrastAfter = true; }
+  if (contrastBefore) put('afterBut');
+  if (contrastAfter) put('beforeBut');
+  if (ann[s - lo].neg) put('termNegated');
+  const n = tk.tokens.slice(lo, hi + 1).filter((t) => t.type === 'word').length;
+  put(n <= 6 ? 'len:short' : n <= 15 ? 'len:mid' : 'len:long');
+  if (toks[hi]?.lower === '!' || toks[hi - 1]?.lower === '!') put('excl');
+  return f;
+}
+
+export interface PolarityModelJSON { kind: 'aspect-polarity'; model: LinearModelJSON }
+
+export class PolarityModel {
+  private lm: LinearModel;
+  constructor(json: PolarityModelJSON, private res: LexicalResources | null, private sent: SentimentModel | null) {
+    this.lm = new LinearModel(json.model);
+  }
+  classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
+    const p = this.lm.probs(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent));
+    const byName = (c: string) => p[this.lm.classes.indexOf(c)];
+    let best = 0;
+    for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+    const label = this.lm.classes[best] as 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
+    return { label, probs: p, score: byName('POSITIVE') - byName('NEGATIVE') };
+  }
+}
+
+export function trainPolarity(
+  data: Array<{ tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string }>,
+  res: LexicalResources | null, sent: SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number } = {},
+): PolarityModelJSON {
+  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent), y: d.y }));
+  return { kind: 'aspect-polarity', model: trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 12, l2: opts.l2 ?? 3e-4, lr: 0.15, seed: opts.seed ?? 5, prune: 2e-3 }) };
+}

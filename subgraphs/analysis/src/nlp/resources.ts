@@ -1,0 +1,48 @@
+/** Compact lexical resources shipped with the model: word vectors (int8) and word clusters. */
+export interface LexicalResourcesJSON {
+  source: string;
+  vocab: string[];
+  dims: number;
+  scale: number;
+  vectors: string; // base64 Int8Array, vocab.length * dims
+  clusters: number[][]; // one array per clustering granularity, indexed like vocab
+  prior: number[]; // polarity prior per word, x100 (seed lexicon extended by ridge regression)
+}
+
+export class LexicalResources {
+  readonly dims: number;
+  private index = new Map<string, number>();
+  private vec: Float32Array;
+  private clusters: number[][];
+  private prior: number[];
+  constructor(json: LexicalResourcesJSON) {
+    this.dims = json.dims;
+    json.vocab.forEach((w, i) => this.index.set(w, i));
+    const buf = Buffer.from(json.vectors, 'base64');
+    const q = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
+    this.vec = new Float32Array(q.length);
+    for (let i = 0; i < q.length; i++) this.vec[i] = q[i] * json.scale;
+    this.clusters = json.clusters;
+    this.prior = json.prior ?? [];
+  }
+  /** Polarity prior of a word in [-1, 1]; 0 when unknown. */
+  polarity(w: string): number {
+    const i = this.index.get(w);
+    return i === undefined ? 0 : (this.prior[i] ?? 0) / 100;
+  }
+  has(w: string): boolean {
+    return this.index.has(w);
+  }
+  /** Adds the vector of `w` times `weight` into `acc`; returns false for unknown words. */
+  addVector(w: string, acc: Float64Array, weight = 1): boolean {
+    const i = this.index.get(w);
+    if (i === undefined) return false;
+    const base = i * this.dims;
+    for (let d = 0; d < this.dims; d++) acc[d] += this.vec[base + d] * weight;
+    return true;
+  }
+  cluster(w: string, level: number): number {
+    const i = this.index.get(w);
+    return i === undefined ? -1 : this.clusters[level]?.[i] ?? -1;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Sentence sentiment: logistic regression over negation-marked unigrams and
+ * bigrams, hedge patterns, the wink-nlp lexicon score and averaged compressed
+ * word vectors, with contrast/concession clause weighting and intensifiers.
+ */
+import type { Token, Tokenised } from './tokenize.js';
+import { LinearModel, addFeature, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import type { LexicalResources } from './resources.js';
+import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, STOPWORDS } from './lexicon.js';
+
+export interface TokenAnnotation {
+  neg: boolean;
+  clauseWeight: number;
+  intensity: number;
+  hedge: string | null; // hedge tag covering this token
+  hedgePolarity: number;
+}
+
+const PUNCT_KEEP = new Set(['!', '?']);
+
+function isWordLike(t: Token): boolean {
+  return t.type === 'word' || t.type === 'emoji' || t.type === 'emoticon' || t.type === 'number' || t.type === 'hashtag';
+}
+
+/** Annotate tokens [a, b] (inclusive) with negation scope, clause weights, intensity, hedges. */
+export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation[] {
+  const n = b - a + 1;
+  const ann: TokenAnnotation[] = Array.from({ length: n }, () => ({ neg: false, clauseWeight: 1, intensity: 1, hedge: null, hedgePolarity: 0 }));
+  // hedges first (they override negation for the tokens they cover)
+  for (let i = 0; i < n; i++) {
+    for (const h of HEDGES) {
+      if (i + h.seq.length > n) continue;
+      let ok = true;
+      for (let j = 0; j < h.seq.length && ok; j++) ok = tokens[a + i + j].lower === h.seq[j] || (h.seq[j] === "n't" && tokens[a + i + j].lemma === 'not' && tokens[a + i + j].lower === "n't");
+      if (ok) for (let j = 0; j < h.seq.length; j++) { ann[i + j].hedge = h.tag; ann[i + j].hedgePolarity = h.polarity; }
+    }
+  }
+  // negation scope: from a negator to the next scope break, at most 5 words
+  let scope = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[a + i];
+    const low = t.lower;
+    if (SCOPE_BREAK.has(low) || t.type === 'punctuation') { scope = 0; continue; }
+    if (NEGATORS.has(low) || (low.endsWith("n't") && low.length > 3)) {
+      // "not only" is not a negation
+      if (tokens[a + i + 1]?.lower === 'only') continue;
+      scope = 5;
+      continue;
+    }
+    if (scope > 0) { ann[i].neg = true; scope--; }
+  }
+  // contrast: everything before the last contrast marker is down-weighted
+  let lastContrast = -1;
+  for (let i = 1; i < n; i++) if (CONTRAST_AFTER.has(tokens[a + i].lower) && tokens[a + i].lower !== 'still') lastContrast = i;
+  if (lastContrast > 0) for (let i = 0; i < n; i++) ann[i].clauseWeight = i < lastContrast ? 0.5 : 1.5;
+  // concession: "although X, Y" -> X down-weighted up to the next comma
+  for (let i = 0; i < n; i++) {
+    if (CONCESSIVE.has(tokens[a + i].lower) && !(tokens[a + i].lower === 'even' && tokens[a + i + 1]?.lower !== 'though')) {
+      let j = i;
+      while (j < n && tokens[a + j].lower !== ',' && tokens[a + j].lower !== ';') j++;
+      if (j < n - 1) for (let k = i; k < j; k++) ann[k].clauseWeight *= 0.5;
+      break;
+    }
+  }
+  // intensifiers / diminishers modify the next one or two words
+  for (let i = 0; i < n; i++) {
+    const low = tokens[a + i].lower;
+    const m = INTENSIFIERS[low] ?? DIMINISHERS[low];
+    if (m === undefined) continue;
+    for (let j = i + 1; j <= Math.min(n - 1, i + 2); j++) {
+      ann[j].intensity *= m;
+      if (isWordLike(tokens[a + j]) && !(tokens[a + j].lower in INTENSIFIERS)) break;
+    }
+  }
+  return ann;
+}
+
+export function featureName(t: Token, an: TokenAnnotation): string {
+  return 'u:' + (an.neg ? 'NOT_' : '') + t.lower;
+}
+
+/** Features for the token range [a, b] of a tokenised text. */
+export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore: number, res: LexicalResources | null): Features {
+  const f: Features = new Map();
+  const { tokens } = tk;
+  const ann = annotate(tokens, a, b);
+  let prev = '<s>';
+  const dense = res ? new Float64Array(res.dims) : null;
+  const ndense = res ? new Float64Array(res.dims) : null;
+  let nd = 0, nnd = 0;
+  let words = 0;
+  let lexPos = 0, lexNeg = 0;
+  for (let i = a; i <= b; i++) {
+    const t = tokens[i];
+    const an = ann[i - a];
+    const isPunct = t.type === 'punctuation' || t.type === 'symbol';
+    if (isPunct && !PUNCT_KEEP.has(t.lower)) { prev = '<p>'; continue; }
+    const v = Math.min(2.5, an.clauseWeight * an.intensity);
+    addFeature(f, featureName(t, an), v);
+    if (t.lemma !== t.lower) addFeature(f, 'l:' + (an.neg ? 'NOT_' : '') + t.lemma, v * 0.5);
+    if (res && !STOPWORDS.has(t.lower)) {
+      const c = res.cluster(t.lower, 1);
+      if (c >= 0) addFeature(f, 'c:' + (an.neg ? 'NOT_' : '') + c, v * 0.5);
+    }
+    addFeature(f, 'b:' + prev + '_' + t.lower, an.clauseWeight);
+    if (an.hedge) addFeature(f, 'h:' + an.hedge, 1 / 3);
+    prev = t.lower;
+    words++;
+    if (res && !isPunct) {
+      const p = res.polarity(t.lower) || (t.lemma !== t.lower ? res.polarity(t.lemma) : 0);
+      if (p !== 0) {
+        const pv = p * (an.neg ? -0.8 : 1) * v;
+        if (pv > 0) lexPos += pv; else lexNeg -= pv;
+      }
+    }
+    if (res && !STOPWORDS.has(t.lower) && !isPunct) {
+      if (an.neg) { if (res.addVector(t.lower, ndense!, an.clauseWeight)) nnd++; }
+      else if (res.addVector(t.lower, dense!, v)) nd++;
+    }
+  }
+  addFeature(f, 'b:' + prev + '_</s>', 1);
+  if (dense && nd > 0) for (let d = 0; d < dense.length; d++) f.set('e' + d, dense[d] / Math.sqrt(nd));
+  if (ndense && nnd > 0) for (let d = 0; d < ndense.length; d++) f.set('ne' + d, ndense[d] / Math.sqrt(nnd));
+  if (res) {
+    f.set('lex', lexPos - lexNeg);
+    f.set('lexpos', Math.log1p(lexPos));
+    f.set('lexneg', Math.log1p(lexNeg));
+  }
+  f.set('wink', winkScore * 2);
+  if (winkScore > 0.05) f.set('wink+', 1);
+  else if (winkScore < -0.05) f.set('wink-', 1);
+  else f.set('wink0', 1);
+  if (words <= 3) f.set('short', 1);
+  return f;
+}
+
+export interface SentimentModelJSON { kind: 'sentence-sentiment'; model: LinearModelJSON; neutralBand: number }
+
+export interface SentenceScore {
+  margin: number; // log-odds positive vs negative (after hedge adjustment)
+  score: number; // [-1, 1]
+  label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
+  /** per-token contribution to the margin, for evidence spans */
+  contributions: Array<{ token: number; value: number }>;
+}
+
+export class SentimentModel {
+  readonly lm: LinearModel;
+  readonly neutralBand: number;
+  private pos: number;
+  private neg: number;
+  constructor(json: SentimentModelJSON, private res: LexicalResources | null) {
+    this.lm = new LinearModel(json.model);
+    this.neutralBand = json.neutralBand;
+    this.pos = this.lm.classes.indexOf('POSITIVE');
+    this.neg = this.lm.classes.indexOf('NEGATIVE');
+  }
+  private diff(name: string, v: number): number {
+    const c = this.lm.contribution(name, v);
+    return c ? c[this.pos] - c[this.neg] : 0;
+  }
+  scoreRange(tk: Tokenised, a: number, b: number, winkScore: number, withContrib = false): SentenceScore {
+    const f = sentenceFeatures(tk, a, b, winkScore, this.res);
+    const s = this.lm.scores(f);
+    let margin = s[this.pos] - s[this.neg];
+    const ann = annotate(tk.tokens, a, b);
+    // hedges shift the decision towards their known polarity
+    let hedgeShift = 0;
+    const seen = new Set<string>();
+    for (const an of ann) if (an.hedge && !seen.has(an.hedge)) { seen.add(an.hedge); hedgeShift += an.hedgePolarity * an.clauseWeight; }
+    if (hedgeShift !== 0) margin = margin * 0.5 + hedgeShift * 3;
+    const score = Math.tanh(margin / 2);
+    const label = Math.abs(score) < this.neutralBand ? 'NEUTRAL' : score > 0 ? 'POSITIVE' : 'NEGATIVE';
+    const contributions: Array<{ token: number; value: number }> = [];
+    if (withContrib) {
+      for (let i = a; i <= b; i++) {
+        const t = tk.tokens[i];
+        if (t.type === 'punctuation') continue;
+        const an = ann[i - a];
+        let v = this.diff(featureName(t, an), Math.min(2.5, an.clauseWeight * an.intensity));
+        if (an.hedge) v += an.hedgePolarity * 3 * an.clauseWeight / 2;
+        contributions.push({ token: i, value: v });
+      }
+    }
+    return { margin, score, label, contributions };
+  }
+}
+
+export function trainSentiment(
+  items: Array<{ tk: Tokenised; label: 0 | 1; w?: number }>,
+  res: LexicalResources | null,
+  opts: { epochs?: number; l2?: number; seed?: number } = {},
+): SentimentModelJSON {
+  const data = items.map((it) => ({
+    f: sentenceFeatures(it.tk, 0, it.tk.tokens.length - 1, meanWink(it.tk), res),
+    y: it.label === 1 ? 'POSITIVE' : 'NEGATIVE',
+    w: it.w,
+  }));
+  const model = trainLogReg(data, ['NEGATIVE', 'POSITIVE'], { epochs: opts.epochs ?? 12, l2: opts.l2 ?? 3e-4, lr: 0.15, seed: opts.seed ?? 7, minCount: 1, prune: 2e-3 });
+  return { kind: 'sentence-sentiment', model, neutralBand: Number(process.env.NB ?? 0.05) };
+}
+
+export function meanWink(tk: Tokenised): number {
+  if (!tk.winkSentiment.length) return 0;
+  return tk.winkSentiment.reduce((x, y) => x + y, 0) / tk.winkSentiment.length;
+}
