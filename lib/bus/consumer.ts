@@ -1,0 +1,389 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, ReplayPolicy } from '@nats-io/jetstream';
+import type {
+  Consumer,
+  ConsumerConfig,
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { publishDeadLetter } from './dead-letter.js';
+import type { DeadLetterTarget } from './dead-letter.js';
+import { parseEnvelope } from './events.js';
+import type { EventEnvelope } from './events.js';
+
+export interface HandlerContext {
+  subject: string;
+  /** 1 on first delivery. */
+  deliveryCount: number;
+  /** Tells JetStream the message is still being worked on (resets its ack timer). */
+  working(): void;
+}
+
+export interface BatchItem<T> {
+  event: EventEnvelope<T>;
+  subject: string;
+  deliveryCount: number;
+}
+
+/** What the server keeps about a durable consumer. */
+export interface ConsumerSettings {
+  stream: string;
+  /** One durable per consuming service; processes sharing it compete for messages. */
+  durable: string;
+  filterSubjects?: string[];
+  /** Time a delivered message may go unacknowledged before redelivery (default 30 s). */
+  ackWaitMs?: number;
+}
+
+export interface ConsumerSpec<T = unknown> extends ConsumerSettings {
+  /** Throwing marks the message failed: redelivered with backoff, dead-lettered after `maxDeliver`. */
+  handler?(event: EventEnvelope<T>, ctx: HandlerContext): Promise<void>;
+  /** Batch mode, instead of `handler`: one result per item, an `Error` marking that item failed. */
+  batch?: {
+    size: number;
+    handler(items: Array<BatchItem<T>>, ctx: { working(): void }): Promise<Array<void | Error>>;
+  };
+  /** Messages requested per pull (default 64). */
+  maxMessages?: number;
+  /** Handler attempts before the message is dead-lettered (default 5). */
+  maxDeliver?: number;
+  /** Delay before redelivery after the n-th failure; the last entry repeats (default [1 s, 5 s, 15 s, 30 s]). */
+  backoffMs?: number[];
+  /** Handler calls in flight in single mode (default 1, which keeps the stream order). */
+  concurrency?: number;
+}
+
+export interface RunningConsumer {
+  /** Finishes in-flight work, hands unstarted messages back, and stops pulling. */
+  stop(): Promise<void>;
+  /** Messages handled successfully. */
+  readonly processed: number;
+  /** Messages this process moved to the dead-letter stream. */
+  readonly deadLettered: number;
+}
+
+export const CONSUMER_DEFAULTS = {
+  maxMessages: 64,
+  ackWaitMs: 30_000,
+  maxDeliver: 5,
+  backoffMs: [1_000, 5_000, 15_000, 30_000],
+  concurrency: 1,
+} as const;
+
+/** Consumer create/update errors meaning "it exists already, with another config". */
+const CONSUMER_EXISTS = new Set([10013, 10148]);
+
+/**
+ * Creates the durable pull consumer or brings it to this spec.
+ *
+ * The server-side `max_deliver` is unlimited on purpose: a server that reaches its own limit drops
+ * the message from the consumer with only an advisory, while the client-side limit below always
+ * ends in the dead-letter stream. Redelivery backoff is likewise applied by `nak(delay)`, because the
+ * consumer-level `backoff` only governs ack timeouts and overrides `ack_wait`.
+ */
+export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSettings): Promise<void> {
+  const ackWaitMs = spec.ackWaitMs ?? CONSUMER_DEFAULTS.ackWaitMs;
+  const changeable: Partial<ConsumerConfig> = {
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: -1,
+  };
+  if (spec.filterSubjects?.length) changeable.filter_subjects = spec.filterSubjects;
+  const config: Partial<ConsumerConfig> = {
+    ...changeable,
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+  };
+  try {
+    await jsm.consumers.add(spec.stream, config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError) || !CONSUMER_EXISTS.has(err.code)) throw err;
+    await jsm.consumers.update(spec.stream, spec.durable, changeable);
+  }
+}
+
+export interface ConsumerDeps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  log: Logger;
+  deadLetters: DeadLetterTarget;
+  publishTimeoutMs: number;
+}
+
+const RESUME_DELAY_MS = 1_000;
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** How long one pull request waits on the server for messages before the loop issues the next. */
+const FETCH_EXPIRES_MS = 5_000;
+
+/**
+ * The pull loop, a local queue, and the workers that run the handler.
+ *
+ * Pulls with `fetch` sized to the free part of a window of `maxMessages`, rather than `consume()`,
+ * whose client re-pulls as messages arrive whatever the handler's pace: with a slow handler that
+ * buffers up to `max_ack_pending` messages that then time out and are redelivered while still queued.
+ * Messages waiting in the window are kept alive with in-progress heartbeats.
+ */
+export class ConsumerRunner<T> implements RunningConsumer {
+  processed = 0;
+  deadLettered = 0;
+
+  private readonly window: number;
+  private readonly ackWaitMs: number;
+  private readonly maxDeliver: number;
+  private readonly backoffMs: number[];
+  private readonly workers: number;
+  private readonly log: Logger;
+
+  private stopping = false;
+  private pulling = true;
+  /** Messages taken from JetStream and not yet settled (acked, nak'ed or dead-lettered). */
+  private held = 0;
+  private fetch: ConsumerMessages | null = null;
+  private readonly queue: JsMsg[] = [];
+  private waiters: Array<() => void> = [];
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly spec: ConsumerSpec<T>,
+    private readonly deps: ConsumerDeps,
+  ) {
+    if (!spec.handler === !spec.batch) {
+      throw new Error(`consumer ${spec.durable}: give exactly one of handler or batch`);
+    }
+    this.ackWaitMs = spec.ackWaitMs ?? CONSUMER_DEFAULTS.ackWaitMs;
+    this.maxDeliver = Math.max(1, spec.maxDeliver ?? CONSUMER_DEFAULTS.maxDeliver);
+    this.backoffMs = spec.backoffMs?.length ? spec.backoffMs : [...CONSUMER_DEFAULTS.backoffMs];
+    this.workers = spec.batch ? 1 : Math.max(1, spec.concurrency ?? CONSUMER_DEFAULTS.concurrency);
+    this.window = Math.max(spec.maxMessages ?? CONSUMER_DEFAULTS.maxMessages, spec.batch?.size ?? this.workers);
+    this.log = deps.log.child({ component: 'bus-consumer', stream: spec.stream, durable: spec.durable });
+  }
+
+  start(): this {
+    this.done = this.run();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      await this.fetch?.close().catch(() => undefined);
+      this.notify();
+    }
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const heartbeat = setInterval(() => {
+      for (const m of this.queue) m.working();
+    }, Math.max(250, Math.floor(this.ackWaitMs / 2)));
+    try {
+      const workers = Array.from({ length: this.workers }, () => this.work());
+      await this.pullLoop();
+      this.pulling = false;
+      this.notify();
+      await Promise.all(workers);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // Pulled but never started: hand back at once rather than let them wait out ack_wait.
+    for (const m of this.queue.splice(0)) this.settle(() => m.nak());
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private changed(timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (timeoutMs !== undefined) setTimeout(resolve, timeoutMs).unref();
+    });
+  }
+
+  /** Runs the final disposition of a message and frees its place in the window. */
+  private settle(action: () => void): void {
+    try {
+      action();
+    } finally {
+      this.held--;
+      this.notify();
+    }
+  }
+
+  private async pullLoop(): Promise<void> {
+    // Refill once a good part of the window is free, not one message at a time.
+    const refillAt = Math.max(1, Math.floor(this.window / 2));
+    let consumer: Consumer | null = null;
+    while (!this.stopping && !this.deps.nc.isClosed()) {
+      const free = this.window - this.held;
+      if (free < refillAt) {
+        await this.changed();
+        continue;
+      }
+      try {
+        consumer ??= await this.deps.js.consumers.get(this.spec.stream, this.spec.durable);
+        const fetch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
+        this.fetch = fetch;
+        if (this.stopping) await fetch.close();
+        for await (const m of fetch) {
+          this.held++;
+          if (this.stopping) {
+            this.settle(() => m.nak());
+            continue;
+          }
+          this.queue.push(m);
+          this.notify();
+        }
+      } catch (err) {
+        if (this.deps.nc.isClosed()) break;
+        // e.g. the connection dropped mid-pull; the client reconnects on its own.
+        this.log.warn({ err: errorMessage(err) }, 'pull interrupted; resuming');
+        consumer = null;
+        if (!this.stopping) await this.changed(RESUME_DELAY_MS);
+      } finally {
+        this.fetch = null;
+      }
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      if (this.stopping) return;
+      if (this.queue.length === 0) {
+        if (!this.pulling) return;
+        await this.changed();
+        continue;
+      }
+      if (this.spec.batch && this.queue.length < this.spec.batch.size) {
+        // Let the rest of an arriving burst reach the queue before cutting the batch.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.stopping) return;
+      }
+      const taken = this.spec.batch ? this.queue.splice(0, this.spec.batch.size) : [this.queue.shift()!];
+      try {
+        if (this.spec.batch) await this.processBatch(taken);
+        else await this.processOne(taken[0]);
+      } catch (err) {
+        // Only bugs land here (handler failures are handled per message); never stop the loop.
+        this.log.error({ err: errorMessage(err) }, 'unexpected error processing messages');
+      }
+    }
+  }
+
+  private async processOne(m: JsMsg): Promise<void> {
+    const event = await this.admit(m);
+    if (!event) return;
+    const deliveryCount = m.info.deliveryCount;
+    try {
+      await this.spec.handler!(event, { subject: m.subject, deliveryCount, working: () => m.working() });
+    } catch (err) {
+      await this.failed(m, err);
+      return;
+    }
+    this.processed++;
+    await this.ack(m);
+  }
+
+  private async processBatch(msgs: JsMsg[]): Promise<void> {
+    const admitted = await Promise.all(msgs.map(async (m) => ({ m, event: await this.admit(m) })));
+    const valid = admitted.filter((a): a is { m: JsMsg; event: EventEnvelope<T> } => a.event !== null);
+    if (valid.length === 0) return;
+    const working = () => {
+      for (const { m } of valid) m.working();
+    };
+    // Long batches keep their messages: without this, ack_wait would hand them to another worker.
+    const heartbeat = setInterval(working, Math.max(250, Math.floor(this.ackWaitMs / 2)));
+    let results: Array<void | Error>;
+    try {
+      const items = valid.map(({ m, event }) => ({ event, subject: m.subject, deliveryCount: m.info.deliveryCount }));
+      results = await this.spec.batch!.handler(items, { working });
+      if (!Array.isArray(results) || results.length !== valid.length) {
+        const got = Array.isArray(results) ? results.length : typeof results;
+        const err = new Error(`batch handler returned ${got} results for ${valid.length} items`);
+        results = valid.map(() => err);
+      }
+    } catch (err) {
+      const failure = err instanceof Error ? err : new Error(errorMessage(err));
+      results = valid.map(() => failure);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    await Promise.all(
+      valid.map(async ({ m }, i) => {
+        const r = results[i];
+        if (r instanceof Error) return this.failed(m, r);
+        this.processed++;
+        return this.ack(m);
+      }),
+    );
+  }
+
+  /** The envelope when the message may reach the handler; otherwise it is dead-lettered here. */
+  private async admit(m: JsMsg): Promise<EventEnvelope<T> | null> {
+    const parsed = parseEnvelope(m.data);
+    if (!parsed.ok) {
+      await this.deadLetter(m, parsed.reason);
+      return null;
+    }
+    const deliveryCount = m.info.deliveryCount;
+    if (deliveryCount > this.maxDeliver) {
+      // Earlier deliveries never finished (e.g. the process died mid-handler each time).
+      await this.deadLetter(m, `delivered ${deliveryCount} times without completing (maxDeliver ${this.maxDeliver})`);
+      return null;
+    }
+    return parsed.event as EventEnvelope<T>;
+  }
+
+  private async failed(m: JsMsg, err: unknown): Promise<void> {
+    const deliveryCount = m.info.deliveryCount;
+    const reason = errorMessage(err);
+    if (deliveryCount < this.maxDeliver) {
+      const delay = this.backoffMs[Math.min(deliveryCount - 1, this.backoffMs.length - 1)];
+      this.log.warn({ err: reason, seq: m.seq, deliveryCount, retryInMs: delay }, 'handler failed; will retry');
+      this.settle(() => m.nak(delay));
+      return;
+    }
+    await this.deadLetter(m, reason);
+  }
+
+  private async deadLetter(m: JsMsg, reason: string): Promise<void> {
+    try {
+      await publishDeadLetter(this.deps.js, this.deps.deadLetters, m, reason, this.deps.publishTimeoutMs);
+    } catch (err) {
+      // Never drop a message: if the dead letter is not stored, keep the original.
+      const delay = this.backoffMs[this.backoffMs.length - 1];
+      this.log.error({ err: errorMessage(err), seq: m.seq, reason }, 'dead-letter publish failed; keeping message');
+      this.settle(() => m.nak(delay));
+      return;
+    }
+    this.deadLettered++;
+    this.log.warn(
+      { seq: m.seq, subject: m.subject, deliveryCount: m.info.deliveryCount, reason },
+      'message dead-lettered',
+    );
+    await this.ack(m);
+  }
+
+  private async ack(m: JsMsg): Promise<void> {
+    try {
+      await m.ackAck();
+    } catch (err) {
+      // The message will come back after ack_wait; handlers are idempotent.
+      this.log.warn({ err: errorMessage(err), seq: m.seq }, 'ack not confirmed; message may be redelivered');
+    } finally {
+      this.settle(() => undefined);
+    }
+  }
+}
