@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AnalysisDocument } from '../models/analysis.js';
-import type { TextAnalysis } from '../nlp/index.js';
+import type { TextAnalysis as EngineTextAnalysis } from '../nlp/index.js';
 import type { AnalysisContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -269,7 +269,7 @@ export type ResolversTypes = ResolversObject<{
   ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewEdge']> }>;
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
   Sentiment: ResolverTypeWrapper<Sentiment>;
-  TextAnalysis: ResolverTypeWrapper<TextAnalysis>;
+  TextAnalysis: ResolverTypeWrapper<EngineTextAnalysis>;
   TextSpan: ResolverTypeWrapper<TextSpan>;
 }>;
 
@@ -291,7 +291,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReviewConnection: Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewEdge']> };
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
   Sentiment: Sentiment;
-  TextAnalysis: TextAnalysis;
+  TextAnalysis: EngineTextAnalysis;
   TextSpan: TextSpan;
 }>;
 

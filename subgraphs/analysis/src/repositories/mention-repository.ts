@@ -1,35 +1,50 @@
 import type { Collection } from 'mongodb';
 import type { Database } from '../../../../lib/mongo.js';
 
-/** Review ids that mention one aspect of one product (with one polarity, or ANY), in the order they were analysed. */
-export interface MentionListDocument {
+/**
+ * One document per (mention key, review): written by insert and delete only, never by a
+ * read-modify-write, so concurrent workers cannot lose each other's entries on any server.
+ */
+export interface MentionDocument {
   _id: string;
   tenantId: string;
-  reviewIds: string[];
+  key: string;
+  reviewId: string;
+  analyzedAt: Date;
 }
 
-/** A precomputed index per (product, aspect, polarity), read with one `_id` lookup on any server. */
+export interface MentionCursor { analyzedAt: Date; id: string }
+
+const mentionId = (key: string, reviewId: string) => `${key}|${reviewId}`;
+
 export class MentionRepository {
-  readonly collection: Collection<MentionListDocument>;
+  readonly collection: Collection<MentionDocument>;
 
   constructor(database: Database) {
-    this.collection = database.db.collection<MentionListDocument>('mentions');
+    this.collection = database.db.collection<MentionDocument>('mentions');
   }
 
   async ensureIndexes(): Promise<void> {
-    // Read only by _id.
+    await this.collection.createIndex({ tenantId: 1, key: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_key_newest' });
   }
 
-  async add(tenantId: string, keys: readonly string[], reviewId: string): Promise<void> {
-    await Promise.all(keys.map((key) => this.collection.updateOne({ _id: key }, { $setOnInsert: { tenantId }, $addToSet: { reviewIds: reviewId } }, { upsert: true })));
+  async add(tenantId: string, keys: readonly string[], reviewId: string, analyzedAt: Date): Promise<void> {
+    if (keys.length === 0) return;
+    await this.collection.bulkWrite(keys.map((key) => ({
+      replaceOne: { filter: { _id: mentionId(key, reviewId) }, replacement: { _id: mentionId(key, reviewId), tenantId, key, reviewId, analyzedAt }, upsert: true },
+    })), { ordered: false });
   }
 
   async remove(tenantId: string, keys: readonly string[], reviewId: string): Promise<void> {
-    await Promise.all(keys.map((key) => this.collection.updateOne({ _id: key, tenantId }, { $pull: { reviewIds: reviewId } })));
+    if (keys.length === 0) return;
+    await this.collection.bulkWrite(keys.map((key) => ({ deleteOne: { filter: { _id: mentionId(key, reviewId), tenantId } } })), { ordered: false });
   }
 
-  async list(tenantId: string, key: string): Promise<string[]> {
-    const doc = await this.collection.findOne({ _id: key });
-    return doc && doc.tenantId === tenantId ? doc.reviewIds : [];
+  /** Newest-analysed-first page of review ids under one mention key (a scan on FerretDB: pages stay bounded). */
+  async listPage(tenantId: string, key: string, limit: number, after: MentionCursor | null): Promise<MentionDocument[]> {
+    const filter = after
+      ? { tenantId, key, $or: [{ analyzedAt: { $lt: after.analyzedAt } }, { analyzedAt: after.analyzedAt, _id: { $lt: after.id } }] }
+      : { tenantId, key };
+    return this.collection.find(filter).sort({ analyzedAt: -1, _id: -1 }).limit(limit).toArray();
   }
 }

@@ -2,18 +2,18 @@ import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/pagination
 import type { ProductResolvers } from '../__generated__/resolvers-types.js';
 import { mentionKey } from '../models/analysis.js';
 
-const isOffsetCursor = (value: unknown): value is { o: number } =>
-  typeof value === 'object' && value !== null && Number.isInteger((value as { o?: unknown }).o) && (value as { o: number }).o >= 0;
+interface MentionCursorValue { t: number; id: string }
+const isMentionCursor = (value: unknown): value is MentionCursorValue =>
+  typeof value === 'object' && value !== null && Number.isFinite((value as MentionCursorValue).t) && typeof (value as MentionCursorValue).id === 'string';
 
 export const Product: ProductResolvers = {
   __resolveReference: (reference) => reference,
   reviewsMentioning: async (product, { aspect, polarity, first, after }, { services, tenantId }) => {
     const limit = pageSize(first);
-    const offset = decodeCursor(after, isOffsetCursor)?.o ?? 0;
-    const ids = await services.mentions.list(tenantId, mentionKey(tenantId, product.id, aspect.trim(), polarity ?? null));
-    const newestFirst = ids.slice().reverse();
-    const page = newestFirst.slice(offset, offset + limit);
-    const edges = page.map((id, i) => ({ cursor: encodeCursor({ o: offset + i + 1 }), node: { id } }));
-    return { edges, pageInfo: { hasNextPage: offset + limit < newestFirst.length, endCursor: edges.at(-1)?.cursor ?? null } };
+    const cursor = decodeCursor(after, isMentionCursor);
+    const key = mentionKey(tenantId, product.id, aspect.trim(), polarity ?? null);
+    const page = await services.mentions.listPage(tenantId, key, limit + 1, cursor ? { analyzedAt: new Date(cursor.t), id: cursor.id } : null);
+    const edges = page.slice(0, limit).map((m) => ({ cursor: encodeCursor({ t: m.analyzedAt.getTime(), id: m._id }), node: { id: m.reviewId } }));
+    return { edges, pageInfo: { hasNextPage: page.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   },
 };

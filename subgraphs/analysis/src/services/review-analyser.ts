@@ -79,7 +79,7 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
       const keys = mentionKeys(doc.tenantId, doc.productId, doc.aspects);
       const stale = doc.previousMentionKeys.filter((key) => !keys.includes(key));
       await deps.mentions.remove(doc.tenantId, stale, doc._id);
-      await deps.mentions.add(doc.tenantId, keys, doc._id);
+      await deps.mentions.add(doc.tenantId, keys, doc._id, doc.analyzedAt ?? now);
     } catch (error) {
       results[index] = error as Error;
     }

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { KeyedLock } from '../../../../lib/keyed-lock.js';
 import { findByIds, type Database } from '../../../../lib/mongo.js';
 import { insightsId, type InsightsDocument } from '../models/insights.js';
 
@@ -16,6 +17,7 @@ const ZERO = {
 
 export class InsightsRepository {
   readonly collection: Collection<InsightsDocument>;
+  private readonly lock = new KeyedLock();
 
   constructor(private readonly database: Database) {
     this.collection = database.db.collection<InsightsDocument>('insights');
@@ -31,6 +33,10 @@ export class InsightsRepository {
    */
   async applyOnce(tenantId: string, productId: string, effectKey: string, increments: InsightsIncrements, now = new Date()): Promise<boolean> {
     const _id = insightsId(tenantId, productId);
+    return this.lock.run(_id, () => this.applyLocked(_id, tenantId, productId, effectKey, increments, now));
+  }
+
+  private async applyLocked(_id: string, tenantId: string, productId: string, effectKey: string, increments: InsightsIncrements, now: Date): Promise<boolean> {
     await this.collection.updateOne({ _id }, { $setOnInsert: { tenantId, productId, ...ZERO, updatedAt: now } }, { upsert: true }).catch((error: { code?: number }) => {
       if (error.code !== 11000) throw error; // a concurrent first event created it
     });
