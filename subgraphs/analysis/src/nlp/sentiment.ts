@@ -197,7 +197,7 @@ export function trainSentiment(
     w: it.w,
   }));
   const model = trainLogReg(data, ['NEGATIVE', 'POSITIVE'], { epochs: opts.epochs ?? 12, l2: opts.l2 ?? 3e-4, lr: 0.15, seed: opts.seed ?? 7, minCount: 1, prune: 2e-3 });
-  return { kind: 'sentence-sentiment', model, neutralBand: Number(process.env.NB ?? 0.05) };
+  return { kind: 'sentence-sentiment', model, neutralBand: 0.05 };
 }
 
 export function meanWink(tk: Tokenised): number {

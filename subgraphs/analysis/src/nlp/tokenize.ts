@@ -42,7 +42,7 @@ export function tokenise(text: string): Tokenised {
   const doc = n.readDoc(norm);
   const values = doc.tokens().out(its.value) as string[];
   const pos = doc.tokens().out(its.pos) as string[];
-  const lemma = doc.tokens().out(its.lemma) as string[];
+  const lemma = doc.tokens().out(its.lemma as unknown as typeof its.value) as string[];
   const types = doc.tokens().out(its.type) as string[];
   const spans = doc.sentences().out(its.span) as unknown as Array<[number, number]>;
   const tokens: Token[] = [];

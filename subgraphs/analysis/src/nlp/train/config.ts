@@ -1,0 +1,7 @@
+/** Hyper-parameters shared by training and cross-validation (keep them in one place). */
+export const TRAINING_CONFIG = {
+  lexical: { topN: 30000, dims: 32, k: [64, 320] },
+  sentiment: { epochs: 12, l2: 3e-4, seed: 7 },
+  tagger: { epochs: 12, seed: 3 },
+  polarity: { epochs: 12, l2: 3e-4, seed: 5 },
+} as const;

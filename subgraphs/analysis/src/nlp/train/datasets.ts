@@ -1,0 +1,43 @@
+/** Dataset preparation shared by the train and eval scripts. */
+import { loadAbsa, loadLabelled, type AbsaSentence } from '../data.js';
+import { tokenise, type Token, type Tokenised } from '../tokenize.js';
+import { goldTags, type TaggerDomain } from '../tagger.js';
+
+export interface SentItem { tk: Tokenised; label: 0 | 1; source: 'yelp' | 'imdb'; text: string }
+export interface AbsaItem { s: AbsaSentence; tk: Tokenised; toks: Token[]; tags: string[]; domain: TaggerDomain }
+export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number }
+
+export function sentimentItems(): SentItem[] {
+  return (['yelp', 'imdb'] as const).flatMap((src) => loadLabelled(src).map((s) => ({ tk: tokenise(s.text), label: s.label, source: src, text: s.text })));
+}
+
+export function absaItems(): AbsaItem[] {
+  return (['laptops', 'restaurants'] as const).flatMap((d) => loadAbsa(d).map((s) => {
+    const tk = tokenise(s.text);
+    return { s, tk, toks: tk.tokens, tags: goldTags(tk.tokens, s.aspects), domain: d };
+  }));
+}
+
+/** Gold aspect terms (conflict left out) as polarity examples; `sentence` indexes into the absa items. */
+export function polarityItems(items: AbsaItem[]): PolItem[] {
+  const out: PolItem[] = [];
+  items.forEach((it, idx) => {
+    const { tk } = it;
+    for (const a of it.s.aspects) {
+      if (a.polarity === 'conflict') continue;
+      const hit = tk.tokens.map((t, i) => (t.end > a.from && t.start < a.to ? i : -1)).filter((i) => i >= 0);
+      if (!hit.length) continue;
+      const s = hit[0], e = hit[hit.length - 1];
+      const [lo, hi] = tk.sentences[tk.tokens[s].sent] ?? [0, tk.tokens.length - 1];
+      out.push({ tk, s, e, lo: Math.min(lo, s), hi: Math.max(hi, e), domain: it.domain, y: a.polarity.toUpperCase(), sentence: idx });
+    }
+  });
+  return out;
+}
+
+/** Words of all data texts (no labels), used to choose the kept vocabulary. */
+export function dataWords(texts: string[]): Set<string> {
+  const words = new Set<string>();
+  for (const t of texts) for (const w of t.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []) words.add(w);
+  return words;
+}
