@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { UnauthenticatedError, isExposedError } from './errors.js';
@@ -11,6 +12,7 @@ export function createSubgraphApollo<TContext extends BaseContext>(typeDefs: Doc
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers } as Parameters<typeof buildSubgraphSchema>[0]),
     includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (isExposedError(formatted.extensions?.code)) return formatted;
       log.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, 'resolver failed');

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { findByIds, type Database } from '../../../../lib/mongo.js';
 import type { AnalysisDocument } from '../models/analysis.js';
 
@@ -23,8 +24,13 @@ export class AnalysisRepository {
    */
   async saveRevision(doc: AnalysisDocument, expectedRevision: number): Promise<boolean> {
     if (expectedRevision === 0) {
-      const result = await this.collection.updateOne({ _id: doc._id }, { $setOnInsert: doc }, { upsert: true });
-      return result.upsertedCount === 1;
+      try {
+        await this.collection.insertOne(doc);
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
     }
     const result = await this.collection.replaceOne({ _id: doc._id, tenantId: doc.tenantId, revision: expectedRevision }, doc);
     return result.modifiedCount === 1;

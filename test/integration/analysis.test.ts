@@ -1,0 +1,127 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { newEvent, type Bus } from '../../lib/bus/index.js';
+import type { Database } from '../../lib/mongo.js';
+import type { ReviewTopics } from '../../lib/streams.js';
+import type { ReviewToAnalyse } from '../../subgraphs/analysis/src/models/analysis.js';
+import { createAnalyzer, type Analyzer } from '../../subgraphs/analysis/src/nlp/index.js';
+import { createServer } from '../../subgraphs/analysis/src/server.js';
+import { startAnalysisConsumer } from '../../subgraphs/analysis/src/services/analysis-consumer.js';
+import { analyseBatch, type AnalyserDeps } from '../../subgraphs/analysis/src/services/review-analyser.js';
+import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
+
+type Server = Awaited<ReturnType<typeof createServer>>;
+let database: Database;
+let server: Server;
+let bus: Bus;
+let topics: ReviewTopics;
+let analyzer: Analyzer;
+let deps: AnalyserDeps;
+const PRODUCT = 'prd_0123456789abcdef01234567';
+
+async function run(query: string, variables: Record<string, unknown> = {}) {
+  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(caller()) });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return response.body.singleResult as { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
+async function subjectCount(subject: string): Promise<number> {
+  const jsm = await jetstreamManager(bus.connection);
+  const info = await jsm.streams.info(topics.stream.name, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
+const item = (reviewId: string, text: string): ReviewToAnalyse => ({ reviewId, tenantId: 'tenant-a', productId: PRODUCT, productCategory: 'sport-watch', text, locale: 'en-US', createdAt: '2026-01-01T00:00:00.000Z' });
+
+beforeAll(async () => {
+  database = await freshDatabase('analysis');
+  ({ bus, topics } = await freshBus('analysis'));
+  analyzer = await createAnalyzer();
+  server = await createServer({ database, analyzer, log: silentLog, internalSecret: TEST_SECRET });
+  deps = { analyses: server.services.analyses, mentions: server.services.mentions, analyzer, publisher: bus, topics, log: silentLog };
+});
+
+describe('analysing reviews', () => {
+  it('stores one analysis per review, indexes its aspects, and publishes review.analyzed once even when redelivered', async () => {
+    const batch = [
+      item('rev_a00000000000000000000001', 'The battery life is excellent and the GPS is accurate.'),
+      item('rev_a00000000000000000000002', 'The battery died after two hours. Terrible.'),
+    ];
+    expect(await analyseBatch(deps, batch)).toEqual([undefined, undefined]);
+    expect(await subjectCount(topics.analyzed)).toBe(2);
+    expect(await analyseBatch(deps, batch)).toEqual([undefined, undefined]);
+    expect(await subjectCount(topics.analyzed)).toBe(2);
+    const docs = await database.db.collection('analyses').find({}).toArray();
+    expect(docs.map((d) => [d._id, d.revision, d.status])).toEqual([
+      ['rev_a00000000000000000000001', 1, 'DONE'],
+      ['rev_a00000000000000000000002', 1, 'DONE'],
+    ]);
+    expect(docs[0]!.sentiment.label).toBe('POSITIVE');
+    expect(docs[1]!.sentiment.label).toBe('NEGATIVE');
+
+    const mentioning = await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { reviewsMentioning(aspect: "battery", polarity: NEGATIVE) { edges { node { id } } } } } }`, { r: [{ __typename: 'Product', id: PRODUCT }] });
+    expect(mentioning.data!._entities[0].reviewsMentioning.edges).toEqual([{ node: { id: 'rev_a00000000000000000000002' } }]);
+  });
+
+  it('resolves Review _entities with their analysis in one batched load, PENDING for unseen reviews', async () => {
+    const load = vi.spyOn(server.services.analyses, 'findByIds');
+    const result = await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Review { id analysis { status sentiment { label score } aspects { aspect polarity span { start end text } } modelVersion } } } }`, {
+      r: ['rev_a00000000000000000000001', 'rev_a00000000000000000000002', 'rev_unseen'].map((id) => ({ __typename: 'Review', id })),
+    });
+    const [first, , unseen] = result.data!._entities;
+    expect(first.analysis.status).toBe('DONE');
+    expect(first.analysis.modelVersion).toBe(analyzer.modelVersion);
+    const battery = first.analysis.aspects.find((a: { aspect: string }) => a.aspect === 'battery');
+    expect(battery.polarity).toBe('POSITIVE');
+    expect('The battery life is excellent and the GPS is accurate.'.slice(battery.span.start, battery.span.end)).toBe(battery.span.text);
+    expect(unseen.analysis).toMatchObject({ status: 'PENDING', sentiment: null, aspects: [] });
+    expect(load).toHaveBeenCalledTimes(1);
+    load.mockRestore();
+  });
+
+  it('answers analyzeText synchronously and refuses texts over 5,000 characters', async () => {
+    const ok = await run(`{ analyzeText(text: "Comfortable strap, but the screen could be better.") { status sentiment { label } aspects { aspect } } }`);
+    expect(ok.data!.analyzeText.status).toBe('DONE');
+    const tooLong = await run(`query($t: String!) { analyzeText(text: $t) { status } }`, { t: 'a'.repeat(5_001) });
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the analysis worker on the bus', () => {
+  it('gives hostile texts a defined status, dead-letters a malformed message, and keeps the rest flowing', async () => {
+    const consumer = await startAnalysisConsumer(bus, deps, { batchSize: 16, maxDeliver: 2, backoffMs: [100] });
+    const texts: Record<string, string> = {
+      rev_b00000000000000000000001: '',
+      rev_b00000000000000000000002: '😀😀🔥👍',
+      rev_b00000000000000000000003: `${'The battery lasts all week. '.repeat(740)}`.slice(0, 20_000),
+      rev_b00000000000000000000004: '<p>Great <b>GPS</b> watch</p><script>alert(1)</script>',
+      rev_b00000000000000000000005: 'Good\u0000 watch\u0007 with\u001b[31m strong battery',
+      rev_b00000000000000000000006: 'Battery \ud800 is fine \udfff overall',
+      rev_b00000000000000000000007: 'Die Uhr ist wirklich großartig, der Akku hält eine Woche und das Display ist sehr hell.',
+      rev_b00000000000000000000008: 'Accurate GPS, comfortable strap, 正確なGPS, очень удобно.',
+    };
+    const events = Object.entries(texts).map(([reviewId, text]) => ({ subject: topics.submitted, event: newEvent('review.submitted', 'tenant-a', { ...item(reviewId, text), tenantId: undefined }) }));
+    const poison = { subject: topics.submitted, event: newEvent('review.submitted', 'tenant-a', { reviewId: 'rev_poison', productId: PRODUCT }) };
+    await bus.publishMany([poison, ...events]);
+    try {
+      const docs = await eventually(async () => {
+        const found = await database.db.collection('analyses').find({ _id: { $in: Object.keys(texts) } as never }).toArray();
+        return found.length === events.length ? new Map(found.map((d) => [d._id as unknown as string, d])) : undefined;
+      }, 60_000, 'all hostile reviews analysed');
+      const status = (id: string) => docs.get(id)!.status;
+      expect(status('rev_b00000000000000000000001')).toBe('NO_TEXT');
+      expect(['NO_TEXT', 'DONE']).toContain(status('rev_b00000000000000000000002'));
+      expect(status('rev_b00000000000000000000003')).toBe('DONE');
+      expect(status('rev_b00000000000000000000004')).toBe('DONE');
+      expect(status('rev_b00000000000000000000005')).toBe('DONE');
+      expect(status('rev_b00000000000000000000006')).toBe('DONE');
+      expect(docs.get('rev_b00000000000000000000007')).toMatchObject({ status: 'UNSUPPORTED_LANGUAGE', language: 'de', sentiment: null, aspects: [] });
+      expect(docs.get('rev_b00000000000000000000007')!.statusReason).toBeTruthy();
+      expect(status('rev_b00000000000000000000008')).toBeDefined();
+      const dead = await eventually(async () => (await bus.deadLetters(topics.stream.name)).find((d) => d.event?.data && (d.event.data as { reviewId?: string }).reviewId === 'rev_poison'), 20_000, 'poison message dead-lettered');
+      expect(dead.reason).toMatch(/text/);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
