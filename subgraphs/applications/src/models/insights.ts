@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 export type SentimentLabel = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
 
 /**
- * One document per product under a deterministic id, maintained from events with `$inc`.
- * `appliedEvents` holds the effect keys already counted, so the guard and the increment are one
- * atomic single-document update: a redelivered event matches nothing and changes nothing.
+ * One document per product under a deterministic id, maintained from events. Each applied event's
+ * effect key also goes to a ledger, written after the counts; `recentEffects` (the last few keys,
+ * written in the same single-document update as the counts) covers a crash between the two.
  */
 export interface InsightsDocument {
   _id: string;
@@ -16,7 +16,8 @@ export interface InsightsDocument {
   ratings: { r1: number; r2: number; r3: number; r4: number; r5: number };
   sentiment: { POSITIVE: number; NEUTRAL: number; NEGATIVE: number };
   analyzedCount: number;
-  appliedEvents: string[];
+  recentEffects: string[];
+  version: number;
   updatedAt: Date;
 }
 

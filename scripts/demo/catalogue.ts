@@ -1,0 +1,78 @@
+/** A generated demo catalogue: GPS sport watches and their reviews, deterministic for a given seed. */
+
+export interface DemoProduct { sku: string; name: string; brand: string; category: string; quality: number }
+export interface DemoReview { sku: string; rating: number; title: string; text: string; author: string; locale: string; createdAt: string; externalId: string }
+
+export const DEMO_PRODUCTS: DemoProduct[] = [
+  { sku: 'NP-TRAIL-2', name: 'Northpeak Trail 2 GPS Watch', brand: 'Northpeak', category: 'sport-watch', quality: 0.8 },
+  { sku: 'NP-ROAD-1', name: 'Northpeak Road 1 Running Watch', brand: 'Northpeak', category: 'sport-watch', quality: 0.6 },
+  { sku: 'SV-PACER-5', name: 'Stridevue Pacer 5', brand: 'Stridevue', category: 'sport-watch', quality: 0.7 },
+  { sku: 'SV-ULTRA-X', name: 'Stridevue Ultra X Solar', brand: 'Stridevue', category: 'sport-watch', quality: 0.85 },
+  { sku: 'KO-LITE', name: 'Kora Lite Fitness Watch', brand: 'Kora', category: 'sport-watch', quality: 0.45 },
+  { sku: 'KO-SWIM-3', name: 'Kora Swim 3 Multisport', brand: 'Kora', category: 'sport-watch', quality: 0.55 },
+];
+
+const praise: Record<string, string[]> = {
+  battery: ['Strong battery, it lasts a full week of training.', 'The battery life is excellent.', 'Battery easily gets me through two marathons.', 'Charging is quick and the battery holds up well.'],
+  gps: ['Accurate GPS, it locks on in seconds.', 'The GPS tracking is spot on, even under trees.', 'Distance and pace are very accurate.'],
+  comfort: ['Comfortable enough to wear all night.', 'The strap is soft and comfortable.', 'Light and comfortable on long runs.'],
+  ease: ['Super easy to use.', 'Setup took two minutes and the menus are simple.', 'The buttons are intuitive and easy to press with gloves.'],
+  display: ['The screen is bright and readable in full sun.', 'Crisp display with big numbers.'],
+  heart: ['Heart rate readings match my chest strap.', 'The heart rate sensor is reliable.'],
+  app: ['The app syncs instantly and the training plans are great.', 'Syncing with my phone just works.'],
+  general: ['Great for runners.', 'Best watch I have owned.', 'Worth every penny.', 'I love it.'],
+};
+
+const complaints: Record<string, string[]> = {
+  battery: ['The battery drains in a day with GPS on.', 'Battery life could be better.', 'It needs charging far too often.'],
+  gps: ['The GPS drifts badly in the city.', 'Distance is off by almost a kilometre on every run.', 'GPS takes ages to find a signal.'],
+  comfort: ['The strap gave me a rash.', 'It is bulky and uncomfortable at night.'],
+  ease: ['The menus are confusing.', 'Setup was a nightmare.'],
+  display: ['The screen is hard to read in sunlight.', 'The display scratched within a week.'],
+  heart: ['Heart rate jumps around and is not accurate.', 'The heart rate sensor is useless during intervals.'],
+  app: ['The app keeps losing the connection.', 'Sync fails half the time.'],
+  general: ['Could be better.', 'Not worth the price.', 'Disappointed, I returned it.', 'It stopped working after a month.'],
+};
+
+const titles = { good: ['Love it', 'Great watch', 'Does the job', 'Excellent'], mixed: ['Good but not perfect', 'Mixed feelings', 'Okay'], bad: ['Disappointed', 'Not recommended', 'Could be better'] };
+const authors = ['Alex', 'Sam', 'Jordan', 'Maria', 'Priya', 'Tom', 'Lena', 'Chen', 'Fatima', 'Luca', 'Noah', 'Emma'];
+const foreign = [
+  { locale: 'de-DE', text: 'Die Uhr ist super, der Akku hält lange und das GPS ist genau.' },
+  { locale: 'es-ES', text: 'El reloj es muy cómodo y la batería dura mucho.' },
+  { locale: 'fr-FR', text: 'La montre est précise mais la batterie pourrait être meilleure.' },
+];
+
+/** A small seeded generator (mulberry32), so the same seed makes the same catalogue. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` reviews spread over the demo products, their tone following each product's quality. */
+export function generateReviews(count: number, seed = 42, now = Date.now()): DemoReview[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const aspects = Object.keys(praise);
+  return Array.from({ length: count }, (_, i) => {
+    const product = DEMO_PRODUCTS[i % DEMO_PRODUCTS.length]!;
+    const createdAt = new Date(now - Math.floor(next() * 365 * 86_400_000)).toISOString();
+    if (next() < 0.03) {
+      const review = pick(foreign);
+      return { sku: product.sku, rating: 4, title: 'Review', text: review.text, author: pick(authors), locale: review.locale, createdAt, externalId: `demo-${seed}-${i}` };
+    }
+    const mood = next() * 0.6 + product.quality * 0.7 - 0.15;
+    const sentences: string[] = [];
+    const topics = [...new Set(Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(aspects)))];
+    for (const topic of topics) sentences.push(next() < mood ? pick(praise[topic]!) : pick(complaints[topic]!));
+    const good = sentences.filter((s) => Object.values(praise).some((list) => list.includes(s))).length / sentences.length;
+    const rating = Math.max(1, Math.min(5, Math.round(1 + good * 4 + (next() - 0.5))));
+    const title = pick(rating >= 4 ? titles.good : rating === 3 ? titles.mixed : titles.bad);
+    return { sku: product.sku, rating, title, text: sentences.join(' '), author: pick(authors), locale: 'en-US', createdAt, externalId: `demo-${seed}-${i}` };
+  });
+}
