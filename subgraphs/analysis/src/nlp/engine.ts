@@ -29,7 +29,7 @@ export interface DocSentiment {
 export const NEUTRAL_BAND = 0.05;
 
 /** Sentence-by-sentence sentiment combined into a document label and score. */
-export function documentSentiment(m: Models, tk: Tokenised, withEvidence = false): DocSentiment {
+export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, withEvidence = false): DocSentiment {
   const evid: DocSentiment['evidence'] = [];
   let num = 0, den = 0;
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
@@ -44,8 +44,7 @@ export function documentSentiment(m: Models, tk: Tokenised, withEvidence = false
     if (withEvidence) {
       for (const c of r.contributions) {
         if (Math.abs(c.value) < 0.25) continue;
-        const t = tk.tokens[c.token];
-        evid.push({ start: t.start, end: t.end, polarity: c.value > 0 ? 'POSITIVE' : 'NEGATIVE', weight: Math.round(Math.abs(c.value) * 1000) / 1000 });
+        evid.push({ start: tk.tokens[c.from].start, end: tk.tokens[c.to].end, polarity: c.value > 0 ? 'POSITIVE' : 'NEGATIVE', weight: Math.round(Math.abs(c.value) * 1000) / 1000 });
       }
     }
   });
@@ -93,19 +92,28 @@ function taxonomyMatches(toks: Token[], a: number, b: number, taxonomy: Taxonomy
   return out;
 }
 
+/** Aspect-term token spans from the learned tagger within sentence [a, b], lightly cleaned. */
+export function taggedSpans(tagger: AspectTagger, tk: Tokenised, a: number, b: number, domain: TaggerDomain): Array<[number, number]> {
+  const toks = tk.tokens.slice(a, b + 1);
+  return tagger.tag(toks, domain).map(([x, y]) => {
+    x += a; y += a;
+    // trim leading/trailing punctuation or determiners the tagger may include
+    while (x < y && (tk.tokens[x].type === 'punctuation' || tk.tokens[x].pos === 'DET')) x++;
+    while (y > x && tk.tokens[y].type === 'punctuation') y--;
+    return [x, y] as [number, number];
+  }).filter(([x]) => tk.tokens[x].type !== 'punctuation');
+}
+
+export function sentencesOf(tk: Tokenised): Array<[number, number]> {
+  return tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1]] : [];
+}
+
 export function extractAspects(m: Models, tk: Tokenised, domain: TaggerDomain, taxonomy: Taxonomy, useTaxonomy = true): RawAspect[] {
   const out: RawAspect[] = [];
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
   sents.forEach(([a, b], si) => {
     if (b < a) return;
-    const toks = tk.tokens.slice(a, b + 1);
-    let spans = m.tagger.tag(toks, domain).map(([x, y]) => [x + a, y + a] as [number, number]);
-    // trim leading/trailing punctuation or determiners the tagger may include
-    spans = spans.map(([x, y]) => {
-      while (x < y && (tk.tokens[x].type === 'punctuation' || tk.tokens[x].pos === 'DET')) x++;
-      while (y > x && tk.tokens[y].type === 'punctuation') y--;
-      return [x, y] as [number, number];
-    }).filter(([x]) => tk.tokens[x].type !== 'punctuation');
+    const spans = taggedSpans(m.tagger, tk, a, b, domain);
     if (useTaxonomy) {
       for (const [x, y] of taxonomyMatches(tk.tokens, a, b, taxonomy)) {
         if (!spans.some(([p, q]) => !(q < x || p > y))) spans.push([x, y]);

@@ -58,3 +58,19 @@ export const STOPWORDS = new Set(
     'so than then too very also about into over after before up down out off again further once all any both each few more most ' +
     'other some such only own same s t don now what which who whom when where why how if because while until get got').split(' '),
 );
+
+/**
+ * Product-review polarity words that general-purpose lexicons miss or mis-score
+ * (hand-written; overrides the learned polarity prior).
+ */
+export const PRODUCT_POLARITY: Record<string, number> = {
+  dies: -0.6, died: -0.6, dying: -0.5, dead: -0.6, crash: -0.6, crashes: -0.6, crashed: -0.6, crashing: -0.6,
+  freezes: -0.6, froze: -0.6, freezing: -0.4, lag: -0.5, lags: -0.5, laggy: -0.6, lagging: -0.5, drains: -0.5, drain: -0.4,
+  broke: -0.6, broken: -0.6, breaks: -0.5, cracked: -0.6, flimsy: -0.6, glitchy: -0.6, buggy: -0.6, unreliable: -0.7,
+  inaccurate: -0.7, useless: -0.8, overpriced: -0.6, stale: -0.5, soggy: -0.6, bland: -0.5, mediocre: -0.5, rude: -0.7,
+  fails: -0.6, failed: -0.6, failing: -0.5, stopped: -0.3, disconnects: -0.6, drops: -0.3, slow: -0.4, sluggish: -0.5,
+  returned: -0.4, refund: -0.3, itchy: -0.5, uncomfortable: -0.7, bulky: -0.4, dim: -0.4, fiddly: -0.5, clunky: -0.5,
+  accurate: 0.6, reliable: 0.6, sturdy: 0.5, durable: 0.5, comfortable: 0.6, intuitive: 0.6, responsive: 0.5, crisp: 0.4,
+  snappy: 0.5, seamless: 0.5, seamlessly: 0.5, flawless: 0.8, flawlessly: 0.8, lightweight: 0.4, bright: 0.3, strong: 0.4,
+  quickly: 0.2, fast: 0.4, easy: 0.5, tasty: 0.7, delicious: 0.8, friendly: 0.6, attentive: 0.6, fresh: 0.5, cozy: 0.5,
+};

@@ -5,10 +5,13 @@
  * the sentence-sentiment model's margin for that clause and the sentence.
  */
 import type { Token, Tokenised } from './tokenize.js';
-import { LinearModel, addFeature, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, addFeature, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 import { annotate, type SentimentModel } from './sentiment.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
+
+/** Logit shift given to the clause holding the term when the sentence has a contrast marker (tuned by cross-validation). */
+const CLAUSE_BOOST = 1;
 
 export const POLARITIES = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
 
@@ -34,7 +37,9 @@ export function polarityFeatures(
   const f: Features = new Map();
   const ann = annotate(toks, lo, hi);
   const [ca, cb] = clauseOf(toks, s, e, lo, hi);
-  const put = (name: string, v = 1) => { addFeature(f, name, v); addFeature(f, domain[0] + ':' + name, v); };
+  // domain-conjoined copies of the features were tried and hurt under cross-validation; only a domain bias is kept
+  const put = (name: string, v = 1) => addFeature(f, name, v);
+  addFeature(f, 'dom:' + domain);
   put('bias');
   for (let i = s; i <= e; i++) put('T:' + toks[i].lower);
   // window words with side and distance bucket
@@ -124,7 +129,21 @@ export class PolarityModel {
     this.lm = new LinearModel(json.model);
   }
   classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
-    const p = this.lm.probs(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent));
+    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent));
+    // the clause holding the term gets a direct say (the learned model leans on sentence-wide cues)
+    if (this.sent && CLAUSE_BOOST > 0) {
+      const [ca, cb] = clauseOf(tk.tokens, s, e, lo, hi);
+      let contrast = -1;
+      for (let i = lo; i <= hi && contrast < 0; i++) if (CONTRAST_AFTER.has(tk.tokens[i].lower) || tk.tokens[i].lower === 'although' || tk.tokens[i].lower === 'though' || tk.tokens[i].lower === 'whereas') contrast = i;
+      if (contrast >= 0 && (ca > lo || cb < hi)) {
+        const mc = Math.tanh(this.sent.scoreRange(tk, ca, cb, 0).margin / 2);
+        // the clause right after "but" is the focus of the contrast
+        const boost = CLAUSE_BOOST * (ca === contrast + 1 && CONTRAST_AFTER.has(tk.tokens[contrast].lower) ? 3 : 1);
+        sc[this.lm.classes.indexOf('POSITIVE')] += boost * mc;
+        sc[this.lm.classes.indexOf('NEGATIVE')] -= boost * mc;
+      }
+    }
+    const p = softmax(sc);
     const byName = (c: string) => p[this.lm.classes.indexOf(c)];
     let best = 0;
     for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
@@ -135,8 +154,8 @@ export class PolarityModel {
 
 export function trainPolarity(
   data: Array<{ tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string }>,
-  res: LexicalResources | null, sent: SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number } = {},
+  res: LexicalResources | null, sent: SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number; lr?: number } = {},
 ): PolarityModelJSON {
   const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent), y: d.y }));
-  return { kind: 'aspect-polarity', model: trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 12, l2: opts.l2 ?? 3e-4, lr: 0.15, seed: opts.seed ?? 5, prune: 2e-3 }) };
+  return { kind: 'aspect-polarity', model: trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: opts.seed ?? 5, prune: 2e-3 }) };
 }

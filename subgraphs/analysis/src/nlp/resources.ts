@@ -1,3 +1,4 @@
+import { PRODUCT_POLARITY } from './lexicon.js';
 /** Compact lexical resources shipped with the model: word vectors (int8) and word clusters. */
 export interface LexicalResourcesJSON {
   source: string;
@@ -27,6 +28,8 @@ export class LexicalResources {
   }
   /** Polarity prior of a word in [-1, 1]; 0 when unknown. */
   polarity(w: string): number {
+    const o = PRODUCT_POLARITY[w];
+    if (o !== undefined) return o;
     const i = this.index.get(w);
     return i === undefined ? 0 : (this.prior[i] ?? 0) / 100;
   }

@@ -96,13 +96,15 @@ export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore:
     const isPunct = t.type === 'punctuation' || t.type === 'symbol';
     if (isPunct && !PUNCT_KEEP.has(t.lower)) { prev = '<p>'; continue; }
     const v = Math.min(2.5, an.clauseWeight * an.intensity);
-    addFeature(f, featureName(t, an), v);
+    // intensifiers/diminishers act only through the word they modify (and the bigram)
+    const modifier = t.lower in INTENSIFIERS || t.lower in DIMINISHERS;
+    if (!modifier) addFeature(f, featureName(t, an), v);
     if (t.lemma !== t.lower) addFeature(f, 'l:' + (an.neg ? 'NOT_' : '') + t.lemma, v * 0.5);
     if (res && !STOPWORDS.has(t.lower)) {
       const c = res.cluster(t.lower, 1);
       if (c >= 0) addFeature(f, 'c:' + (an.neg ? 'NOT_' : '') + c, v * 0.5);
     }
-    addFeature(f, 'b:' + prev + '_' + t.lower, an.clauseWeight);
+    if (!modifier && !(prev in INTENSIFIERS || prev in DIMINISHERS)) addFeature(f, 'b:' + prev + '_' + t.lower, an.clauseWeight);
     if (an.hedge) addFeature(f, 'h:' + an.hedge, 1 / 3);
     prev = t.lower;
     words++;
@@ -136,12 +138,15 @@ export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore:
 
 export interface SentimentModelJSON { kind: 'sentence-sentiment'; model: LinearModelJSON; neutralBand: number }
 
+/** Weight of the whole-sentence margin when a contrast marker splits the sentence (the rest goes to the clause after it). */
+const CONTRAST_MIX = 0.25;
+
 export interface SentenceScore {
   margin: number; // log-odds positive vs negative (after hedge adjustment)
   score: number; // [-1, 1]
   label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
   /** per-token contribution to the margin, for evidence spans */
-  contributions: Array<{ token: number; value: number }>;
+  contributions: Array<{ token: number; from: number; to: number; value: number }>;
 }
 
 export class SentimentModel {
@@ -159,11 +164,18 @@ export class SentimentModel {
     const c = this.lm.contribution(name, v);
     return c ? c[this.pos] - c[this.neg] : 0;
   }
-  scoreRange(tk: Tokenised, a: number, b: number, winkScore: number, withContrib = false): SentenceScore {
+  scoreRange(tk: Tokenised, a: number, b: number, winkScore: number, withContrib = false, contrastInner = false): SentenceScore {
     const f = sentenceFeatures(tk, a, b, winkScore, this.res);
     const s = this.lm.scores(f);
     let margin = s[this.pos] - s[this.neg];
     const ann = annotate(tk.tokens, a, b);
+    // contrast: the clause after the last "but"/"however" decides most of the verdict
+    let lastContrast = -1;
+    for (let i = a + 1; i <= b; i++) if (ann[i - a].clauseWeight > 1 && ann[i - a - 1].clauseWeight < 1) lastContrast = i;
+    if (lastContrast > a && !contrastInner && b - lastContrast >= 2) {
+      const post = this.scoreRange(tk, lastContrast + 1, b, 0, false, true).margin;
+      if (Math.abs(post) > 0.5) margin = CONTRAST_MIX * margin + (1 - CONTRAST_MIX) * post;
+    }
     // hedges shift the decision towards their known polarity
     let hedgeShift = 0;
     const seen = new Set<string>();
@@ -171,15 +183,31 @@ export class SentimentModel {
     if (hedgeShift !== 0) margin = margin * 0.5 + hedgeShift * 3;
     const score = Math.tanh(margin / 2);
     const label = Math.abs(score) < this.neutralBand ? 'NEUTRAL' : score > 0 ? 'POSITIVE' : 'NEGATIVE';
-    const contributions: Array<{ token: number; value: number }> = [];
+    const contributions: SentenceScore['contributions'] = [];
     if (withContrib) {
       for (let i = a; i <= b; i++) {
         const t = tk.tokens[i];
-        if (t.type === 'punctuation') continue;
+        if (t.type !== 'word' && t.type !== 'emoji' && t.type !== 'emoticon') continue;
         const an = ann[i - a];
         let v = this.diff(featureName(t, an), Math.min(2.5, an.clauseWeight * an.intensity));
-        if (an.hedge) v += an.hedgePolarity * 3 * an.clauseWeight / 2;
-        contributions.push({ token: i, value: v });
+        if (an.hedge) {
+          // a hedge is reported once, as a span over the whole phrase
+          if (i > a && ann[i - a - 1].hedge === an.hedge) continue;
+          let j = i;
+          while (j < b && ann[j + 1 - a].hedge === an.hedge) j++;
+          contributions.push({ token: i, from: i, to: j, value: an.hedgePolarity * 3 * an.clauseWeight });
+          continue;
+        }
+        if (STOPWORDS.has(t.lower) || NEGATORS.has(t.lower) || t.lower in INTENSIFIERS || t.lower in DIMINISHERS) continue;
+        const opinionPos = t.pos === 'ADJ' || t.pos === 'ADV' || t.pos === 'VERB' || t.pos === 'INTJ' || t.type !== 'word';
+        const prior = this.res ? this.res.polarity(t.lower) || this.res.polarity(t.lemma) : 0;
+        if (!opinionPos && prior === 0) continue;
+        const expected = prior * (an.neg ? -1 : 1);
+        if (expected !== 0 && Math.sign(expected) !== Math.sign(v)) continue;
+        // a negated word is reported together with its negator ("not good")
+        let from = i;
+        if (an.neg) for (let k = i - 1; k >= Math.max(a, i - 5); k--) if (NEGATORS.has(tk.tokens[k].lower) || tk.tokens[k].lower.endsWith("n't")) { from = k; break; }
+        contributions.push({ token: i, from, to: i, value: v });
       }
     }
     return { margin, score, label, contributions };

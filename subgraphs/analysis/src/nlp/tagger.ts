@@ -136,7 +136,7 @@ export function trainTagger(
     }
     opts.log?.(`  tagger epoch ${ep + 1}/${epochs}: token error ${(100 * errs / n).toFixed(2)}%`);
   }
-  return { kind: 'aspect-tagger', model: p.finish(0.05) };
+  return { kind: 'aspect-tagger', model: p.finish(0.15) };
 }
 
 /** BIO tags from gold character spans. */

@@ -15,7 +15,7 @@ const SPORT_WATCH: Taxonomy = {
   battery: ['battery', 'battery life', 'charge', 'charging', 'charger', 'power', 'battery time', 'runtime', 'recharge', 'cable'],
   gps: ['gps', 'accuracy', 'gps accuracy', 'signal', 'satellite', 'satellites', 'tracking', 'location', 'distance', 'pace', 'route', 'navigation', 'glonass', 'lock', 'gps lock', 'map', 'maps'],
   comfort: ['comfort', 'fit', 'strap', 'band', 'wrist', 'weight', 'size', 'bracelet', 'buckle'],
-  'ease of use': ['ease of use', 'use', 'usability', 'setup', 'set up', 'interface', 'menu', 'menus', 'buttons', 'button', 'controls', 'navigation menu', 'learning curve', 'instructions', 'manual'],
+  'ease of use': ['ease of use', 'use', 'usability', 'setup', 'set up', 'interface', 'menu', 'menus', 'buttons', 'button', 'controls', 'navigation menu', 'learning curve', 'instructions', 'manual', 'easy to use', 'easy to set up', 'user friendly', 'user-friendly', 'hard to use', 'difficult to use'],
   display: ['display', 'screen', 'brightness', 'readability', 'touchscreen', 'touch screen', 'backlight', 'watch face', 'watch faces', 'font'],
   'heart rate': ['heart rate', 'hr', 'heart rate monitor', 'hrm', 'pulse', 'optical sensor', 'sensor', 'chest strap', 'heart rate sensor', 'spo2', 'oxygen'],
   durability: ['durability', 'waterproof', 'water resistance', 'scratch', 'scratches', 'glass', 'case', 'bezel', 'water', 'durable', 'sturdiness'],
@@ -52,7 +52,7 @@ const RESTAURANT: Taxonomy = {
 const GENERIC: Taxonomy = {
   battery: ['battery', 'battery life', 'charge', 'charging', 'charger'],
   display: ['display', 'screen'],
-  'ease of use': ['ease of use', 'setup', 'set up', 'interface', 'instructions', 'usability'],
+  'ease of use': ['ease of use', 'setup', 'set up', 'interface', 'instructions', 'usability', 'easy to use', 'easy to set up', 'user friendly', 'user-friendly', 'hard to use', 'difficult to use'],
   design: ['design', 'look', 'looks', 'style', 'color', 'colour', 'appearance'],
   size: ['size', 'fit', 'weight'],
   durability: ['durability', 'material', 'materials'],

@@ -1,0 +1,102 @@
+/**
+ * npm run eval:nlp — k-fold cross-validation of the analysis engine on the
+ * shared training files: every fold retrains the models on the other folds
+ * and scores the held-out fold, so no number is measured on sentences a model
+ * trained on. The unsupervised lexical resources (model/lexical.json: word
+ * vectors, clusters and a polarity prior built without any labels) are shared.
+ *
+ * Env: NLP_EVAL_FOLDS_SENT (default 10), NLP_EVAL_FOLDS_ABSA (default 5).
+ */
+import { rng } from '../subgraphs/analysis/src/nlp/linear.js';
+import { foldsOf, dataDir } from '../subgraphs/analysis/src/nlp/data.js';
+import { loadLexical } from '../subgraphs/analysis/src/nlp/models.js';
+import { SentimentModel, trainSentiment } from '../subgraphs/analysis/src/nlp/sentiment.js';
+import { AspectTagger, trainTagger } from '../subgraphs/analysis/src/nlp/tagger.js';
+import { PolarityModel, trainPolarity } from '../subgraphs/analysis/src/nlp/polarity.js';
+import { documentSentiment, sentencesOf, taggedSpans } from '../subgraphs/analysis/src/nlp/engine.js';
+import { absaItems, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
+import { TRAINING_CONFIG } from '../subgraphs/analysis/src/nlp/train/config.js';
+
+const t0 = Date.now();
+const log = (s: string) => console.log(`[eval-nlp ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${s}`);
+const KS = Number(process.env.NLP_EVAL_FOLDS_SENT ?? 10);
+const KA = Number(process.env.NLP_EVAL_FOLDS_ABSA ?? 5);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+log(`data: ${dataDir()}`);
+const res = loadLexical();
+log(res ? 'lexical resources: model/lexical.json (unsupervised)' : 'lexical resources: none (run train:nlp with the embeddings installed)');
+log('tokenising ...');
+const sents = sentimentItems();
+const absa = absaItems();
+
+// 1. sentence sentiment: folds over yelp+imdb together, scored per source
+const sentAcc: Record<'yelp' | 'imdb', number[]> = { yelp: [], imdb: [] };
+{
+  const folds = foldsOf(sents.length, KS, 42, rng);
+  for (let k = 0; k < KS; k++) {
+    const train = sents.filter((_, i) => folds[i] !== k).map((s) => ({ tk: s.tk, label: s.label }));
+    const model = new SentimentModel(trainSentiment(train, res, TRAINING_CONFIG.sentiment), res);
+    for (const src of ['yelp', 'imdb'] as const) {
+      const test = sents.filter((s, i) => folds[i] === k && s.source === src);
+      // the engine's document-level decision; NEUTRAL counts as wrong
+      const ok = test.filter((s) => documentSentiment({ sentiment: model }, s.tk).label === (s.label === 1 ? 'POSITIVE' : 'NEGATIVE')).length;
+      sentAcc[src].push((100 * ok) / test.length);
+    }
+  }
+  log(`sentence sentiment ${KS}-fold: yelp ${mean(sentAcc.yelp).toFixed(1)} imdb ${mean(sentAcc.imdb).toFixed(1)}`);
+}
+
+// 2. aspect term extraction + 3. aspect polarity: folds over SemEval sentences
+const ateF1: Record<string, number[]> = { laptops: [], restaurants: [] };
+const polAcc: Record<string, number[]> = { laptops: [], restaurants: [] };
+{
+  // the sentence model used as a polarity feature is trained on yelp+imdb only (no SemEval data)
+  const sentModel = new SentimentModel(trainSentiment(sents.map((s) => ({ tk: s.tk, label: s.label })), res, TRAINING_CONFIG.sentiment), res);
+  const pol = polarityItems(absa);
+  const folds = foldsOf(absa.length, KA, 42, rng);
+  for (let k = 0; k < KA; k++) {
+    log(`SemEval fold ${k + 1}/${KA}: training tagger ...`);
+    const tagger = new AspectTagger(trainTagger(absa.filter((_, i) => folds[i] !== k).map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain })), res, TRAINING_CONFIG.tagger), res);
+    const st: Record<string, { tp: number; fp: number; fn: number }> = { laptops: { tp: 0, fp: 0, fn: 0 }, restaurants: { tp: 0, fp: 0, fn: 0 } };
+    absa.forEach((it, i) => {
+      if (folds[i] !== k) return;
+      const pred = new Set<string>();
+      for (const [a, b] of sentencesOf(it.tk)) for (const [x, y] of taggedSpans(tagger, it.tk, a, b, it.domain)) pred.add(it.s.text.slice(it.toks[x].start, it.toks[y].end).toLowerCase());
+      const gold = new Set(it.s.aspects.map((a) => a.term.toLowerCase()));
+      const c = st[it.domain];
+      for (const p of pred) if (gold.has(p)) c.tp++; else c.fp++;
+      for (const g of gold) if (!pred.has(g)) c.fn++;
+    });
+    for (const [d, c] of Object.entries(st)) {
+      const P = c.tp / Math.max(1, c.tp + c.fp), R = c.tp / Math.max(1, c.tp + c.fn);
+      ateF1[d].push(P + R > 0 ? (200 * P * R) / (P + R) : 0);
+    }
+    log(`SemEval fold ${k + 1}/${KA}: training polarity ...`);
+    const polModel = new PolarityModel(trainPolarity(pol.filter((p) => folds[p.sentence] !== k), res, sentModel, TRAINING_CONFIG.polarity), res, sentModel);
+    for (const d of ['laptops', 'restaurants']) {
+      const test = pol.filter((p) => folds[p.sentence] === k && p.domain === d);
+      const ok = test.filter((p) => polModel.classify(p.tk, p.s, p.e, p.lo, p.hi, p.domain).label === p.y).length;
+      polAcc[d].push((100 * ok) / test.length);
+    }
+    log(`  fold ${k + 1}: ATE F1 laptops ${ateF1.laptops[k].toFixed(1)} restaurants ${ateF1.restaurants[k].toFixed(1)}; polarity laptops ${polAcc.laptops[k].toFixed(1)} restaurants ${polAcc.restaurants[k].toFixed(1)}`);
+  }
+}
+
+const rows: Array<[string, string, string, number[]]> = [
+  ['sentence sentiment, yelp accuracy', 'wink-nlp 81.7 / VADER 81.1', '>= 87', sentAcc.yelp],
+  ['sentence sentiment, imdb accuracy', 'wink-nlp 81.6 / VADER 78.6', '>= 87', sentAcc.imdb],
+  ['aspect term extraction, laptops F1', 'train-term dictionary ~57', '>= 72', ateF1.laptops],
+  ['aspect term extraction, restaurants F1', 'train-term dictionary ~63', '>= 80', ateF1.restaurants],
+  ['aspect polarity, laptops accuracy', 'VADER on sentence ~62', '>= 72', polAcc.laptops],
+  ['aspect polarity, restaurants accuracy', 'VADER on sentence ~73', '>= 78', polAcc.restaurants],
+];
+const w = [40, 28, 8, 20];
+const line = (c: string[]) => '| ' + c.map((x, i) => x.padEnd(w[i])).join(' | ') + ' |';
+console.log('');
+console.log(`k-fold cross-validation (sentiment ${KS}-fold, SemEval ${KA}-fold; mean ± sd over folds)`);
+console.log(line(['task', 'baseline', 'target', 'ours']));
+console.log(line(w.map((n) => '-'.repeat(n))));
+for (const [task, base, target, xs] of rows) console.log(line([task, base, target, `${mean(xs).toFixed(1)} ± ${sd(xs).toFixed(1)}`]));
+console.log(`\neval took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
