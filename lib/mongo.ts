@@ -43,3 +43,20 @@ export async function findByIds<T extends IdDocument>(database: Database, collec
   }
   return found;
 }
+
+/**
+ * Inserts documents, leaving any whose `_id` is already stored untouched; returns the indexes of
+ * those duplicates. Inserts are point writes on every server (FerretDB scans for upserts).
+ */
+export async function insertManyIgnoringDuplicates<T extends Document>(collection: Collection<T>, docs: readonly T[]): Promise<Set<number>> {
+  const duplicates = new Set<number>();
+  if (docs.length === 0) return duplicates;
+  try {
+    await collection.insertMany(docs as never, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
+    if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
+    for (const w of writeErrors) duplicates.add(w.index);
+  }
+  return duplicates;
+}

@@ -1,9 +1,11 @@
 import type { Collection } from 'mongodb';
-import type { Database } from '../../../../lib/mongo.js';
+import { insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 
 /**
  * One document per (mention key, review): written by insert and delete only, never by a
  * read-modify-write, so concurrent workers cannot lose each other's entries on any server.
+ * (FerretDB 1.24 scans the collection for every update, replace and delete, even by `_id`;
+ * inserts and `_id` reads are point operations.)
  */
 export interface MentionDocument {
   _id: string;
@@ -28,11 +30,11 @@ export class MentionRepository {
     await this.collection.createIndex({ tenantId: 1, key: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_key_newest' });
   }
 
+  /** Inserts the mentions; ones already there are left as they are (inserts are point writes everywhere, upserts scan on FerretDB). */
   async add(tenantId: string, keys: readonly string[], reviewId: string, analyzedAt: Date): Promise<void> {
     if (keys.length === 0) return;
-    await this.collection.bulkWrite(keys.map((key) => ({
-      replaceOne: { filter: { _id: mentionId(key, reviewId) }, replacement: { _id: mentionId(key, reviewId), tenantId, key, reviewId, analyzedAt }, upsert: true },
-    })), { ordered: false });
+    const docs = keys.map((key) => ({ _id: mentionId(key, reviewId), tenantId, key, reviewId, analyzedAt }));
+    await insertManyIgnoringDuplicates(this.collection, docs);
   }
 
   async remove(tenantId: string, keys: readonly string[], reviewId: string): Promise<void> {

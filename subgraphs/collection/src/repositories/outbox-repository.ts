@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { Database } from '../../../../lib/mongo.js';
+import { insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 
 /** An event stored before its review, removed once the bus acknowledged it: the sweeper's whole worklist. */
 export interface OutboxDocument {
@@ -20,14 +20,14 @@ export class OutboxRepository {
     // The outbox stays small (entries live for one publish), so scans of it are cheap everywhere.
   }
 
+  /** Records pending events; an entry already there is the same event, so duplicates are ignored. */
   async add(entries: OutboxDocument[]): Promise<void> {
-    if (entries.length === 0) return;
-    const ops = entries.map((entry) => ({ replaceOne: { filter: { _id: entry._id }, replacement: entry, upsert: true } }));
-    await this.collection.bulkWrite(ops, { ordered: false });
+    await insertManyIgnoringDuplicates(this.collection, entries);
   }
 
+  /** One `$in` delete: FerretDB scans for every delete, so one scan of the small outbox beats one per id. */
   async remove(ids: string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.collection.deleteOne({ _id: id })));
+    if (ids.length > 0) await this.collection.deleteMany({ _id: { $in: ids } });
   }
 
   /** Entries older than `olderThan`, across tenants, oldest first. */

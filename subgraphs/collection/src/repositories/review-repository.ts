@@ -1,5 +1,5 @@
-import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { findByIds, type Database } from '../../../../lib/mongo.js';
+import type { Collection } from 'mongodb';
+import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 import type { ReviewDocument } from '../models/review.js';
 
 export interface ReviewCursor { createdAt: Date; id: string }
@@ -17,20 +17,8 @@ export class ReviewRepository {
 
   /** Inserts new reviews; returns the ids that already existed (same source + externalId), untouched. */
   async insertNew(reviews: ReviewDocument[]): Promise<Set<string>> {
-    const existing = new Set<string>();
-    if (reviews.length === 0) return existing;
-    try {
-      await this.collection.insertMany(reviews, { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }).writeErrors;
-      if (!writeErrors) throw error;
-      for (const writeError of writeErrors) {
-        const code = writeError.code ?? writeError.err?.code;
-        if (code !== 11000) throw error;
-        existing.add(reviews[writeError.index]!._id);
-      }
-    }
-    return existing;
+    const duplicates = await insertManyIgnoringDuplicates(this.collection, reviews);
+    return new Set([...duplicates].map((index) => reviews[index]!._id));
   }
 
   findByIds(tenantId: string, ids: readonly string[]): Promise<Map<string, ReviewDocument>> {
@@ -44,10 +32,4 @@ export class ReviewRepository {
       : { tenantId, productId };
     return this.collection.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
   }
-
-  async deleteByIds(tenantId: string, ids: string[]): Promise<void> {
-    const ops: AnyBulkWriteOperation<ReviewDocument>[] = ids.map((id) => ({ deleteOne: { filter: { _id: id, tenantId } } }));
-    if (ops.length > 0) await this.collection.bulkWrite(ops, { ordered: false });
-  }
 }
-
