@@ -12,6 +12,6 @@ export const loadWorkerConfig = () =>
     ...platformEnv,
     /** 0 picks a free port, which is what several workers on one machine need. */
     WORKER_METRICS_PORT: portSetting(0),
-    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(32),
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(64),
     WORKER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
   }));

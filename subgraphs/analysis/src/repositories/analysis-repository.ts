@@ -1,6 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '../../../../lib/errors.js';
-import { findByIds, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 import type { AnalysisDocument } from '../models/analysis.js';
 
 export class AnalysisRepository {
@@ -18,20 +17,13 @@ export class AnalysisRepository {
     return findByIds(this.database, this.collection, tenantId, ids);
   }
 
-  /**
-   * Stores a new result only if the document is still at `expectedRevision` (or absent when it is 0),
-   * so two workers racing on one review cannot both apply a result. Returns false when it lost the race.
-   */
+  /** Stores first results in one insert; returns the indexes of reviews another worker stored first. */
+  insertFirstResults(docs: AnalysisDocument[]): Promise<Set<number>> {
+    return insertManyIgnoringDuplicates(this.collection, docs);
+  }
+
+  /** Replaces a result only if it is still at `expectedRevision`; false when another writer got there first. */
   async saveRevision(doc: AnalysisDocument, expectedRevision: number): Promise<boolean> {
-    if (expectedRevision === 0) {
-      try {
-        await this.collection.insertOne(doc);
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    }
     const result = await this.collection.replaceOne({ _id: doc._id, tenantId: doc.tenantId, revision: expectedRevision }, doc);
     return result.modifiedCount === 1;
   }

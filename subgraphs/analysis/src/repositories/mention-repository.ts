@@ -30,16 +30,14 @@ export class MentionRepository {
     await this.collection.createIndex({ tenantId: 1, key: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_key_newest' });
   }
 
-  /** Inserts the mentions; ones already there are left as they are (inserts are point writes everywhere, upserts scan on FerretDB). */
-  async add(tenantId: string, keys: readonly string[], reviewId: string, analyzedAt: Date): Promise<void> {
-    if (keys.length === 0) return;
-    const docs = keys.map((key) => ({ _id: mentionId(key, reviewId), tenantId, key, reviewId, analyzedAt }));
-    await insertManyIgnoringDuplicates(this.collection, docs);
+  /** Inserts mentions in one call; ones already there stay as they are. */
+  async addMany(mentions: Array<Omit<MentionDocument, '_id'>>): Promise<void> {
+    await insertManyIgnoringDuplicates(this.collection, mentions.map((m) => ({ _id: mentionId(m.key, m.reviewId), ...m })));
   }
 
-  async remove(tenantId: string, keys: readonly string[], reviewId: string): Promise<void> {
-    if (keys.length === 0) return;
-    await this.collection.bulkWrite(keys.map((key) => ({ deleteOne: { filter: { _id: mentionId(key, reviewId), tenantId } } })), { ordered: false });
+  /** Deletes mentions in one `$in` call (each delete scans on FerretDB, so one beats many). */
+  async removeMany(mentions: Array<{ key: string; reviewId: string }>): Promise<void> {
+    if (mentions.length > 0) await this.collection.deleteMany({ _id: { $in: mentions.map((m) => mentionId(m.key, m.reviewId)) } });
   }
 
   /** Newest-analysed-first page of review ids under one mention key (a scan on FerretDB: pages stay bounded). */

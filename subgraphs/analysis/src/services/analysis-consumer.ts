@@ -27,7 +27,9 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
             results[index] = error as Error;
           }
         });
+        const started = performance.now();
         const outcomes = await analyseBatch(deps, parsed.map((p) => p.review));
+        deps.log.debug({ items: items.length, ms: Math.round(performance.now() - started) }, 'batch analysed');
         parsed.forEach(({ index }, i) => { results[index] = outcomes[i]; });
         return results;
       },

@@ -41,49 +41,62 @@ function isCurrent(doc: AnalysisDocument | undefined, modelVersion: string): boo
 
 /**
  * Analyses a batch of reviews and stores one current analysis per review. Every step is safe to
- * repeat: the revision check stops a second result, mention updates are set operations, and the
- * `review.analyzed` event id is fixed per revision. Returns one entry per item: an Error to retry it.
+ * repeat: a first result is an insert (a twin loses on the unique `_id`), a new revision replaces
+ * only the revision it read, mentions are inserts of fixed ids, and the `review.analyzed` event id
+ * is fixed per revision. Writes go out in as few calls as possible, since each is a transaction
+ * (and an fsync) on the embedded FerretDB. Returns one entry per item: an Error to retry it.
  */
 export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToAnalyse[], now = new Date()): Promise<Array<void | Error>> {
   const results: Array<void | Error> = new Array(items.length).fill(undefined);
-  const byTenant = new Map<string, string[]>();
-  for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item.reviewId]);
-  const existing = new Map<string, AnalysisDocument>();
-  for (const [tenantId, ids] of byTenant) for (const [id, doc] of await deps.analyses.findByIds(tenantId, ids)) existing.set(id, doc);
+  const fail = (index: number, error: unknown) => { results[index] = error instanceof Error ? error : new Error(String(error)); };
 
+  // Most reviews are new: try their first result as an insert, and look at what is stored only for the rest.
+  const firsts: Array<{ index: number; doc: AnalysisDocument }> = [];
+  items.forEach((item, index) => {
+    try {
+      firsts.push({ index, doc: analyse(deps.analyzer, item, now) });
+    } catch (error) {
+      fail(index, error);
+    }
+  });
   const current: Array<{ index: number; doc: AnalysisDocument }> = [];
-  await Promise.all(items.map(async (item, index) => {
-    try {
-      const before = existing.get(item.reviewId);
-      if (before && isCurrent(before, deps.analyzer.modelVersion)) {
-        current.push({ index, doc: before });
-        return;
-      }
-      const doc = analyse(deps.analyzer, item, before, now);
-      const saved = await deps.analyses.saveRevision(doc, before?.revision ?? 0);
-      if (!saved) {
-        // Another worker stored a result first; publish whatever is current now.
-        const winner = (await deps.analyses.findByIds(item.tenantId, [item.reviewId])).get(item.reviewId);
-        if (!winner) throw new Error(`analysis of ${item.reviewId} vanished during a concurrent write`);
-        current.push({ index, doc: winner });
-        return;
-      }
-      current.push({ index, doc });
-    } catch (error) {
-      results[index] = error instanceof Error ? error : new Error(String(error));
-    }
-  }));
+  let stored: typeof firsts = [];
+  try {
+    const duplicates = await deps.analyses.insertFirstResults(firsts.map((f) => f.doc));
+    for (const [i, first] of firsts.entries()) (duplicates.has(i) ? stored : current).push(first);
+  } catch (error) {
+    for (const f of firsts) fail(f.index, error);
+  }
 
-  await Promise.all(current.map(async ({ index, doc }) => {
-    try {
-      const keys = mentionKeys(doc.tenantId, doc.productId, doc.aspects);
-      const stale = doc.previousMentionKeys.filter((key) => !keys.includes(key));
-      await deps.mentions.remove(doc.tenantId, stale, doc._id);
-      await deps.mentions.add(doc.tenantId, keys, doc._id, doc.analyzedAt ?? now);
-    } catch (error) {
-      results[index] = error as Error;
-    }
-  }));
+  for (let round = 0; stored.length > 0 && round < 3; round++) {
+    const existing = await loadExisting(deps, stored.map((s) => items[s.index]!));
+    const retry: typeof stored = [];
+    await Promise.all(stored.map(async ({ index, doc }) => {
+      const before = existing.get(doc._id);
+      if (!before) return retry.push({ index, doc });
+      if (isCurrent(before, deps.analyzer.modelVersion)) return current.push({ index, doc: before });
+      const next = asRevisionOf(doc, before);
+      try {
+        if (await deps.analyses.saveRevision(next, before.revision)) current.push({ index, doc: next });
+        else retry.push({ index, doc });
+      } catch (error) {
+        fail(index, error);
+      }
+    }));
+    stored = retry;
+  }
+  for (const { index, doc } of stored) fail(index, new Error(`analysis of ${doc._id} kept changing under concurrent writers`));
+
+  try {
+    const stale = current.flatMap(({ doc }) => {
+      const keys = new Set(mentionKeys(doc.tenantId, doc.productId, doc.aspects));
+      return doc.previousMentionKeys.filter((key) => !keys.has(key)).map((key) => ({ key, reviewId: doc._id }));
+    });
+    await deps.mentions.removeMany(stale);
+    await deps.mentions.addMany(current.flatMap(({ doc }) => mentionKeys(doc.tenantId, doc.productId, doc.aspects).map((key) => ({ tenantId: doc.tenantId, key, reviewId: doc._id, analyzedAt: doc.analyzedAt ?? now }))));
+  } catch (error) {
+    for (const { index } of current) fail(index, error);
+  }
 
   const publishable = current.filter(({ index }) => results[index] === undefined);
   const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
@@ -95,7 +108,15 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   return results;
 }
 
-function analyse(analyzer: Analyzer, item: ReviewToAnalyse, before: AnalysisDocument | undefined, now: Date): AnalysisDocument {
+async function loadExisting(deps: AnalyserDeps, items: readonly ReviewToAnalyse[]): Promise<Map<string, AnalysisDocument>> {
+  const byTenant = new Map<string, string[]>();
+  for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item.reviewId]);
+  const existing = new Map<string, AnalysisDocument>();
+  for (const [tenantId, ids] of byTenant) for (const [id, doc] of await deps.analyses.findByIds(tenantId, ids)) existing.set(id, doc);
+  return existing;
+}
+
+function analyse(analyzer: Analyzer, item: ReviewToAnalyse, now: Date): AnalysisDocument {
   const result = analyzer.analyze(item.text, { locale: item.locale, category: item.productCategory });
   const createdAt = new Date(item.createdAt);
   return {
@@ -107,8 +128,18 @@ function analyse(analyzer: Analyzer, item: ReviewToAnalyse, before: AnalysisDocu
     locale: item.locale,
     reviewCreatedAt: Number.isNaN(createdAt.getTime()) ? now : createdAt,
     ...resultFields(result, now),
-    revision: (before?.revision ?? 0) + 1,
-    previousLabel: before?.sentiment?.label ?? null,
-    previousMentionKeys: before ? mentionKeys(before.tenantId, before.productId, before.aspects) : [],
+    revision: 1,
+    previousLabel: null,
+    previousMentionKeys: [],
+  };
+}
+
+/** The same result, numbered as the revision after `before` and remembering what it replaces. */
+function asRevisionOf(doc: AnalysisDocument, before: AnalysisDocument): AnalysisDocument {
+  return {
+    ...doc,
+    revision: before.revision + 1,
+    previousLabel: before.sentiment?.label ?? null,
+    previousMentionKeys: mentionKeys(before.tenantId, before.productId, before.aspects),
   };
 }

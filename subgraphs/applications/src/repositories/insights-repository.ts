@@ -1,15 +1,18 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { KeyedLock } from '../../../../lib/keyed-lock.js';
-import { findByIds, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 import { insightsId, type InsightsDocument } from '../models/insights.js';
 
 /** Increments of one event's effect on a product's insights, by dotted field path. */
 export type InsightsIncrements = Record<string, number>;
 
+/** What one event changes in one product's insights, and the key that makes it count once. */
+export interface InsightsEffect { tenantId: string; productId: string; key: string; increments: InsightsIncrements }
+
 interface LedgerDocument { _id: string; tenantId: string; appliedAt: Date }
 
-const RECENT_EFFECTS = 100;
+const RECENT_EFFECTS = 500;
 const MAX_ATTEMPTS = 20;
 
 export class InsightsRepository {
@@ -27,34 +30,49 @@ export class InsightsRepository {
   }
 
   /**
-   * Applies an event's increments to a product's insights at most once; returns false when the
-   * effect was already applied. Writes are serialised per product in this process and guarded by a
-   * version check across processes, since FerretDB loses concurrent read-modify-write updates.
+   * Applies event effects to product insights, each at most once; returns, per effect, whether it
+   * changed the counts now (false: applied before). Effects of one product are summed into one
+   * version-checked update, serialised per product in this process, since FerretDB loses concurrent
+   * read-modify-write updates; the ledger is written after, in one insert.
    */
-  async applyOnce(tenantId: string, productId: string, effectKey: string, increments: InsightsIncrements, now = new Date()): Promise<boolean> {
-    const ledgerId = `${tenantId}|${effectKey}`;
-    if (await this.ledger.findOne({ _id: ledgerId })) return false;
-    const _id = insightsId(tenantId, productId);
-    const applied = await this.lock.run(_id, () => this.applyLocked(_id, tenantId, productId, effectKey, increments, now));
-    await this.ledger.insertOne({ _id: ledgerId, tenantId, appliedAt: now }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
+  async applyEffects(effects: readonly InsightsEffect[], now = new Date()): Promise<boolean[]> {
+    const ledgerId = (e: InsightsEffect) => `${e.tenantId}|${e.key}`;
+    const unique = [...new Map(effects.map((e) => [ledgerId(e), e])).values()];
+    const seen = new Set<string>();
+    for (const [tenantId, group] of groupBy(unique, (e) => e.tenantId)) {
+      for (const id of (await findByIds(this.database, this.ledger, tenantId, group.map(ledgerId))).keys()) seen.add(id);
+    }
+    const pending = unique.filter((e) => !seen.has(ledgerId(e)));
+    const appliedNow = new Set<string>();
+    await Promise.all([...groupBy(pending, (e) => insightsId(e.tenantId, e.productId))].map(([id, group]) => this.lock.run(id, async () => {
+      const fresh = await this.applyLocked(id, group[0]!.tenantId, group[0]!.productId, group, now);
+      group.forEach((e, i) => fresh[i] && appliedNow.add(ledgerId(e)));
+    })));
+    await insertManyIgnoringDuplicates(this.ledger, pending.map((e) => ({ _id: ledgerId(e), tenantId: e.tenantId, appliedAt: now })));
+    const reported = new Set<string>();
+    return effects.map((e) => {
+      const id = ledgerId(e);
+      const first = appliedNow.has(id) && !reported.has(id);
+      reported.add(id);
+      return first;
     });
-    return applied;
   }
 
-  private async applyLocked(_id: string, tenantId: string, productId: string, effectKey: string, increments: InsightsIncrements, now: Date): Promise<boolean> {
+  private async applyLocked(_id: string, tenantId: string, productId: string, effects: InsightsEffect[], now: Date): Promise<boolean[]> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const doc = (await this.collection.findOne({ _id })) ?? (await this.create(_id, tenantId, productId, now));
       if (doc.tenantId !== tenantId) throw new Error(`insights ${_id} belongs to another tenant`);
-      if (doc.recentEffects.includes(effectKey)) return false;
-      const recentEffects = [...doc.recentEffects, effectKey].slice(-RECENT_EFFECTS);
-      const result = await this.collection.updateOne(
-        { _id, version: doc.version },
-        { $inc: { ...increments, version: 1 }, $set: { recentEffects, updatedAt: now } },
-      );
-      if (result.modifiedCount === 1) return true;
+      const fresh = effects.map((e) => !doc.recentEffects.includes(e.key));
+      const increments: InsightsIncrements = { version: 1 };
+      effects.forEach((e, i) => {
+        if (!fresh[i]) return;
+        for (const [field, by] of Object.entries(e.increments)) increments[field] = (increments[field] ?? 0) + by;
+      });
+      const recentEffects = [...doc.recentEffects, ...effects.filter((_, i) => fresh[i]).map((e) => e.key)].slice(-RECENT_EFFECTS);
+      const result = await this.collection.updateOne({ _id, version: doc.version }, { $inc: increments, $set: { recentEffects, updatedAt: now } });
+      if (result.modifiedCount === 1) return fresh;
     }
-    throw new Error(`insights ${_id} kept changing under concurrent writers; the event will be retried`);
+    throw new Error(`insights ${_id} kept changing under concurrent writers; the events will be retried`);
   }
 
   private async create(_id: string, tenantId: string, productId: string, now: Date): Promise<InsightsDocument> {
@@ -80,4 +98,10 @@ export class InsightsRepository {
     const byInsightId = await findByIds(this.database, this.collection, tenantId, productIds.map((id) => insightsId(tenantId, id)));
     return new Map([...byInsightId.values()].map((doc) => [doc.productId, doc]));
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }

@@ -2,12 +2,12 @@ import type { Bus, EventEnvelope, RunningConsumer } from '../../../../lib/bus/in
 import type { Logger } from '../../../../lib/logger.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { SentimentLabel } from '../models/insights.js';
-import type { InsightsIncrements, InsightsRepository } from '../repositories/insights-repository.js';
+import type { InsightsEffect, InsightsIncrements, InsightsRepository } from '../repositories/insights-repository.js';
 
 export const APPLICATIONS_CONSUMER = 'applications';
 const LABELS = new Set<unknown>(['POSITIVE', 'NEUTRAL', 'NEGATIVE']);
 
-interface Effect { productId: string; key: string; increments: InsightsIncrements }
+type Effect = Omit<InsightsEffect, 'tenantId'>;
 
 function record(event: EventEnvelope<unknown>): Record<string, unknown> {
   if (typeof event.data !== 'object' || event.data === null) throw new Error(`${event.type} ${event.id}: data is not an object`);
@@ -46,12 +46,29 @@ export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsReposi
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,
-    concurrency: 16,
-    async handler(event) {
-      const effect = effectOf(event);
-      if (!effect) return;
-      const applied = await deps.insights.applyOnce(event.tenantId, effect.productId, effect.key, effect.increments);
-      if (!applied) deps.log.debug({ key: effect.key }, 'event already counted');
+    maxMessages: 128,
+    batch: {
+      size: 128,
+      async handler(items) {
+        const results: Array<void | Error> = items.map(() => undefined);
+        const effects: Array<{ index: number; effect: InsightsEffect }> = [];
+        items.forEach(({ event }, index) => {
+          try {
+            const effect = effectOf(event);
+            if (effect) effects.push({ index, effect: { tenantId: event.tenantId, ...effect } });
+          } catch (error) {
+            results[index] = error as Error;
+          }
+        });
+        try {
+          const applied = await deps.insights.applyEffects(effects.map((e) => e.effect));
+          const repeats = applied.filter((a) => !a).length;
+          if (repeats > 0) deps.log.debug({ repeats }, 'events already counted');
+        } catch (error) {
+          for (const { index } of effects) results[index] = error as Error;
+        }
+        return results;
+      },
     },
   });
 }
