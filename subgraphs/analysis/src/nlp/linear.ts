@@ -236,3 +236,20 @@ export class AveragedPerceptron {
     return { classes: this.classes, bias: new Array(k).fill(0), weights };
   }
 }
+
+/** Average of linear models over the same classes (an ensemble that costs nothing at run time). */
+export function averageModels(models: LinearModelJSON[], prune = 0): LinearModelJSON {
+  const k = models[0].classes.length;
+  const n = models.length;
+  const weights: Record<string, number[]> = {};
+  for (const m of models) for (const [name, w] of Object.entries(m.weights)) {
+    const acc = (weights[name] ??= new Array<number>(k).fill(0));
+    for (let c = 0; c < k; c++) acc[c] += w[c] / n;
+  }
+  for (const [name, w] of Object.entries(weights)) {
+    if (w.every((x) => Math.abs(x) < prune)) delete weights[name];
+    else weights[name] = w.map(round);
+  }
+  const bias = models[0].bias.map((_, c) => round(models.reduce((a, m) => a + m.bias[c], 0) / n));
+  return { classes: models[0].classes, bias, weights };
+}
