@@ -45,6 +45,8 @@ export interface ConsumerSpec<T = unknown> extends ConsumerSettings {
   /** Batch mode, instead of `handler`: one result per item, an `Error` marking that item failed. */
   batch?: {
     size: number;
+    /** Batches in flight at once (default 1); 2 lets one batch's I/O overlap the next one's work. */
+    concurrency?: number;
     handler(items: Array<BatchItem<T>>, ctx: { working(): void }): Promise<Array<void | Error>>;
   };
   /** Messages requested per pull (default 64). */
@@ -163,8 +165,9 @@ export class ConsumerRunner<T> implements RunningConsumer {
     this.ackWaitMs = spec.ackWaitMs ?? CONSUMER_DEFAULTS.ackWaitMs;
     this.maxDeliver = Math.max(1, spec.maxDeliver ?? CONSUMER_DEFAULTS.maxDeliver);
     this.backoffMs = spec.backoffMs?.length ? spec.backoffMs : [...CONSUMER_DEFAULTS.backoffMs];
-    this.workers = spec.batch ? 1 : Math.max(1, spec.concurrency ?? CONSUMER_DEFAULTS.concurrency);
-    this.window = Math.max(spec.maxMessages ?? CONSUMER_DEFAULTS.maxMessages, spec.batch?.size ?? this.workers);
+    this.workers = Math.max(1, (spec.batch ? spec.batch.concurrency : spec.concurrency) ?? CONSUMER_DEFAULTS.concurrency);
+    // In batch mode keep one more batch pulled than in flight, so a free worker never waits on a fetch.
+    this.window = Math.max(spec.maxMessages ?? CONSUMER_DEFAULTS.maxMessages, spec.batch ? spec.batch.size * (this.workers + 1) : this.workers);
     this.log = deps.log.child({ component: 'bus-consumer', stream: spec.stream, durable: spec.durable });
   }
 

@@ -11,12 +11,12 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
     stream: deps.topics.stream.name,
     durable: ANALYSIS_CONSUMER,
     filterSubjects: [deps.topics.submitted, deps.topics.reanalysisRequested],
-    maxMessages: opts.batchSize,
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,
     batch: {
       size: opts.batchSize,
+      concurrency: 2,
       async handler(items) {
         const results: Array<void | Error> = new Array(items.length).fill(undefined);
         const parsed: Array<{ index: number; review: ReviewToAnalyse }> = [];
