@@ -14,4 +14,6 @@ export const loadWorkerConfig = () =>
     WORKER_METRICS_PORT: portSetting(0),
     WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(64),
     WORKER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+    /** How long a pulled message may stay unacknowledged before another worker gets it. */
+    WORKER_ACK_WAIT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   }));

@@ -22,7 +22,7 @@ try {
   await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
-  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
 
   const metrics = createServer(async (req, res) => {
     if (req.url === '/health') {
