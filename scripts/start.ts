@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startEmbedded, type EmbeddedServers } from '../lib/embedded.js';
+import { writeEndpoints } from '../lib/endpoints.js';
 import { startStack, type Stack } from '../lib/stack.js';
 
 const usage = 'usage: npm start -- [--workers N]   (N analysis worker processes, default 1, at most 16)';
@@ -44,6 +45,7 @@ try {
   if (!mongoUri || !natsUrl) {
     write('reviewgraph: starting the embedded FerretDB + NATS JetStream (data in .data/embedded)…');
     embedded = await startEmbedded({ dataDir: '.data/embedded' });
+    writeEndpoints('.data/embedded', { mongoUri: embedded.mongoUri, natsUrl: embedded.natsUrl });
     mongoUri ??= embedded.mongoUri;
     natsUrl ??= embedded.natsUrl;
   }

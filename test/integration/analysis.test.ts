@@ -7,6 +7,7 @@ import type { ReviewToAnalyse } from '../../subgraphs/analysis/src/models/analys
 import { createAnalyzer, type Analyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 import { createServer } from '../../subgraphs/analysis/src/server.js';
 import { startAnalysisConsumer } from '../../subgraphs/analysis/src/services/analysis-consumer.js';
+import { requestReanalysis } from '../../subgraphs/analysis/src/services/reanalysis.js';
 import { analyseBatch, type AnalyserDeps } from '../../subgraphs/analysis/src/services/review-analyser.js';
 import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
 
@@ -120,6 +121,34 @@ describe('the analysis worker on the bus', () => {
       expect(status('rev_b00000000000000000000008')).toBeDefined();
       const dead = await eventually(async () => (await bus.deadLetters(topics.stream.name)).find((d) => d.event?.data && (d.event.data as { reviewId?: string }).reviewId === 'rev_poison'), 20_000, 'poison message dead-lettered');
       expect(dead.reason).toMatch(/text/);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
+
+describe('re-analysis with a newer model', () => {
+  it('re-analyses every older result once, in the background, as a new revision that downstream can move counts with', async () => {
+    const before = await database.db.collection('analyses').find({}, { projection: { _id: 1, revision: 1, sentiment: 1 } }).toArray();
+    const newer: Analyzer = { modelVersion: `${analyzer.modelVersion}-next`, analyze: (text, opts) => ({ ...analyzer.analyze(text, opts), modelVersion: `${analyzer.modelVersion}-next` }) };
+    const consumer = await startAnalysisConsumer(bus, { ...deps, analyzer: newer }, { batchSize: 16, maxDeliver: 2, backoffMs: [100] });
+    const analyzedBefore = await subjectCount(topics.analyzed);
+    try {
+      const first = await requestReanalysis({ analyses: server.services.analyses, bus, topics, log: silentLog }, { targetVersion: newer.modelVersion, maxPerSecond: 2_000 });
+      expect(first.requested).toBe(before.length);
+      const after = await eventually(async () => {
+        const docs = await database.db.collection('analyses').find({}).toArray();
+        return docs.every((d) => d.modelVersion === newer.modelVersion) ? docs : undefined;
+      }, 30_000, 'every analysis at the newer model version');
+      const revisionOf = new Map(before.map((d) => [d._id as unknown as string, d.revision as number]));
+      for (const doc of after) {
+        expect(doc.revision).toBe(revisionOf.get(doc._id as unknown as string)! + 1);
+        const old = before.find((b) => b._id === doc._id)!;
+        expect(doc.previousLabel).toBe(old.sentiment?.label ?? null);
+      }
+      expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + before.length);
+      // Nothing is left to do: a second run requests nothing.
+      expect((await requestReanalysis({ analyses: server.services.analyses, bus, topics, log: silentLog }, { targetVersion: newer.modelVersion })).requested).toBe(0);
     } finally {
       await consumer.stop();
     }

@@ -28,10 +28,14 @@ export class AnalysisRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Ids of analyses made by any model other than `modelVersion`, after `afterId`, in id order. */
-  async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<Array<Pick<AnalysisDocument, '_id' | 'tenantId'>>> {
+  /** A page of analyses made by any model other than `modelVersion`, after `afterId`, in id order, with what re-analysis needs. */
+  async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<AnalysisDocument[]> {
     const filter = afterId ? { modelVersion: { $ne: modelVersion }, _id: { $gt: afterId } } : { modelVersion: { $ne: modelVersion } };
-    return this.collection.find(filter, { projection: { _id: 1, tenantId: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
+    return this.collection
+      .find(filter, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   async countOutdated(modelVersion: string): Promise<number> {
