@@ -39,7 +39,7 @@ beforeAll(async () => {
   ({ bus, topics } = await freshBus('analysis'));
   analyzer = await createAnalyzer();
   server = await createServer({ database, analyzer, log: silentLog, internalSecret: TEST_SECRET });
-  deps = { analyses: server.services.analyses, mentions: server.services.mentions, analyzer, publisher: bus, topics, log: silentLog };
+  deps = { analyses: server.services.analyses, mentions: server.services.mentions, taxonomies: server.services.taxonomies, analyzer, publisher: bus, topics, log: silentLog };
 });
 
 describe('analysing reviews', () => {
@@ -152,5 +152,44 @@ describe('re-analysis with a newer model', () => {
     } finally {
       await consumer.stop();
     }
+  });
+});
+
+describe('tenant aspect taxonomies', () => {
+  const runAs = async (tenant: string, query: string, variables: Record<string, unknown> = {}) => {
+    const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(caller(tenant)) });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return response.body.singleResult as { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  };
+  const EXTEND = `mutation($i: ExtendAspectTaxonomyInput!) { extendAspectTaxonomy(input: $i) { aspect terms custom } }`;
+  const ANALYZE = `query($t: String!) { analyzeText(text: $t, category: "sport-watch") { aspects { aspect term } } }`;
+
+  it('maps a tenant\'s own terms to canonical aspects for that tenant only', async () => {
+    const text = 'The juice lasts a whole week of training.';
+    const beforeTerms = (await runAs('tenant-a', ANALYZE, { t: text })).data!.analyzeText.aspects;
+    expect(beforeTerms.find((a: { term: string }) => a.term.toLowerCase() === 'juice')?.aspect).not.toBe('battery');
+    const extended = await runAs('tenant-a', EXTEND, { i: { category: 'sport-watch', aspect: 'battery', terms: ['Juice', 'stamina'] } });
+    const battery = extended.data!.extendAspectTaxonomy.find((a: { aspect: string }) => a.aspect === 'battery');
+    expect(battery.custom).toBe(true);
+    expect(battery.terms).toEqual(expect.arrayContaining(['battery', 'juice', 'stamina']));
+    const after = (await runAs('tenant-a', ANALYZE, { t: text })).data!.analyzeText.aspects;
+    expect(after).toContainEqual({ aspect: 'battery', term: 'juice' });
+    const otherTenant = (await runAs('tenant-b', `{ aspectTaxonomy(category: "sport-watch") { aspect terms custom } }`)).data!.aspectTaxonomy;
+    expect(otherTenant.find((a: { aspect: string }) => a.aspect === 'battery')).toMatchObject({ custom: false });
+    expect(otherTenant.find((a: { aspect: string }) => a.aspect === 'battery').terms).not.toContain('juice');
+  });
+
+  it('refuses malformed extensions with the field at fault, storing nothing', async () => {
+    for (const [input, field] of [
+      [{ aspect: '$where', terms: ['x'] }, 'aspect'],
+      [{ aspect: 'battery', terms: [] }, 'terms'],
+      [{ aspect: 'battery', terms: Array.from({ length: 51 }, (_, i) => `t${i}`) }, 'terms'],
+      [{ aspect: 'battery', terms: ['bad\u0000term'] }, 'terms'],
+      [{ aspect: 'battery', terms: ['ok'], category: 'Sport Watch' }, 'category'],
+    ] as const) {
+      const result = await runAs('tenant-c', EXTEND, { i: input });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await database.db.collection('taxonomies').countDocuments({ tenantId: 'tenant-c' })).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { createLoaders } from './loaders.js';
 import type { Analyzer } from './nlp/index.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
 import { MentionRepository } from './repositories/mention-repository.js';
+import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -17,6 +18,7 @@ export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.m
 export interface AnalysisServices {
   analyses: AnalysisRepository;
   mentions: MentionRepository;
+  taxonomies: TaxonomyRepository;
   analyzer: Analyzer;
 }
 
@@ -27,9 +29,10 @@ export async function createServer(deps: AnalysisServerDeps) {
   const services: AnalysisServices = {
     analyses: new AnalysisRepository(deps.database),
     mentions: new MentionRepository(deps.database),
+    taxonomies: new TaxonomyRepository(deps.database),
     analyzer: deps.analyzer,
   };
-  await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes()]);
+  await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes(), services.taxonomies.ensureIndexes()]);
   const apollo = createSubgraphApollo<AnalysisContext>(typeDefs, resolvers, deps.log);
   await apollo.start();
   const contextFor = (caller: InternalContext): AnalysisContext => ({

@@ -9,6 +9,8 @@ import { loadWorkerConfig } from './config.js';
 import { createAnalyzer } from './nlp/index.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
 import { MentionRepository } from './repositories/mention-repository.js';
+import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
+import { TaxonomyCache } from './services/taxonomy-cache.js';
 import { ANALYSIS_CONSUMER, startAnalysisConsumer } from './services/analysis-consumer.js';
 
 const config = loadWorkerConfig();
@@ -22,7 +24,7 @@ try {
   await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
-  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
 
   const metrics = createServer(async (req, res) => {
     if (req.url === '/health') {

@@ -30,6 +30,14 @@ export type AnalysisStatus =
   /** Language detected, but the language is not analysed yet: no sentiment or aspects. */
   | 'UNSUPPORTED_LANGUAGE';
 
+export type AspectDefinition = {
+  __typename?: 'AspectDefinition';
+  aspect: Scalars['String']['output'];
+  /** True when the caller's tenant added terms to this aspect. */
+  custom: Scalars['Boolean']['output'];
+  terms: Array<Scalars['String']['output']>;
+};
+
 export type AspectSentiment = {
   __typename?: 'AspectSentiment';
   /** Canonical aspect, e.g. battery. */
@@ -49,6 +57,28 @@ export type Evidence = {
   polarity: Polarity;
   span: TextSpan;
   weight: Scalars['Float']['output'];
+};
+
+export type ExtendAspectTaxonomyInput = {
+  /** Canonical aspect: lowercase letters, digits, spaces, / and - (up to 40). */
+  aspect: Scalars['String']['input'];
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 50 terms, each up to 60 characters. */
+  terms: Array<Scalars['String']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Adds terms that map to a canonical aspect for one product category (or every category when none
+   * is given), e.g. aspect "battery" with terms ["juice", "stamina"]. Reviews analysed from then on use them.
+   */
+  extendAspectTaxonomy: Array<AspectDefinition>;
+};
+
+
+export type MutationExtendAspectTaxonomyArgs = {
+  input: ExtendAspectTaxonomyInput;
 };
 
 export type PageInfo = {
@@ -81,6 +111,8 @@ export type Query = {
   __typename?: 'Query';
   /** Analyses a text synchronously without storing it (at most 5,000 characters). */
   analyzeText: TextAnalysis;
+  /** The aspects recognised for a product category: the defaults plus the caller's own terms. */
+  aspectTaxonomy: Array<AspectDefinition>;
 };
 
 
@@ -88,6 +120,11 @@ export type QueryAnalyzeTextArgs = {
   category?: InputMaybe<Scalars['String']['input']>;
   locale?: InputMaybe<Scalars['String']['input']>;
   text: Scalars['String']['input'];
+};
+
+
+export type QueryAspectTaxonomyArgs = {
+  category?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Review = {
@@ -252,13 +289,16 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AnalysisStatus: AnalysisStatus;
-  AspectSentiment: ResolverTypeWrapper<AspectSentiment>;
+  AspectDefinition: ResolverTypeWrapper<AspectDefinition>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AspectSentiment: ResolverTypeWrapper<AspectSentiment>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Evidence: ResolverTypeWrapper<Evidence>;
+  ExtendAspectTaxonomyInput: ExtendAspectTaxonomyInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Polarity: Polarity;
   Product: ResolverTypeWrapper<Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversTypes['ReviewConnection'] }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -275,13 +315,16 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AspectSentiment: AspectSentiment;
+  AspectDefinition: AspectDefinition;
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AspectSentiment: AspectSentiment;
   Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   Evidence: Evidence;
+  ExtendAspectTaxonomyInput: ExtendAspectTaxonomyInput;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Product: Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversParentTypes['ReviewConnection'] } | FederationReferenceTypes['Product'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -293,6 +336,12 @@ export type ResolversParentTypes = ResolversObject<{
   Sentiment: Sentiment;
   TextAnalysis: EngineTextAnalysis;
   TextSpan: TextSpan;
+}>;
+
+export type AspectDefinitionResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['AspectDefinition'] = ResolversParentTypes['AspectDefinition']> = ResolversObject<{
+  aspect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  custom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  terms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AspectSentimentResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['AspectSentiment'] = ResolversParentTypes['AspectSentiment']> = ResolversObject<{
@@ -314,6 +363,10 @@ export type EvidenceResolvers<ContextType = AnalysisContext, ParentType extends 
   weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  extendAspectTaxonomy?: Resolver<Array<ResolversTypes['AspectDefinition']>, ParentType, ContextType, RequireFields<MutationExtendAspectTaxonomyArgs, 'input'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -327,6 +380,7 @@ export type ProductResolvers<ContextType = AnalysisContext, ParentType extends R
 
 export type QueryResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   analyzeText?: Resolver<ResolversTypes['TextAnalysis'], ParentType, ContextType, RequireFields<QueryAnalyzeTextArgs, 'text'>>;
+  aspectTaxonomy?: Resolver<Array<ResolversTypes['AspectDefinition']>, ParentType, ContextType, Partial<QueryAspectTaxonomyArgs>>;
 }>;
 
 export type ReviewResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review'], FederationReferenceType extends FederationReferenceTypes['Review'] = FederationReferenceTypes['Review']> = ResolversObject<{
@@ -382,9 +436,11 @@ export type TextSpanResolvers<ContextType = AnalysisContext, ParentType extends 
 }>;
 
 export type Resolvers<ContextType = AnalysisContext> = ResolversObject<{
+  AspectDefinition?: AspectDefinitionResolvers<ContextType>;
   AspectSentiment?: AspectSentimentResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Evidence?: EvidenceResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

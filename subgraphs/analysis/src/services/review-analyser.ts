@@ -2,7 +2,7 @@ import { newEvent, type Bus, type PublishItem } from '../../../../lib/bus/index.
 import type { Logger } from '../../../../lib/logger.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
 import { mentionKeys, resultFields, REVIEW_ANALYZED, type AnalysisDocument, type ReviewAnalyzedData, type ReviewToAnalyse } from '../models/analysis.js';
-import type { Analyzer } from '../nlp/index.js';
+import type { Analyzer, Taxonomy } from '../nlp/index.js';
 import type { AnalysisRepository } from '../repositories/analysis-repository.js';
 import type { MentionRepository } from '../repositories/mention-repository.js';
 
@@ -10,6 +10,8 @@ export interface AnalyserDeps {
   analyses: AnalysisRepository;
   mentions: MentionRepository;
   analyzer: Analyzer;
+  /** Tenants' own aspect terms per product category. */
+  taxonomies: { extensionsFor(tenantId: string, category: string | null): Promise<Taxonomy> };
   publisher: Pick<Bus, 'publishMany'>;
   topics: ReviewTopics;
   log: Logger;
@@ -51,10 +53,15 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   const fail = (index: number, error: unknown) => { results[index] = error instanceof Error ? error : new Error(String(error)); };
 
   // Most reviews are new: try their first result as an insert, and look at what is stored only for the rest.
+  const extensions = new Map<string, Taxonomy>();
+  await Promise.all([...new Set(items.map((i) => `${i.tenantId}|${i.productCategory ?? ''}`))].map(async (key) => {
+    const [tenantId, category] = key.split('|') as [string, string];
+    extensions.set(key, await deps.taxonomies.extensionsFor(tenantId, category || null));
+  }));
   const firsts: Array<{ index: number; doc: AnalysisDocument }> = [];
   items.forEach((item, index) => {
     try {
-      firsts.push({ index, doc: analyse(deps.analyzer, item, now) });
+      firsts.push({ index, doc: analyse(deps.analyzer, item, extensions.get(`${item.tenantId}|${item.productCategory ?? ''}`), now) });
     } catch (error) {
       fail(index, error);
     }
@@ -116,8 +123,8 @@ async function loadExisting(deps: AnalyserDeps, items: readonly ReviewToAnalyse[
   return existing;
 }
 
-function analyse(analyzer: Analyzer, item: ReviewToAnalyse, now: Date): AnalysisDocument {
-  const result = analyzer.analyze(item.text, { locale: item.locale, category: item.productCategory });
+function analyse(analyzer: Analyzer, item: ReviewToAnalyse, taxonomyExtensions: Taxonomy | undefined, now: Date): AnalysisDocument {
+  const result = analyzer.analyze(item.text, { locale: item.locale, category: item.productCategory, taxonomyExtensions: taxonomyExtensions && Object.keys(taxonomyExtensions).length > 0 ? taxonomyExtensions : undefined });
   const createdAt = new Date(item.createdAt);
   return {
     _id: item.reviewId,
