@@ -6,7 +6,13 @@ const tsxLoader = require.resolve('tsx');
 
 export interface ProcessSpec { name: string; entry: string; env: Record<string, string> }
 
-export interface RunningProcess { spec: ProcessSpec; child: ChildProcess; exited: Promise<number | null> }
+export interface RunningProcess {
+  spec: ProcessSpec;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** The message of the last error or fatal log line the process wrote, to explain an early exit. */
+  readonly lastError: string | null;
+}
 
 /** Starts a TypeScript entry point as its own Node process, prefixing each output line with its name. */
 export function startProcess(spec: ProcessSpec, write: (line: string) => void): RunningProcess {
@@ -14,13 +20,29 @@ export function startProcess(spec: ProcessSpec, write: (line: string) => void): 
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let lastError: string | null = null;
   const prefix = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') write(`${spec.name.padEnd(18)} ${line}`);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      lastError = errorMessageOf(line) ?? lastError;
+      write(`${spec.name.padEnd(18)} ${line}`);
+    }
   };
   child.stdout?.on('data', prefix);
   child.stderr?.on('data', prefix);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { spec, child, exited };
+  return { spec, child, exited, get lastError() { return lastError; } };
+}
+
+/** The `msg` of a pino line at level error or fatal. */
+function errorMessageOf(line: string): string | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(line) as { level?: number; msg?: string };
+    return (parsed.level ?? 0) >= 50 && parsed.msg ? parsed.msg : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Polls `url` until it answers 200, the process exits, or the timeout passes. */
@@ -29,7 +51,7 @@ export async function waitHealthy(url: string, proc: RunningProcess, timeoutMs: 
   let exited = false;
   void proc.exited.then(() => { exited = true; });
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${proc.spec.name} exited before it became healthy (see its log lines above)`);
+    if (exited) throw new Error(`${proc.spec.name} exited before it became healthy: ${proc.lastError ?? 'see its log lines above'}`);
     const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));

@@ -56,7 +56,9 @@ try {
     ports: { gateway: port('GATEWAY_PORT', 4000), collection: port('COLLECTION_PORT', 4001), analysis: port('ANALYSIS_PORT', 4002), applications: port('APPLICATIONS_PORT', 4003) },
     write,
     onUnexpectedExit: (proc, code) => {
-      write(`reviewgraph: ${proc.spec.name} exited with code ${code}; stopping everything`);
+      // During start-up, startStack reports the failure itself and stops what it started.
+      if (!stack) return;
+      write(`reviewgraph: ${proc.spec.name} exited with code ${code}${proc.lastError ? ` (${proc.lastError})` : ''}; stopping everything`);
       void shutdown(1);
     },
   });
