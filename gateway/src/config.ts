@@ -37,6 +37,8 @@ export const gatewayEnv = z.object({
   DEFAULT_TENANT: z.string().default('default'),
   MAX_QUERY_BYTES: z.coerce.number().int().min(256).default(20_000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
+  /** Requests per minute per API key (per tenant without keys), with bursts of a sixth of that. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

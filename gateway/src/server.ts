@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import { createAuthenticator, presentedKey, type Caller } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { depthLimitRule } from './depth-limit.js';
+import { RateLimiter } from './rate-limit.js';
 import { loadSupergraph } from './supergraph.js';
 
 interface RequestState { caller: Caller; requestId: string }
@@ -19,6 +20,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
   const auth = createAuthenticator(config.API_KEYS, config.DEFAULT_TENANT);
   if (auth.open) log.warn({ tenant: config.DEFAULT_TENANT }, 'no API_KEYS configured: every caller acts as the default tenant with read and write');
   const states = new WeakMap<Request, RequestState>();
+  const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
 
   const guard: GatewayPlugin = {
     onRequest({ request, endResponse, fetchAPI }) {
@@ -27,6 +29,11 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       const caller = auth.authenticate(presentedKey(request.headers));
       if (!caller) {
         endResponse(fetchAPI.Response.json({ errors: [{ message: 'A valid API key is required (x-api-key header)', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }));
+        return;
+      }
+      const wait = limiter.take(caller.keyId ?? `tenant:${caller.tenantId}`);
+      if (wait > 0) {
+        endResponse(fetchAPI.Response.json({ errors: [{ message: `Rate limit exceeded; retry in ${wait} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait } }] }, { status: 429, headers: { 'retry-after': String(wait) } }));
         return;
       }
       const length = Number(request.headers.get('content-length') ?? 0);

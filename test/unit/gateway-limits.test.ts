@@ -36,3 +36,15 @@ describe('API keys', () => {
     expect(gatewayEnv.safeParse({ API_KEYS: 'not json' }).success).toBe(false);
   });
 });
+
+describe('rate limiter', () => {
+  it('allows a burst, then refuses with a wait, then refills over time, per caller', async () => {
+    const { RateLimiter } = await import('../../gateway/src/rate-limit.js');
+    const limiter = new RateLimiter(60, 3);
+    const t0 = 1_000_000;
+    expect([limiter.take('a', t0), limiter.take('a', t0), limiter.take('a', t0)]).toEqual([0, 0, 0]);
+    expect(limiter.take('a', t0)).toBe(1);
+    expect(limiter.take('b', t0)).toBe(0);
+    expect(limiter.take('a', t0 + 1_000)).toBe(0);
+  });
+});
