@@ -1,11 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { UnauthenticatedError, isExposedError } from './errors.js';
 import { INTERNAL_CONTEXT_HEADER, verifyInternalContext, type InternalContext } from './internal-context.js';
+import { createGraphQLHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
+import type { Database } from './mongo.js';
 
 /** Builds an Apollo subgraph server whose unexpected errors reach clients only as "Internal server error". */
 export function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: unknown, log: Logger): ApolloServer<TContext> {
@@ -27,4 +30,37 @@ export function requireInternalContext(req: IncomingMessage, secret: string): In
   const context = verifyInternalContext(Array.isArray(raw) ? raw[0] : raw, secret);
   if (!context) throw new UnauthenticatedError('This service only answers the reviewgraph gateway');
   return context;
+}
+
+export interface SubgraphServing<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  http: Server;
+}
+
+/**
+ * Starts a subgraph's Apollo server and wraps it in its HTTP handler (not listening): every request
+ * must carry the gateway's signature, and /health pings the subgraph's database.
+ */
+export async function serveSubgraph<TContext extends BaseContext>(options: {
+  typeDefs: DocumentNode;
+  resolvers: unknown;
+  database: Database;
+  internalSecret: string;
+  log: Logger;
+  contextFor: (caller: InternalContext) => TContext;
+}): Promise<SubgraphServing<TContext>> {
+  const apollo = createSubgraphApollo<TContext>(options.typeDefs, options.resolvers, options.log);
+  await apollo.start();
+  const http = createGraphQLHttpServer<TContext>({
+    apollo,
+    log: options.log,
+    context: async (req) => options.contextFor(requireInternalContext(req, options.internalSecret)),
+    health: async () => (await options.database.db.command({ ping: 1 })).ok === 1,
+  });
+  return { apollo, http };
+}
+
+/** Reads a subgraph's SDL file, given as a URL relative to the caller. */
+export function loadSchema(url: URL): DocumentNode {
+  return parse(readFileSync(url, 'utf8'));
 }

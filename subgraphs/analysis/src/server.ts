@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Database } from '../../../lib/mongo.js';
-import { createGraphQLHttpServer } from '../../../lib/http-server.js';
-import { createSubgraphApollo, requireInternalContext } from '../../../lib/subgraph.js';
+import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { AnalysisContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import type { Analyzer } from './nlp/index.js';
@@ -13,7 +10,7 @@ import { MentionRepository } from './repositories/mention-repository.js';
 import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
 import { resolvers } from './resolvers/index.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
 
 export interface AnalysisServices {
   analyses: AnalysisRepository;
@@ -33,8 +30,6 @@ export async function createServer(deps: AnalysisServerDeps) {
     analyzer: deps.analyzer,
   };
   await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes(), services.taxonomies.ensureIndexes()]);
-  const apollo = createSubgraphApollo<AnalysisContext>(typeDefs, resolvers, deps.log);
-  await apollo.start();
   const contextFor = (caller: InternalContext): AnalysisContext => ({
     caller,
     tenantId: caller.tenantId,
@@ -42,11 +37,6 @@ export async function createServer(deps: AnalysisServerDeps) {
     loaders: createLoaders(caller.tenantId, services),
     log: deps.log.child({ requestId: caller.requestId }),
   });
-  const http = createGraphQLHttpServer<AnalysisContext>({
-    apollo,
-    log: deps.log,
-    context: async (req) => contextFor(requireInternalContext(req, deps.internalSecret)),
-    health: async () => (await deps.database.db.command({ ping: 1 })).ok === 1,
-  });
+  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, contextFor });
   return { apollo, http, services, contextFor };
 }

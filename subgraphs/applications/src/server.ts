@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Database } from '../../../lib/mongo.js';
-import { createGraphQLHttpServer } from '../../../lib/http-server.js';
-import { createSubgraphApollo, requireInternalContext } from '../../../lib/subgraph.js';
+import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { ApplicationsContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import { InsightsRepository } from './repositories/insights-repository.js';
 import { resolvers } from './resolvers/index.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
 
 export interface ApplicationsServerDeps { database: Database; log: Logger; internalSecret: string }
 
@@ -18,14 +15,7 @@ export interface ApplicationsServerDeps { database: Database; log: Logger; inter
 export async function createServer(deps: ApplicationsServerDeps) {
   const insights = new InsightsRepository(deps.database);
   await insights.ensureIndexes();
-  const apollo = createSubgraphApollo<ApplicationsContext>(typeDefs, resolvers, deps.log);
-  await apollo.start();
   const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, loaders: createLoaders(caller.tenantId, insights) });
-  const http = createGraphQLHttpServer<ApplicationsContext>({
-    apollo,
-    log: deps.log,
-    context: async (req) => contextFor(requireInternalContext(req, deps.internalSecret)),
-    health: async () => (await deps.database.db.command({ ping: 1 })).ok === 1,
-  });
+  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, contextFor });
   return { apollo, http, insights, contextFor };
 }

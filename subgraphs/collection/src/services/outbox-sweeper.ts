@@ -1,18 +1,5 @@
-import type { Logger } from '../../../../lib/logger.js';
-import type { ReviewTopics } from '../../../../lib/streams.js';
-import type { OutboxRepository } from '../repositories/outbox-repository.js';
-import type { ProductRepository } from '../repositories/product-repository.js';
-import type { ReviewRepository } from '../repositories/review-repository.js';
-import { submittedEvent, type EventPublisher } from './review-events.js';
-
-export interface SweepDeps {
-  products: ProductRepository;
-  reviews: ReviewRepository;
-  outbox: OutboxRepository;
-  publisher: EventPublisher;
-  topics: ReviewTopics;
-  log: Logger;
-}
+import type { CollectionServices } from './collection-services.js';
+import { submittedEvent } from './review-events.js';
 
 export interface SweepResult { republished: number; dropped: number; failed: number }
 
@@ -20,7 +7,7 @@ export interface SweepResult { republished: number; dropped: number; failed: num
  * Republishes reviews that were stored but whose event never reached the bus (a crash or a bus
  * outage between the two). The event id is fixed per review, so a double publish is stored once.
  */
-export async function sweepOutbox(deps: SweepDeps, opts: { olderThanMs: number; limit?: number }, now = new Date()): Promise<SweepResult> {
+export async function sweepOutbox(deps: CollectionServices, opts: { olderThanMs: number; limit?: number }, now = new Date()): Promise<SweepResult> {
   const stale = await deps.outbox.listStale(new Date(now.getTime() - opts.olderThanMs), opts.limit ?? 500);
   const result: SweepResult = { republished: 0, dropped: 0, failed: 0 };
   const byTenant = new Map<string, typeof stale>();
@@ -43,7 +30,7 @@ export async function sweepOutbox(deps: SweepDeps, opts: { olderThanMs: number; 
 }
 
 /** Runs the sweeper on an interval until stopped. */
-export function startOutboxSweeper(deps: SweepDeps, opts: { intervalMs: number; olderThanMs: number }): { stop(): Promise<void> } {
+export function startOutboxSweeper(deps: CollectionServices, opts: { intervalMs: number; olderThanMs: number }): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = sweepOutbox(deps, opts).catch((error) => deps.log.error({ err: error }, 'outbox sweep failed'));

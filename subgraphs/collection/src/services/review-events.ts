@@ -1,9 +1,7 @@
-import { newEvent, type Bus, type PublishItem } from '../../../../lib/bus/index.js';
+import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
 import { REVIEW_SUBMITTED, submittedEventId, type ReviewDocument, type ReviewSubmittedData } from '../models/review.js';
-
-export type EventPublisher = Pick<Bus, 'publishMany'>;
 
 /** The `review.submitted` event of a stored review. */
 export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, product: ProductDocument | undefined, requestId?: string): PublishItem {

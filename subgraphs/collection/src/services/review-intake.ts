@@ -1,32 +1,19 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
-import type { Logger } from '../../../../lib/logger.js';
-import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/review.js';
-import type { OutboxRepository } from '../repositories/outbox-repository.js';
-import type { ProductRepository } from '../repositories/product-repository.js';
-import type { ReviewRepository } from '../repositories/review-repository.js';
 import { cleanReviewInput, type CleanReview } from '../validation/review-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
-import { submittedEvent, type EventPublisher } from './review-events.js';
+import type { CollectionServices } from './collection-services.js';
+import { submittedEvent } from './review-events.js';
 
 export interface AcceptedReview { index: number; id: string; duplicate: boolean }
 export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[] }
-
-export interface ReviewIntakeDeps {
-  products: ProductRepository;
-  reviews: ReviewRepository;
-  outbox: OutboxRepository;
-  publisher: EventPublisher;
-  topics: ReviewTopics;
-  log: Logger;
-}
 
 /**
  * Validates, stores and publishes a batch of reviews. Order matters for crash safety: the outbox
  * entry is written before the review, and removed only after JetStream acknowledged the event.
  */
-export async function submitReviews(deps: ReviewIntakeDeps, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
+export async function submitReviews(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
   if (inputs.length > MAX_BATCH) {
     throw new BadUserInputError(`submitReviews takes at most ${MAX_BATCH} reviews per call; got ${inputs.length}. Split the batch.`);
   }

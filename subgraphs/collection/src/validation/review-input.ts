@@ -1,5 +1,6 @@
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { PRODUCT_ID_PATTERN } from '../models/product.js';
+import type { ReviewDocument } from '../models/review.js';
 import { ItemRejected, optionalString } from './rejection.js';
 
 export const MAX_TEXT_LENGTH = 20_000;
@@ -10,17 +11,7 @@ const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/;
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
 /** A review input that passed every check, normalised for storage. */
-export interface CleanReview {
-  productId: string;
-  rating: number;
-  title: string | null;
-  text: string;
-  author: string | null;
-  locale: string | null;
-  createdAt: Date;
-  source: string;
-  externalId: string | null;
-}
+export type CleanReview = Omit<ReviewDocument, '_id' | 'tenantId' | 'receivedAt'>;
 
 /** Checks one review input; throws ItemRejected naming the first bad field. */
 export function cleanReviewInput(input: ReviewInput, now: Date): CleanReview {

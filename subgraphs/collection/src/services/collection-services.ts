@@ -1,0 +1,18 @@
+import type { Bus } from '../../../../lib/bus/index.js';
+import type { Logger } from '../../../../lib/logger.js';
+import type { ReviewTopics } from '../../../../lib/streams.js';
+import type { OutboxRepository } from '../repositories/outbox-repository.js';
+import type { ProductRepository } from '../repositories/product-repository.js';
+import type { ReviewRepository } from '../repositories/review-repository.js';
+
+export type EventPublisher = Pick<Bus, 'publishMany'>;
+
+/** What the collection subgraph's resolvers, intake and sweeper work with. */
+export interface CollectionServices {
+  products: ProductRepository;
+  reviews: ReviewRepository;
+  outbox: OutboxRepository;
+  publisher: EventPublisher;
+  topics: ReviewTopics;
+  log: Logger;
+}
