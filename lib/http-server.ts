@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -12,6 +13,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Answers GET /health; resolve false when a dependency is down. */
   health?: () => Promise<boolean>;
   log: Logger;
+  /** When given, requests are counted and timed, and GET /metrics serves them in Prometheus format. */
+  metrics?: Metrics;
 }
 
 class PayloadTooLargeError extends Error {}
@@ -36,11 +39,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
   const { apollo, log } = options;
   return createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = ['/graphql', '/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    const stopTimer = options.metrics?.httpDuration.startTimer({ path });
+    res.once('finish', () => {
+      stopTimer?.();
+      options.metrics?.httpRequests.inc({ path, status: String(res.statusCode) });
+    });
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/health') {
         const ok = options.health ? await options.health().catch(() => false) : true;
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });
+        return;
+      }
+      if (url.pathname === '/metrics' && options.metrics) {
+        res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+        res.end(await options.metrics.registry.metrics());
         return;
       }
       if (url.pathname !== '/graphql') {

@@ -8,6 +8,7 @@ import { UnauthenticatedError, isExposedError } from './errors.js';
 import { INTERNAL_CONTEXT_HEADER, verifyInternalContext, type InternalContext } from './internal-context.js';
 import { createGraphQLHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { Database } from './mongo.js';
 
 /** Builds an Apollo subgraph server whose unexpected errors reach clients only as "Internal server error". */
@@ -47,6 +48,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: {
   database: Database;
   internalSecret: string;
   log: Logger;
+  metrics?: Metrics;
   contextFor: (caller: InternalContext) => TContext;
 }): Promise<SubgraphServing<TContext>> {
   const apollo = createSubgraphApollo<TContext>(options.typeDefs, options.resolvers, options.log);
@@ -54,6 +56,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: {
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log: options.log,
+    metrics: options.metrics,
     context: async (req) => options.contextFor(requireInternalContext(req, options.internalSecret)),
     health: async () => (await options.database.db.command({ ping: 1 })).ok === 1,
   });

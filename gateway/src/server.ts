@@ -4,6 +4,7 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-
 import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import { INTERNAL_CONTEXT_HEADER, signInternalContext } from '../../lib/internal-context.js';
 import type { Logger } from '../../lib/logger.js';
+import { createMetrics } from '../../lib/metrics.js';
 import { createAuthenticator, presentedKey, type Caller } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { depthLimitRule } from './depth-limit.js';
@@ -85,7 +86,18 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     return (await Promise.allSettled(checks)).every((c) => c.status === 'fulfilled' && c.value);
   };
 
+  const metrics = createMetrics('gateway');
   const server = createServer(async (req, res) => {
+    const path = ['/graphql', '/health', '/metrics'].includes((req.url ?? '').split('?')[0]!) ? (req.url ?? '').split('?')[0]! : 'other';
+    const stopTimer = metrics.httpDuration.startTimer({ path });
+    res.once('finish', () => {
+      stopTimer();
+      metrics.httpRequests.inc({ path, status: String(res.statusCode) });
+    });
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+      return;
+    }
     if (req.url === '/health') {
       const healthy = await subgraphsHealthy();
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));

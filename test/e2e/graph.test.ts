@@ -79,6 +79,15 @@ describe('one graph through the gateway', () => {
     expect(health.status).toBe(200);
   });
 
+  it('serves Prometheus metrics on the gateway and on the applications consumer', async () => {
+    const gateway = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(gateway).toMatch(/reviewgraph_http_requests_total\{[^}]*path="\/graphql"[^}]*status="200"[^}]*\} [1-9]/);
+    const applicationsUrl = stack.processes.find((p) => p.spec.name === 'applications')!.spec.env.APPLICATIONS_URL!;
+    const applications = await (await fetch(applicationsUrl.replace('/graphql', '/metrics'))).text();
+    expect(applications).toMatch(/reviewgraph_consumer_pending\{[^}]*\} 0/);
+    expect(applications).toMatch(/reviewgraph_consumer_dead_letters\{[^}]*\} 0/);
+  });
+
   it('refuses callers without a valid key, and read-only keys for mutations', async () => {
     const anonymous = await gql('{ products { edges { cursor } } }', {}, null);
     expect(anonymous.status).toBe(401);

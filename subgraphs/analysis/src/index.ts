@@ -1,5 +1,6 @@
 import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
 import { loadAnalysisConfig } from './config.js';
@@ -12,7 +13,7 @@ const log = createLogger('analysis', config.LOG_LEVEL);
 try {
   const analyzer = await createAnalyzer();
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'analysis'));
-  const { http, apollo } = await createServer({ database, analyzer, log, internalSecret: config.INTERNAL_SECRET });
+  const { http, apollo } = await createServer({ database, analyzer, log, internalSecret: config.INTERNAL_SECRET, metrics: createMetrics('analysis') });
   const port = await listen(http, config.ANALYSIS_PORT);
   log.info({ port, modelVersion: analyzer.modelVersion }, 'analysis subgraph ready');
   onShutdown(log, async () => {

@@ -1,5 +1,6 @@
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { Metrics } from '../../../lib/metrics.js';
 import type { Database } from '../../../lib/mongo.js';
 import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { AnalysisContext } from './context.js';
@@ -19,7 +20,7 @@ export interface AnalysisServices {
   analyzer: Analyzer;
 }
 
-export interface AnalysisServerDeps { database: Database; analyzer: Analyzer; log: Logger; internalSecret: string }
+export interface AnalysisServerDeps { database: Database; analyzer: Analyzer; log: Logger; internalSecret: string; metrics?: Metrics }
 
 /** Builds the analysis subgraph without listening. */
 export async function createServer(deps: AnalysisServerDeps) {
@@ -37,6 +38,6 @@ export async function createServer(deps: AnalysisServerDeps) {
     loaders: createLoaders(caller.tenantId, services),
     log: deps.log.child({ requestId: caller.requestId }),
   });
-  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, contextFor });
+  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, metrics: deps.metrics, contextFor });
   return { apollo, http, services, contextFor };
 }

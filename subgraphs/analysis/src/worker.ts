@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
+import { Counter } from 'prom-client';
 import { connectBus } from '../../../lib/bus/index.js';
 import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
 import { reviewTopics } from '../../../lib/streams.js';
@@ -26,34 +28,24 @@ try {
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
   const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
 
-  const metrics = createServer(async (req, res) => {
+  const metrics = createMetrics('analysis-worker');
+  metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, ANALYSIS_CONSUMER));
+  new Counter({ name: 'reviewgraph_worker_processed_total', help: 'Messages this worker handled successfully', registers: [metrics.registry], collect() { this.reset(); this.inc(consumer.processed); } });
+  new Counter({ name: 'reviewgraph_worker_dead_lettered_total', help: 'Messages this worker moved to the dead-letter stream', registers: [metrics.registry], collect() { this.reset(); this.inc(consumer.deadLettered); } });
+  const server = createServer(async (req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
+    } else if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+    } else {
+      res.writeHead(404).end();
     }
-    if (req.url === '/metrics') {
-      const stats = await bus.consumerStats(topics.stream.name, ANALYSIS_CONSUMER).catch(() => null);
-      const lines = [
-        `reviewgraph_worker_processed_total ${consumer.processed}`,
-        `reviewgraph_worker_dead_lettered_total ${consumer.deadLettered}`,
-        ...(stats ? [
-          `reviewgraph_consumer_pending ${stats.pending}`,
-          `reviewgraph_consumer_ack_pending ${stats.ackPending}`,
-          `reviewgraph_consumer_redelivered ${stats.redelivered}`,
-          `reviewgraph_consumer_dead_letters ${stats.deadLetters}`,
-          `reviewgraph_consumer_oldest_pending_age_ms ${stats.oldestPendingAgeMs ?? 0}`,
-        ] : []),
-      ];
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
-      return;
-    }
-    res.writeHead(404).end();
   });
-  const port = await listen(metrics, config.WORKER_METRICS_PORT);
+  const port = await listen(server, config.WORKER_METRICS_PORT);
   log.info({ metricsPort: port, modelVersion: analyzer.modelVersion }, 'analysis worker ready');
   onShutdown(log, async () => {
     await consumer.stop();
-    await closeServer(metrics);
+    await closeServer(server);
     await bus.close();
     await database.close();
   });

@@ -1,21 +1,24 @@
 import { connectBus } from '../../../lib/bus/index.js';
 import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
 import { reviewTopics } from '../../../lib/streams.js';
 import { loadApplicationsConfig } from './config.js';
 import { createServer } from './server.js';
-import { startInsightsConsumer } from './services/insights-consumer.js';
+import { APPLICATIONS_CONSUMER, startInsightsConsumer } from './services/insights-consumer.js';
 
 const config = loadApplicationsConfig();
 const log = createLogger('applications', config.LOG_LEVEL);
 
 try {
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'applications'));
-  const { http, apollo, insights } = await createServer({ database, log, internalSecret: config.INTERNAL_SECRET });
+  const metrics = createMetrics('applications');
+  const { http, apollo, insights } = await createServer({ database, log, internalSecret: config.INTERNAL_SECRET, metrics });
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'applications', log, streams: [topics.stream] });
+  metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, APPLICATIONS_CONSUMER));
   const consumer = await startInsightsConsumer(bus, { insights, topics, log });
   const port = await listen(http, config.APPLICATIONS_PORT);
   log.info({ port }, 'applications subgraph ready');

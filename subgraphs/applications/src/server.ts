@@ -1,5 +1,6 @@
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { Metrics } from '../../../lib/metrics.js';
 import type { Database } from '../../../lib/mongo.js';
 import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { ApplicationsContext } from './context.js';
@@ -9,13 +10,13 @@ import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
 
-export interface ApplicationsServerDeps { database: Database; log: Logger; internalSecret: string }
+export interface ApplicationsServerDeps { database: Database; log: Logger; internalSecret: string; metrics?: Metrics }
 
 /** Builds the applications subgraph without listening. */
 export async function createServer(deps: ApplicationsServerDeps) {
   const insights = new InsightsRepository(deps.database);
   await insights.ensureIndexes();
   const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, loaders: createLoaders(caller.tenantId, insights) });
-  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, contextFor });
+  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, metrics: deps.metrics, contextFor });
   return { apollo, http, insights, contextFor };
 }

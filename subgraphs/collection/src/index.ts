@@ -1,6 +1,7 @@
 import { connectBus } from '../../../lib/bus/index.js';
 import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
+import { createMetrics } from '../../../lib/metrics.js';
 import { connectDatabase, databaseName } from '../../../lib/mongo.js';
 import { failStartup, onShutdown } from '../../../lib/service.js';
 import { reviewTopics } from '../../../lib/streams.js';
@@ -15,7 +16,7 @@ try {
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'collection'));
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'collection', log, streams: [topics.stream] });
-  const { http, apollo, services } = await createServer({ database, publisher: bus, topics, log, internalSecret: config.INTERNAL_SECRET });
+  const { http, apollo, services } = await createServer({ database, publisher: bus, topics, log, internalSecret: config.INTERNAL_SECRET, metrics: createMetrics('collection') });
   const sweeper = startOutboxSweeper(services, { intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS, olderThanMs: config.OUTBOX_SWEEP_AGE_MS });
   const port = await listen(http, config.COLLECTION_PORT);
   log.info({ port }, 'collection subgraph ready');

@@ -1,5 +1,6 @@
 import type { InternalContext } from '../../../lib/internal-context.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { Metrics } from '../../../lib/metrics.js';
 import type { Database } from '../../../lib/mongo.js';
 import type { ReviewTopics } from '../../../lib/streams.js';
 import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
@@ -13,7 +14,7 @@ import type { CollectionServices, EventPublisher } from './services/collection-s
 
 export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
 
-export interface CollectionServerDeps { database: Database; publisher: EventPublisher; topics: ReviewTopics; log: Logger; internalSecret: string }
+export interface CollectionServerDeps { database: Database; publisher: EventPublisher; topics: ReviewTopics; log: Logger; internalSecret: string; metrics?: Metrics }
 
 /** Builds the collection subgraph (repositories, Apollo server, HTTP handler) without listening. */
 export async function createServer(deps: CollectionServerDeps) {
@@ -33,6 +34,6 @@ export async function createServer(deps: CollectionServerDeps) {
     loaders: createLoaders(caller.tenantId, services),
     log: deps.log.child({ requestId: caller.requestId }),
   });
-  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, contextFor });
+  const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, metrics: deps.metrics, contextFor });
   return { apollo, http, services, contextFor };
 }

@@ -9,6 +9,8 @@ import { LinearModel, addFeature, averageModels, softmax, trainLogReg, type Feat
 import type { LexicalResources } from './resources.js';
 import { annotate, type SentimentModel } from './sentiment.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
+import { opinionFeatures, ownedScope, type Span } from './opinion.js';
+export const EXP = new Set((process.env.RG_POL_EXP ?? '').split(','));
 
 /** Logit shift given to the clause holding the term when the sentence has a contrast marker (tuned by cross-validation). */
 const CLAUSE_BOOST = 1;
@@ -31,7 +33,7 @@ export function clauseOf(toks: Token[], s: number, e: number, lo: number, hi: nu
 
 export function polarityFeatures(
   tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string,
-  res: LexicalResources | null, sent: SentimentModel | null,
+  res: LexicalResources | null, sent: SentimentModel | null, others: Span[] = [],
 ): Features {
   const toks = tk.tokens;
   const f: Features = new Map();
@@ -43,9 +45,11 @@ export function polarityFeatures(
   put('bias');
   for (let i = s; i <= e; i++) put('T:' + toks[i].lower);
   // window words with side and distance bucket
+  const scope = EXP.has('scope') || EXP.has('hard') || EXP.has('smA') ? ownedScope(toks, s, e, lo, hi, others) : null;
   for (let i = Math.max(lo, s - 6); i <= Math.min(hi, e + 6); i++) {
     if (i >= s && i <= e) continue;
     const t = toks[i];
+    if (scope && EXP.has('hard') && !scope.owned[i - lo]) { put('O:' + (ann[i - lo].neg ? 'NOT_' : '') + t.lower, 0.5); continue; }
     if (t.type === 'punctuation' && t.lower !== '!' && t.lower !== '?') continue;
     const d = i < s ? s - i : i - e;
     const side = i < s ? 'L' : 'R';
@@ -108,6 +112,12 @@ export function polarityFeatures(
     put('smC', Math.tanh(mc / 2));
     put('smS', Math.tanh(ms / 2));
     put('smC' + (mc > 1 ? '+' : mc < -1 ? '-' : '0'));
+    if (scope && EXP.has('smA')) {
+      const [ra, rb] = scope.range;
+      const ma = ra === ca && rb === cb ? mc : sent.scoreRange(tk, ra, rb, 0).margin;
+      put('smA', Math.tanh(ma / 2));
+      put('smA' + (ma > 1 ? '+' : ma < -1 ? '-' : '0'));
+    }
   }
   // contrast position
   let contrastBefore = false, contrastAfter = false;
@@ -118,6 +128,7 @@ export function polarityFeatures(
   const n = tk.tokens.slice(lo, hi + 1).filter((t) => t.type === 'word').length;
   put(n <= 6 ? 'len:short' : n <= 15 ? 'len:mid' : 'len:long');
   if (toks[hi]?.lower === '!' || toks[hi - 1]?.lower === '!') put('excl');
+  if (EXP.has('att')) for (const [k, v] of opinionFeatures(toks, s, e, lo, hi, others, ann, res)) put(k, v);
   return f;
 }
 
@@ -128,8 +139,8 @@ export class PolarityModel {
   constructor(json: PolarityModelJSON, private res: LexicalResources | null, private sent: SentimentModel | null) {
     this.lm = new LinearModel(json.model);
   }
-  classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
-    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent));
+  classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, others: Span[] = []): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
+    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, others));
     // the clause holding the term gets a direct say (the learned model leans on sentence-wide cues)
     if (this.sent && CLAUSE_BOOST > 0) {
       const [ca, cb] = clauseOf(tk.tokens, s, e, lo, hi);
@@ -153,10 +164,17 @@ export class PolarityModel {
 }
 
 export function trainPolarity(
-  data: Array<{ tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string }>,
+  data: Array<{ tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[] }>,
   res: LexicalResources | null, sent: SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number } = {},
 ): PolarityModelJSON {
-  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent), y: d.y }));
+  return trainPolarityItems(data, res, () => sent, opts);
+}
+
+/** As trainPolarity, with the sentence model chosen per example (out-of-fold models when that model saw the same data). */
+export function trainPolarityItems<T extends { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[] }>(
+  data: T[], res: LexicalResources | null, sentFor: (d: T) => SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number } = {},
+): PolarityModelJSON {
+  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sentFor(d), d.others), y: d.y }));
   // average of models fitted with different example orders (variance reduction, no run-time cost)
   const models = Array.from({ length: opts.bag ?? 1 }, (_, b) => trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: (opts.seed ?? 5) + b, prune: 0 }));
   return { kind: 'aspect-polarity', model: averageModels(models, 2e-3) };

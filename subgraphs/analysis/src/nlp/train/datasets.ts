@@ -5,7 +5,7 @@ import { goldTags, type TaggerDomain } from '../tagger.js';
 
 export interface SentItem { tk: Tokenised; label: 0 | 1; source: 'yelp' | 'imdb'; text: string }
 export interface AbsaItem { s: AbsaSentence; tk: Tokenised; toks: Token[]; tags: string[]; domain: TaggerDomain }
-export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number }
+export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number; others: Array<[number, number]> }
 
 export function sentimentItems(): SentItem[] {
   return (['yelp', 'imdb'] as const).flatMap((src) => loadLabelled(src).map((s) => ({ tk: tokenise(s.text), label: s.label, source: src, text: s.text })));
@@ -23,14 +23,19 @@ export function polarityItems(items: AbsaItem[]): PolItem[] {
   const out: PolItem[] = [];
   items.forEach((it, idx) => {
     const { tk } = it;
-    for (const a of it.s.aspects) {
-      if (a.polarity === 'conflict') continue;
+    // all gold term spans of the sentence (conflict ones too): the other terms an opinion word may attach to
+    const spans = it.s.aspects.map((a) => {
       const hit = tk.tokens.map((t, i) => (t.end > a.from && t.start < a.to ? i : -1)).filter((i) => i >= 0);
-      if (!hit.length) continue;
-      const s = hit[0], e = hit[hit.length - 1];
+      return hit.length ? ([hit[0], hit[hit.length - 1]] as [number, number]) : null;
+    });
+    it.s.aspects.forEach((a, j) => {
+      const span = spans[j];
+      if (a.polarity === 'conflict' || !span) return;
+      const [s, e] = span;
       const [lo, hi] = tk.sentences[tk.tokens[s].sent] ?? [0, tk.tokens.length - 1];
-      out.push({ tk, s, e, lo: Math.min(lo, s), hi: Math.max(hi, e), domain: it.domain, y: a.polarity.toUpperCase(), sentence: idx });
-    }
+      const others = spans.filter((x, q): x is [number, number] => x !== null && q !== j && !(x[0] === s && x[1] === e));
+      out.push({ tk, s, e, lo: Math.min(lo, s), hi: Math.max(hi, e), domain: it.domain, y: a.polarity.toUpperCase(), sentence: idx, others });
+    });
   });
   return out;
 }
