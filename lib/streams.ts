@@ -5,6 +5,7 @@ export interface ReviewTopics {
   stream: StreamSpec;
   submitted: string;
   analyzed: string;
+  deleted: string;
   reanalysisRequested: string;
 }
 
@@ -16,6 +17,7 @@ export function reviewTopics(namespace = ''): ReviewTopics {
     stream: { name: namespace ? `${namespace.toUpperCase()}_REVIEWS` : 'REVIEWS', subjects: [`${prefix}review.>`] },
     submitted: `${prefix}review.submitted`,
     analyzed: `${prefix}review.analyzed`,
+    deleted: `${prefix}review.deleted`,
     reanalysisRequested: `${prefix}review.reanalysis-requested`,
   };
 }

@@ -74,6 +74,26 @@ describe('one graph through the gateway', () => {
     expect(negative.body.data!.product.reviewsMentioning.edges.map((e: { node: { rating: number } }) => e.node.rating)).toEqual([2]);
   });
 
+  it('deletes a review: it disappears from the graph, and its analysis and counts leave the insights', async () => {
+    const productId = (await gql('{ productBySku(sku: "GW-E2E") { id } }')).body.data!.productBySku.id;
+    const insights = async () => (await gql(`query($id: ID!) { product(id: $id) { insights { reviewCount analyzedCount sentimentBreakdown { negative } } } }`, { id: productId })).body.data!.product.insights;
+    const before = await insights();
+    const negative = await gql(`query($id: ID!) { product(id: $id) { reviewsMentioning(aspect: "battery", polarity: NEGATIVE) { edges { node { id } } } } }`, { id: productId });
+    const victim = negative.body.data!.product.reviewsMentioning.edges[0].node.id;
+    const deleted = await gql(`mutation($ids: [ID!]!) { deleteReviews(ids: $ids) { deleted notFound pending } }`, { ids: [victim, 'rev_ffffffffffffffffffffffff'] });
+    expect(deleted.body.data!.deleteReviews).toEqual({ deleted: [victim], notFound: ['rev_ffffffffffffffffffffffff'], pending: [] });
+    expect((await gql(`query($id: ID!) { review(id: $id) { id } }`, { id: victim })).body.data!.review).toBeNull();
+    const after = await eventually(async () => {
+      const now = await insights();
+      return now.reviewCount === before.reviewCount - 1 && now.analyzedCount === before.analyzedCount - 1 ? now : undefined;
+    }, 30_000, 'insights without the deleted review');
+    expect(after.sentimentBreakdown.negative).toBe(before.sentimentBreakdown.negative - 1);
+    const mentions = await gql(`query($id: ID!) { product(id: $id) { reviewsMentioning(aspect: "battery", polarity: NEGATIVE) { edges { node { id } } } } }`, { id: productId });
+    expect(mentions.body.data!.product.reviewsMentioning.edges).toEqual([]);
+    const malformed = await gql(`mutation { deleteReviews(ids: ["{\\"$gt\\": \\"\\"}"]) { deleted } }`);
+    expect(malformed.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('answers GET /health with 200 while everything is up', async () => {
     const health = await fetch(stack.gatewayUrl.replace('/graphql', '/health'));
     expect(health.status).toBe(200);

@@ -8,7 +8,7 @@ import { createAnalyzer, type Analyzer } from '../../subgraphs/analysis/src/nlp/
 import { createServer } from '../../subgraphs/analysis/src/server.js';
 import { startAnalysisConsumer } from '../../subgraphs/analysis/src/services/analysis-consumer.js';
 import { requestReanalysis } from '../../subgraphs/analysis/src/services/reanalysis.js';
-import { analyseBatch, type AnalyserDeps } from '../../subgraphs/analysis/src/services/review-analyser.js';
+import { analyseBatch, removeAnalyses, type AnalyserDeps } from '../../subgraphs/analysis/src/services/review-analyser.js';
 import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
 
 type Server = Awaited<ReturnType<typeof createServer>>;
@@ -88,6 +88,33 @@ describe('analysing reviews', () => {
   });
 });
 
+describe('deleted reviews', () => {
+  it('turns the analysis into a tombstone, drops its mentions, and ignores later events for the review', async () => {
+    const review = item('rev_d00000000000000000000001', 'The battery died within a day. Awful battery.');
+    await analyseBatch(deps, [review]);
+    const before = await database.db.collection('analyses').findOne({ _id: review.reviewId as never });
+    expect(before!.sentiment.label).toBe('NEGATIVE');
+    const analyzedBefore = await subjectCount(topics.analyzed);
+
+    expect(await removeAnalyses(deps, [{ tenantId: 'tenant-a', reviewId: review.reviewId, productId: PRODUCT }])).toEqual([undefined]);
+    const tomb = await database.db.collection('analyses').findOne({ _id: review.reviewId as never });
+    expect(tomb).toMatchObject({ status: 'DELETED', revision: 2, previousLabel: 'NEGATIVE', text: '', aspects: [] });
+    expect(await database.db.collection('mentions').countDocuments({ reviewId: review.reviewId })).toBe(0);
+    expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + 1);
+
+    // A redelivered or late review.submitted for the deleted review: defined outcome, nothing revived.
+    expect(await analyseBatch(deps, [review])).toEqual([undefined]);
+    expect(await database.db.collection('analyses').findOne({ _id: review.reviewId as never })).toMatchObject({ status: 'DELETED', revision: 2 });
+    expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + 1);
+
+    // A deletion that arrives before any analysis leaves a tombstone, so the analysis never appears.
+    const early = item('rev_d00000000000000000000002', 'Great watch.');
+    await removeAnalyses(deps, [{ tenantId: 'tenant-a', reviewId: early.reviewId, productId: PRODUCT }]);
+    await analyseBatch(deps, [early]);
+    expect(await database.db.collection('analyses').findOne({ _id: early.reviewId as never })).toMatchObject({ status: 'DELETED', revision: 1 });
+  });
+});
+
 describe('the analysis worker on the bus', () => {
   it('gives hostile texts a defined status, dead-letters a malformed message, and keeps the rest flowing', async () => {
     const consumer = await startAnalysisConsumer(bus, deps, { batchSize: 16, maxDeliver: 2, backoffMs: [100] });
@@ -129,7 +156,9 @@ describe('the analysis worker on the bus', () => {
 
 describe('re-analysis with a newer model', () => {
   it('re-analyses every older result once, in the background, as a new revision that downstream can move counts with', async () => {
-    const before = await database.db.collection('analyses').find({}, { projection: { _id: 1, revision: 1, sentiment: 1 } }).toArray();
+    const before = await database.db.collection('analyses').find({ status: { $ne: 'DELETED' } }, { projection: { _id: 1, revision: 1, sentiment: 1 } }).toArray();
+    const tombstones = await database.db.collection('analyses').countDocuments({ status: 'DELETED' });
+    expect(tombstones).toBeGreaterThan(0);
     const newer: Analyzer = { modelVersion: `${analyzer.modelVersion}-next`, analyze: (text, opts) => ({ ...analyzer.analyze(text, opts), modelVersion: `${analyzer.modelVersion}-next` }) };
     const consumer = await startAnalysisConsumer(bus, { ...deps, analyzer: newer }, { batchSize: 16, maxDeliver: 2, backoffMs: [100] });
     const analyzedBefore = await subjectCount(topics.analyzed);
@@ -137,7 +166,7 @@ describe('re-analysis with a newer model', () => {
       const first = await requestReanalysis({ analyses: server.services.analyses, bus, topics, log: silentLog }, { targetVersion: newer.modelVersion, maxPerSecond: 2_000 });
       expect(first.requested).toBe(before.length);
       const after = await eventually(async () => {
-        const docs = await database.db.collection('analyses').find({}).toArray();
+        const docs = await database.db.collection('analyses').find({ status: { $ne: 'DELETED' } }).toArray();
         return docs.every((d) => d.modelVersion === newer.modelVersion) ? docs : undefined;
       }, 30_000, 'every analysis at the newer model version');
       const revisionOf = new Map(before.map((d) => [d._id as unknown as string, d.revision as number]));
@@ -147,6 +176,8 @@ describe('re-analysis with a newer model', () => {
         expect(doc.previousLabel).toBe(old.sentiment?.label ?? null);
       }
       expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + before.length);
+      // Deleted reviews are not brought back by re-analysis.
+      expect(await database.db.collection('analyses').countDocuments({ status: 'DELETED' })).toBe(tombstones);
       // Nothing is left to do: a second run requests nothing.
       expect((await requestReanalysis({ analyses: server.services.analyses, bus, topics, log: silentLog }, { targetVersion: newer.modelVersion })).requested).toBe(0);
     } finally {

@@ -19,6 +19,8 @@ export type Scalars = {
 };
 
 export type AnalysisStatus =
+  /** The review was deleted; its analysis was removed. */
+  | 'DELETED'
   /** Fully analysed (English). */
   | 'DONE'
   /** Analysis failed after retries; see statusReason. */

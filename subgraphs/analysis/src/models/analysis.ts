@@ -1,6 +1,6 @@
 import type { AspectMention, EvidenceSpan, Polarity, TextAnalysis } from '../nlp/index.js';
 
-export type AnalysisStatus = 'PENDING' | 'DONE' | 'UNSUPPORTED_LANGUAGE' | 'NO_TEXT' | 'FAILED';
+export type AnalysisStatus = 'PENDING' | 'DONE' | 'UNSUPPORTED_LANGUAGE' | 'NO_TEXT' | 'FAILED' | 'DELETED';
 
 /** What analysis keeps per review: the event-carried input (so it can re-analyse) and the current result. */
 export interface AnalysisDocument {

@@ -30,7 +30,8 @@ export class AnalysisRepository {
 
   /** A page of analyses made by any model other than `modelVersion`, after `afterId`, in id order, with what re-analysis needs. */
   async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<AnalysisDocument[]> {
-    const filter = afterId ? { modelVersion: { $ne: modelVersion }, _id: { $gt: afterId } } : { modelVersion: { $ne: modelVersion } };
+    const outdated = { modelVersion: { $ne: modelVersion }, status: { $ne: 'DELETED' as const } };
+    const filter = afterId ? { ...outdated, _id: { $gt: afterId } } : outdated;
     return this.collection
       .find(filter, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1 } })
       .sort({ _id: 1 })
@@ -39,6 +40,6 @@ export class AnalysisRepository {
   }
 
   async countOutdated(modelVersion: string): Promise<number> {
-    return this.collection.countDocuments({ modelVersion: { $ne: modelVersion } });
+    return this.collection.countDocuments({ modelVersion: { $ne: modelVersion }, status: { $ne: 'DELETED' } });
   }
 }

@@ -1,7 +1,7 @@
 import type { Bus, RunningConsumer } from '../../../../lib/bus/index.js';
 import type { ReviewToAnalyse } from '../models/analysis.js';
-import { analyseBatch, type AnalyserDeps } from './review-analyser.js';
-import { reviewToAnalyse } from './review-event.js';
+import { analyseBatch, removeAnalyses, type AnalyserDeps } from './review-analyser.js';
+import { reviewDeleted, reviewToAnalyse, type ReviewDeleted } from './review-event.js';
 
 export const ANALYSIS_CONSUMER = 'analysis';
 
@@ -10,7 +10,7 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: ANALYSIS_CONSUMER,
-    filterSubjects: [deps.topics.submitted, deps.topics.reanalysisRequested],
+    filterSubjects: [deps.topics.submitted, deps.topics.reanalysisRequested, deps.topics.deleted],
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,
@@ -19,18 +19,24 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
       concurrency: 2,
       async handler(items) {
         const results: Array<void | Error> = new Array(items.length).fill(undefined);
-        const parsed: Array<{ index: number; review: ReviewToAnalyse }> = [];
+        const toAnalyse: Array<{ index: number; review: ReviewToAnalyse }> = [];
+        const toRemove: Array<{ index: number; review: ReviewDeleted }> = [];
         items.forEach((item, index) => {
           try {
-            parsed.push({ index, review: reviewToAnalyse(item.event) });
+            if (item.event.type === 'review.deleted') toRemove.push({ index, review: reviewDeleted(item.event) });
+            else toAnalyse.push({ index, review: reviewToAnalyse(item.event) });
           } catch (error) {
             results[index] = error as Error;
           }
         });
         const started = performance.now();
-        const outcomes = await analyseBatch(deps, parsed.map((p) => p.review));
+        const [analysed, removed] = await Promise.all([
+          analyseBatch(deps, toAnalyse.map((p) => p.review)),
+          toRemove.length > 0 ? removeAnalyses(deps, toRemove.map((p) => p.review)) : [],
+        ]);
         deps.log.debug({ items: items.length, ms: Math.round(performance.now() - started) }, 'batch analysed');
-        parsed.forEach(({ index }, i) => { results[index] = outcomes[i]; });
+        toAnalyse.forEach(({ index }, i) => { results[index] = analysed[i]; });
+        toRemove.forEach(({ index }, i) => { results[index] = removed[i]; });
         return results;
       },
     },

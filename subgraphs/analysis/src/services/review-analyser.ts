@@ -37,31 +37,40 @@ function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument): PublishItem
 }
 
 /** A result is current when the running model made it; redeliveries and re-analysis requests for it change nothing. */
-function isCurrent(doc: AnalysisDocument | undefined, modelVersion: string): boolean {
-  return doc !== undefined && doc.modelVersion === modelVersion && doc.status !== 'PENDING';
+function isCurrent(doc: AnalysisDocument, modelVersion: string): boolean {
+  // A deleted review stays deleted: a late or redelivered event for it changes nothing.
+  return (doc.modelVersion === modelVersion && doc.status !== 'PENDING') || doc.status === 'DELETED';
+}
+
+type Outcome = void | Error;
+interface ReviewRef { tenantId: string; reviewId: string }
+
+/**
+ * How a batch turns into stored results: `build` makes the first result of a review, `settled`
+ * says a stored result needs no new revision.
+ */
+interface ResultPlan<I extends ReviewRef> {
+  build(item: I): AnalysisDocument;
+  settled(before: AnalysisDocument): boolean;
 }
 
 /**
- * Analyses a batch of reviews and stores one current analysis per review. Every step is safe to
- * repeat: a first result is an insert (a twin loses on the unique `_id`), a new revision replaces
- * only the revision it read, mentions are inserts of fixed ids, and the `review.analyzed` event id
- * is fixed per revision. Writes go out in as few calls as possible, since each is a transaction
- * (and an fsync) on the embedded FerretDB. Returns one entry per item: an Error to retry it.
+ * Stores one current result per review, then updates the mention index and publishes
+ * `review.analyzed`. Every step is safe to repeat: a first result is an insert (a twin loses on the
+ * unique `_id`), a new revision replaces only the revision it read, mentions are inserts and deletes
+ * of fixed ids, and the event id is fixed per revision. Writes go out in as few calls as possible,
+ * since each is a transaction (and an fsync) on the embedded FerretDB. Returns one entry per item:
+ * an Error to retry it.
  */
-export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToAnalyse[], now = new Date()): Promise<Array<void | Error>> {
-  const results: Array<void | Error> = new Array(items.length).fill(undefined);
+async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: readonly I[], plan: ResultPlan<I>, now: Date): Promise<Outcome[]> {
+  const results: Outcome[] = new Array(items.length).fill(undefined);
   const fail = (index: number, error: unknown) => { results[index] = error instanceof Error ? error : new Error(String(error)); };
 
   // Most reviews are new: try their first result as an insert, and look at what is stored only for the rest.
-  const extensions = new Map<string, Taxonomy>();
-  await Promise.all([...new Set(items.map((i) => `${i.tenantId}|${i.productCategory ?? ''}`))].map(async (key) => {
-    const [tenantId, category] = key.split('|') as [string, string];
-    extensions.set(key, await deps.taxonomies.extensionsFor(tenantId, category || null));
-  }));
   const firsts: Array<{ index: number; doc: AnalysisDocument }> = [];
   items.forEach((item, index) => {
     try {
-      firsts.push({ index, doc: analyse(deps.analyzer, item, extensions.get(`${item.tenantId}|${item.productCategory ?? ''}`), now) });
+      firsts.push({ index, doc: plan.build(item) });
     } catch (error) {
       fail(index, error);
     }
@@ -81,7 +90,7 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
     await Promise.all(stored.map(async ({ index, doc }) => {
       const before = existing.get(doc._id);
       if (!before) return retry.push({ index, doc });
-      if (isCurrent(before, deps.analyzer.modelVersion)) return current.push({ index, doc: before });
+      if (plan.settled(before)) return current.push({ index, doc: before });
       const next = asRevisionOf(doc, before);
       try {
         if (await deps.analyses.saveRevision(next, before.revision)) current.push({ index, doc: next });
@@ -115,7 +124,32 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   return results;
 }
 
-async function loadExisting(deps: AnalyserDeps, items: readonly ReviewToAnalyse[]): Promise<Map<string, AnalysisDocument>> {
+/** Analyses a batch of reviews and stores one current analysis per review (see storeResults). */
+export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToAnalyse[], now = new Date()): Promise<Outcome[]> {
+  const extensions = new Map<string, Taxonomy>();
+  await Promise.all([...new Set(items.map((i) => `${i.tenantId}|${i.productCategory ?? ''}`))].map(async (key) => {
+    const [tenantId, category] = key.split('|') as [string, string];
+    extensions.set(key, await deps.taxonomies.extensionsFor(tenantId, category || null));
+  }));
+  return storeResults(deps, items, {
+    build: (item) => analyse(deps.analyzer, item, extensions.get(`${item.tenantId}|${item.productCategory ?? ''}`), now),
+    settled: (before) => isCurrent(before, deps.analyzer.modelVersion),
+  }, now);
+}
+
+/** A deleted review's analysis becomes a tombstone revision: mentions go, and downstream moves its sentiment out. */
+export function removeAnalyses(deps: AnalyserDeps, items: ReadonlyArray<ReviewRef & { productId: string }>, now = new Date()): Promise<Outcome[]> {
+  return storeResults(deps, items, {
+    build: (item) => ({
+      _id: item.reviewId, tenantId: item.tenantId, productId: item.productId, productCategory: null, text: '', locale: null,
+      reviewCreatedAt: now, status: 'DELETED', statusReason: 'the review was deleted', sentiment: null, aspects: [], language: null,
+      languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null, previousMentionKeys: [],
+    }),
+    settled: (before) => before.status === 'DELETED',
+  }, now);
+}
+
+async function loadExisting(deps: AnalyserDeps, items: readonly ReviewRef[]): Promise<Map<string, AnalysisDocument>> {
   const byTenant = new Map<string, string[]>();
   for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item.reviewId]);
   const existing = new Map<string, AnalysisDocument>();

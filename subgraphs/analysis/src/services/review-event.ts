@@ -24,3 +24,12 @@ export function reviewToAnalyse(event: EventEnvelope<unknown>): ReviewToAnalyse 
     createdAt: createdAt ?? event.occurredAt,
   };
 }
+
+export interface ReviewDeleted { reviewId: string; tenantId: string; productId: string }
+
+/** Reads a `review.deleted` payload; throws on a malformed one so it ends in the dead-letter stream. */
+export function reviewDeleted(event: EventEnvelope<unknown>): ReviewDeleted {
+  const data = event.data as Record<string, unknown> | null;
+  if (typeof data !== 'object' || data === null || !isString(data.reviewId) || !isString(data.productId)) throw new Error('review.deleted lacks reviewId or productId');
+  return { reviewId: data.reviewId, tenantId: event.tenantId, productId: data.productId };
+}

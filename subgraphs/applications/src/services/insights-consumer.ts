@@ -25,6 +25,11 @@ export function effectOf(event: EventEnvelope<unknown>): Effect | null {
     if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
     return { productId, key: `s:${reviewId}`, increments: { reviewCount: 1, ratingSum: rating as number, [`ratings.r${rating}`]: 1 } };
   }
+  if (subject === 'review.deleted') {
+    const rating = data.rating;
+    if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
+    return { productId, key: `d:${reviewId}`, increments: { reviewCount: -1, ratingSum: -(rating as number), [`ratings.r${rating}`]: -1 } };
+  }
   if (subject === 'review.analyzed') {
     const label = LABELS.has(data.label) ? (data.label as SentimentLabel) : null;
     const previous = LABELS.has(data.previousLabel) ? (data.previousLabel as SentimentLabel) : null;
@@ -42,7 +47,7 @@ export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsReposi
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: APPLICATIONS_CONSUMER,
-    filterSubjects: [deps.topics.submitted, deps.topics.analyzed],
+    filterSubjects: [deps.topics.submitted, deps.topics.analyzed, deps.topics.deleted],
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,

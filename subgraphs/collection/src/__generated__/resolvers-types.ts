@@ -27,8 +27,22 @@ export type AcceptedReview = {
   index: Scalars['Int']['output'];
 };
 
+export type DeleteReviewsPayload = {
+  __typename?: 'DeleteReviewsPayload';
+  deleted: Array<Scalars['ID']['output']>;
+  /** Ids with no review of the caller's tenant. */
+  notFound: Array<Scalars['ID']['output']>;
+  /** Deleted, but the deletion event is not on the bus yet; it will be published automatically. */
+  pending: Array<Scalars['ID']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Deletes reviews (at most 100 per call), e.g. on a takedown or erasure request. Their analyses,
+   * mentions and insight counts are removed downstream, asynchronously.
+   */
+  deleteReviews: DeleteReviewsPayload;
   /**
    * Stores reviews and queues them for analysis; returns without waiting for it. A review is accepted
    * only once its event is on the bus. At most 500 per call; invalid items are reported, valid ones kept.
@@ -36,6 +50,11 @@ export type Mutation = {
   submitReviews: SubmitReviewsPayload;
   /** Creates or updates products by SKU (at most 500 per call). */
   upsertProducts: UpsertProductsPayload;
+};
+
+
+export type MutationDeleteReviewsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -305,6 +324,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteReviewsPayload: ResolverTypeWrapper<DeleteReviewsPayload>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -333,6 +353,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteReviewsPayload: DeleteReviewsPayload;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   String: Scalars['String']['output'];
@@ -363,7 +384,14 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteReviewsPayloadResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['DeleteReviewsPayload'] = ResolversParentTypes['DeleteReviewsPayload']> = ResolversObject<{
+  deleted?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  pending?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteReviews?: Resolver<ResolversTypes['DeleteReviewsPayload'], ParentType, ContextType, RequireFields<MutationDeleteReviewsArgs, 'ids'>>;
   submitReviews?: Resolver<ResolversTypes['SubmitReviewsPayload'], ParentType, ContextType, RequireFields<MutationSubmitReviewsArgs, 'input'>>;
   upsertProducts?: Resolver<ResolversTypes['UpsertProductsPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductsArgs, 'input'>>;
 }>;
@@ -444,6 +472,7 @@ export type UpsertProductsPayloadResolvers<ContextType = CollectionContext, Pare
 export type Resolvers<ContextType = CollectionContext> = ResolversObject<{
   AcceptedReview?: AcceptedReviewResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteReviewsPayload?: DeleteReviewsPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

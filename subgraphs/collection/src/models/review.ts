@@ -36,6 +36,10 @@ export interface ReviewSubmittedData {
 }
 
 export const REVIEW_SUBMITTED = 'review.submitted';
+export const REVIEW_DELETED = 'review.deleted';
+
+/** What `review.deleted` tells downstream services so they can take the review out of what they derived. */
+export interface ReviewDeletedData { reviewId: string; productId: string; rating: number }
 
 /** One event per review, its id fixed by the review id: a republished event is deduplicated by the bus. */
 export function submittedEventId(reviewId: string): string {

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import type { PublishItem } from '../../../../lib/bus/index.js';
 import { insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 
 /** An event stored before its review, removed once the bus acknowledged it: the sweeper's whole worklist. */
@@ -7,6 +8,8 @@ export interface OutboxDocument {
   tenantId: string;
   reviewId: string;
   createdAt: Date;
+  /** The event itself, when it cannot be rebuilt from the review (a deletion). */
+  event?: PublishItem;
 }
 
 export class OutboxRepository {

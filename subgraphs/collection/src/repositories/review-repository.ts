@@ -32,4 +32,9 @@ export class ReviewRepository {
       : { tenantId, productId };
     return this.collection.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
   }
+
+  /** One `$in` delete (deletes scan on FerretDB, so one call beats one per id). */
+  async deleteByIds(tenantId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId });
+  }
 }

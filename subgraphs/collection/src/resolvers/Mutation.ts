@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { ProductDocument } from '../models/product.js';
+import { deleteReviews } from '../services/review-deletion.js';
 import { submitReviews } from '../services/review-intake.js';
 import { cleanProductInput } from '../validation/product-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
@@ -23,4 +24,5 @@ export const Mutation: MutationResolvers = {
     return { products, rejected };
   },
   submitReviews: (_parent, { input }, { services, tenantId, caller }) => submitReviews(services, tenantId, input.reviews, caller.requestId),
+  deleteReviews: (_parent, { ids }, { services, tenantId, caller }) => deleteReviews(services, tenantId, ids, caller.requestId),
 };

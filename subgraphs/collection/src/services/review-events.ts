@@ -1,7 +1,7 @@
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
-import { REVIEW_SUBMITTED, submittedEventId, type ReviewDocument, type ReviewSubmittedData } from '../models/review.js';
+import { REVIEW_DELETED, REVIEW_SUBMITTED, submittedEventId, type ReviewDeletedData, type ReviewDocument, type ReviewSubmittedData } from '../models/review.js';
 
 /** The `review.submitted` event of a stored review. */
 export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, product: ProductDocument | undefined, requestId?: string): PublishItem {
@@ -16,4 +16,10 @@ export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, pro
     createdAt: review.createdAt.toISOString(),
   };
   return { subject: topics.submitted, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
+}
+
+/** The `review.deleted` event of a review, its id fixed per review. */
+export function deletedEvent(topics: ReviewTopics, review: ReviewDocument, requestId?: string): PublishItem {
+  const data: ReviewDeletedData = { reviewId: review._id, productId: review.productId, rating: review.rating };
+  return { subject: topics.deleted, event: newEvent(REVIEW_DELETED, review.tenantId, data, { id: `${REVIEW_DELETED}:${review._id}`, requestId }) };
 }

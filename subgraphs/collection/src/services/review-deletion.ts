@@ -1,0 +1,32 @@
+import { BadUserInputError } from '../../../../lib/errors.js';
+import { REVIEW_ID_PATTERN } from '../models/review.js';
+import type { CollectionServices } from './collection-services.js';
+import { deletedEvent } from './review-events.js';
+
+export const MAX_DELETE_BATCH = 100;
+
+export interface DeleteResult { deleted: string[]; notFound: string[]; pending: string[] }
+
+/**
+ * Deletes reviews and tells downstream services, so analyses, mentions and insights drop them too.
+ * The deletion event goes to the outbox before the review is deleted, and carries what downstream
+ * needs, so the sweeper can publish it even though the review is gone.
+ */
+export async function deleteReviews(deps: CollectionServices, tenantId: string, ids: readonly string[], requestId?: string, now = new Date()): Promise<DeleteResult> {
+  if (ids.length > MAX_DELETE_BATCH) throw new BadUserInputError(`deleteReviews takes at most ${MAX_DELETE_BATCH} ids per call; got ${ids.length}`);
+  const malformed = ids.find((id) => !REVIEW_ID_PATTERN.test(id));
+  if (malformed !== undefined) throw new BadUserInputError(`"${malformed.slice(0, 40)}" is not a review id (rev_ followed by 24 hex digits)`, { field: 'ids' });
+  const found = await deps.reviews.findByIds(tenantId, ids);
+  const reviews = [...found.values()];
+  const events = reviews.map((review) => deletedEvent(deps.topics, review, requestId));
+  await deps.outbox.add(events.map((item, i) => ({ _id: item.event.id, tenantId, reviewId: reviews[i]!._id, createdAt: now, event: item })));
+  await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
+  const { published } = await deps.publisher.publishMany(events);
+  await deps.outbox.remove(published);
+  const publishedIds = new Set(published);
+  return {
+    deleted: reviews.filter((_, i) => publishedIds.has(events[i]!.event.id)).map((r) => r._id),
+    pending: reviews.filter((_, i) => !publishedIds.has(events[i]!.event.id)).map((r) => r._id),
+    notFound: [...new Set(ids)].filter((id) => !found.has(id)),
+  };
+}
