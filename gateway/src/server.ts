@@ -50,6 +50,16 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
         throw new GraphQLError(`Query is ${params.query.length} characters; the limit is ${config.MAX_QUERY_BYTES}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
       }
     },
+    onResultProcess({ result, setResult }) {
+      // Yoga attaches the parser's own error to request errors (bad JSON bodies); clients get the message alone.
+      const strip = (r: unknown) => {
+        const errors = (r as { errors?: Array<{ extensions?: Record<string, unknown> }> }).errors;
+        for (const error of errors ?? []) if (error.extensions) delete error.extensions.originalError;
+        return r;
+      };
+      if (Array.isArray(result)) setResult(result.map(strip) as typeof result);
+      else if (result && typeof result === 'object' && 'errors' in result) setResult(strip(result) as typeof result);
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(depthLimitRule(config.MAX_QUERY_DEPTH));
     },
@@ -66,7 +76,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     supergraph: () => loadSupergraph(subgraphUrls),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: true,
+    maskedErrors: { isDev: false },
     logging: false,
     plugins: () => [guard],
     propagateHeaders: {

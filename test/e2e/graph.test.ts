@@ -130,6 +130,7 @@ describe('one graph through the gateway', () => {
     expect(deep.body.errors![0]!.message).toMatch(/depth/);
     const notJson = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': WRITE_KEY }, body: '{"query": ' });
     expect(notJson.status).toBeLessThan(500);
+    expect(await notJson.clone().text()).not.toMatch(/originalError|SyntaxError/);
     const text = JSON.stringify([syntax.body, unknownField.body, deep.body, await notJson.text()]);
     expect(text).not.toMatch(/127\.0\.0\.1|localhost|stack|at \w+ \(|Mongo/);
   });
