@@ -5,7 +5,8 @@
  * trained on. The unsupervised lexical resources (model/lexical.json: word
  * vectors, clusters and a polarity prior built without any labels) are shared.
  *
- * Env: NLP_EVAL_FOLDS_SENT (default 10), NLP_EVAL_FOLDS_ABSA (default 5).
+ * Env: NLP_EVAL_FOLDS_SENT (default 10), NLP_EVAL_FOLDS_ABSA (default 5), NLP_EVAL_SEED (fold seed, default 42).
+ * Flags: --only sentiment,ate,polarity (comma list; default all) to keep iteration runs lean.
  */
 import { rng } from '../subgraphs/analysis/src/nlp/linear.js';
 import { foldsOf, dataDir } from '../subgraphs/analysis/src/nlp/data.js';
@@ -14,13 +15,16 @@ import { SentimentModel, trainSentiment } from '../subgraphs/analysis/src/nlp/se
 import { AspectTagger, trainTagger } from '../subgraphs/analysis/src/nlp/tagger.js';
 import { PolarityModel, trainPolarity } from '../subgraphs/analysis/src/nlp/polarity.js';
 import { documentSentiment, sentencesOf, taggedSpans } from '../subgraphs/analysis/src/nlp/engine.js';
-import { absaItems, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
+import { absaItems, clauseItems, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
 import { TRAINING_CONFIG } from '../subgraphs/analysis/src/nlp/train/config.js';
 
 const t0 = Date.now();
 const log = (s: string) => console.log(`[eval-nlp ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${s}`);
 const KS = Number(process.env.NLP_EVAL_FOLDS_SENT ?? 10);
 const KA = Number(process.env.NLP_EVAL_FOLDS_ABSA ?? 5);
+const SEED = Number(process.env.NLP_EVAL_SEED ?? 42); // fold assignment (other seeds re-check a change on other partitions)
+const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only' || a.startsWith('--only='));
+const TASKS = new Set((onlyArg ? onlyArg.replace(/^--only=/, '') : 'sentiment,ate,polarity').split(',').map((x) => x.trim()));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
@@ -33,7 +37,7 @@ const absa = absaItems();
 
 // 1. sentence sentiment: folds over yelp+imdb together, scored per source
 const sentAcc: Record<'yelp' | 'imdb', number[]> = { yelp: [], imdb: [] };
-{
+if (TASKS.has('sentiment')) {
   const folds = foldsOf(sents.length, KS, 42, rng);
   for (let k = 0; k < KS; k++) {
     const train = sents.filter((_, i) => folds[i] !== k).map((s) => ({ tk: s.tk, label: s.label }));
@@ -52,11 +56,13 @@ const sentAcc: Record<'yelp' | 'imdb', number[]> = { yelp: [], imdb: [] };
 const ateF1: Record<string, number[]> = { laptops: [], restaurants: [] };
 const polAcc: Record<string, number[]> = { laptops: [], restaurants: [] };
 {
-  // the sentence model used as a polarity feature is trained on yelp+imdb only (no SemEval data)
+  // the generic sentence model is trained on yelp+imdb only; the polarity model's in-domain clause model is
+  // retrained per fold on yelp+imdb + the training folds' SemEval sentences
   const sentModel = new SentimentModel(trainSentiment(sents.map((s) => ({ tk: s.tk, label: s.label })), res, TRAINING_CONFIG.sentiment), res);
   const pol = polarityItems(absa);
-  const folds = foldsOf(absa.length, KA, 42, rng);
+  const folds = foldsOf(absa.length, KA, SEED, rng);
   for (let k = 0; k < KA; k++) {
+    if (TASKS.has('ate')) {
     log(`SemEval fold ${k + 1}/${KA}: training tagger ...`);
     const tagger = new AspectTagger(trainTagger(absa.filter((_, i) => folds[i] !== k).map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain })), res, TRAINING_CONFIG.tagger), res);
     const st: Record<string, { tp: number; fp: number; fn: number }> = { laptops: { tp: 0, fp: 0, fn: 0 }, restaurants: { tp: 0, fp: 0, fn: 0 } };
@@ -73,14 +79,17 @@ const polAcc: Record<string, number[]> = { laptops: [], restaurants: [] };
       const P = c.tp / Math.max(1, c.tp + c.fp), R = c.tp / Math.max(1, c.tp + c.fn);
       ateF1[d].push(P + R > 0 ? (200 * P * R) / (P + R) : 0);
     }
+    }
+    if (!TASKS.has('polarity')) continue;
     log(`SemEval fold ${k + 1}/${KA}: training polarity ...`);
-    const polModel = new PolarityModel(trainPolarity(pol.filter((p) => folds[p.sentence] !== k), res, sentModel, TRAINING_CONFIG.polarity), res, sentModel);
+    const clause = clauseItems(sents, absa, (i) => folds[i] !== k);
+    const polModel = new PolarityModel(trainPolarity(pol.filter((p) => folds[p.sentence] !== k), res, sentModel, TRAINING_CONFIG.polarity, clause), res, sentModel);
     for (const d of ['laptops', 'restaurants']) {
       const test = pol.filter((p) => folds[p.sentence] === k && p.domain === d);
-      const ok = test.filter((p) => polModel.classify(p.tk, p.s, p.e, p.lo, p.hi, p.domain).label === p.y).length;
+      const ok = test.filter((p) => polModel.classify(p.tk, p.s, p.e, p.lo, p.hi, p.domain, p.others).label === p.y).length;
       polAcc[d].push((100 * ok) / test.length);
     }
-    log(`  fold ${k + 1}: ATE F1 laptops ${ateF1.laptops[k].toFixed(1)} restaurants ${ateF1.restaurants[k].toFixed(1)}; polarity laptops ${polAcc.laptops[k].toFixed(1)} restaurants ${polAcc.restaurants[k].toFixed(1)}`);
+    log(`  fold ${k + 1}: ATE F1 laptops ${ateF1.laptops[k]?.toFixed(1) ?? '-'} restaurants ${ateF1.restaurants[k]?.toFixed(1) ?? '-'}; polarity laptops ${polAcc.laptops[k].toFixed(1)} restaurants ${polAcc.restaurants[k].toFixed(1)}`);
   }
 }
 
@@ -98,5 +107,5 @@ console.log('');
 console.log(`k-fold cross-validation (sentiment ${KS}-fold, SemEval ${KA}-fold; mean ± sd over folds)`);
 console.log(line(['task', 'baseline', 'target', 'ours']));
 console.log(line(w.map((n) => '-'.repeat(n))));
-for (const [task, base, target, xs] of rows) console.log(line([task, base, target, `${mean(xs).toFixed(1)} ± ${sd(xs).toFixed(1)}`]));
+for (const [task, base, target, xs] of rows) if (xs.length) console.log(line([task, base, target, `${mean(xs).toFixed(1)} ± ${sd(xs).toFixed(1)}`]));
 console.log(`\neval took ${((Date.now() - t0) / 1000).toFixed(1)} s`);

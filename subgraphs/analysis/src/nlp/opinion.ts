@@ -38,27 +38,6 @@ function attachCost(barrierPrefix: number[], lo: number, i: number, s: number, e
 }
 
 /**
- * Tokens of [lo, hi] that belong to term [s, e] rather than to one of `others`
- * (attachment cost no higher than to any other term), and the contiguous
- * owned range around the term.
- */
-export function ownedScope(toks: Token[], s: number, e: number, lo: number, hi: number, others: Span[]): { owned: boolean[]; range: Span } {
-  const terms = others.filter(([x, y]) => !(x === s && y === e) && x >= lo && y <= hi);
-  const P = new Array<number>(hi - lo + 2).fill(0);
-  for (let i = lo; i <= hi; i++) P[i - lo + 1] = P[i - lo] + (isBarrier(toks, i) ? 1 : 0);
-  const owned = new Array<boolean>(hi - lo + 1).fill(true);
-  for (let i = lo; i <= hi; i++) {
-    if (i >= s && i <= e) continue;
-    const own = attachCost(P, lo, i, s, e);
-    for (const [x, y] of terms) if ((i >= x && i <= y) || attachCost(P, lo, i, x, y) < own) { owned[i - lo] = false; break; }
-  }
-  let a = s, b = e;
-  while (a > lo && owned[a - 1 - lo]) a--;
-  while (b < hi && owned[b + 1 - lo]) b++;
-  return { owned, range: [a, b] };
-}
-
-/**
  * Features of the opinion words attached to term [s, e] among the terms `others`
  * (other aspect spans of the same sentence; the term itself may be included).
  */

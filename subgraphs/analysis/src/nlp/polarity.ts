@@ -1,16 +1,17 @@
 /**
  * Aspect polarity: 3-class logistic regression over features of a window
  * around the aspect term (words with side and distance, negation scope,
- * contrast position), the lexicon balance of the clause holding the term, and
- * the sentence-sentiment model's margin for that clause and the sentence.
+ * contrast position), the lexicon balance of the clause holding the term, the
+ * opinion words attached to the term (opinion.ts), and the margins of an
+ * in-domain 3-class clause model (positive / negative / no opinion) for that
+ * clause and the sentence.
  */
 import type { Token, Tokenised } from './tokenize.js';
-import { LinearModel, addFeature, averageModels, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, addFeature, averageModels, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
-import { annotate, type SentimentModel } from './sentiment.js';
+import { SentimentModel, annotate, meanWink, sentenceFeatures, type SentimentModelJSON } from './sentiment.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
-import { opinionFeatures, ownedScope, type Span } from './opinion.js';
-export const EXP = new Set((process.env.RG_POL_EXP ?? '').split(','));
+import { opinionFeatures, type Span } from './opinion.js';
 
 /** Logit shift given to the clause holding the term when the sentence has a contrast marker (tuned by cross-validation). */
 const CLAUSE_BOOST = 1;
@@ -33,7 +34,7 @@ export function clauseOf(toks: Token[], s: number, e: number, lo: number, hi: nu
 
 export function polarityFeatures(
   tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string,
-  res: LexicalResources | null, sent: SentimentModel | null, others: Span[] = [],
+  res: LexicalResources | null, sent: SentimentModel | null, others: Span[] = [], clause: SentimentModel | null = null,
 ): Features {
   const toks = tk.tokens;
   const f: Features = new Map();
@@ -45,11 +46,9 @@ export function polarityFeatures(
   put('bias');
   for (let i = s; i <= e; i++) put('T:' + toks[i].lower);
   // window words with side and distance bucket
-  const scope = EXP.has('scope') || EXP.has('hard') || EXP.has('smA') ? ownedScope(toks, s, e, lo, hi, others) : null;
   for (let i = Math.max(lo, s - 6); i <= Math.min(hi, e + 6); i++) {
     if (i >= s && i <= e) continue;
     const t = toks[i];
-    if (scope && EXP.has('hard') && !scope.owned[i - lo]) { put('O:' + (ann[i - lo].neg ? 'NOT_' : '') + t.lower, 0.5); continue; }
     if (t.type === 'punctuation' && t.lower !== '!' && t.lower !== '?') continue;
     const d = i < s ? s - i : i - e;
     const side = i < s ? 'L' : 'R';
@@ -112,11 +111,15 @@ export function polarityFeatures(
     put('smC', Math.tanh(mc / 2));
     put('smS', Math.tanh(ms / 2));
     put('smC' + (mc > 1 ? '+' : mc < -1 ? '-' : '0'));
-    if (scope && EXP.has('smA')) {
-      const [ra, rb] = scope.range;
-      const ma = ra === ca && rb === cb ? mc : sent.scoreRange(tk, ra, rb, 0).margin;
-      put('smA', Math.tanh(ma / 2));
-      put('smA' + (ma > 1 ? '+' : ma < -1 ? '-' : '0'));
+  }
+  if (clause) {
+    // the in-domain 3-class clause model: its positive-vs-negative margin and how opinion-free the clause / sentence is
+    const nu = clause.lm.classes.indexOf('NEUTRAL');
+    for (const [name, a, b] of [['C', ca, cb], ['S', lo, hi]] as Array<[string, number, number]>) {
+      const sc = clause.lm.scores(sentenceFeatures(tk, a, b, 0, res));
+      const o = sc.filter((_, c) => c !== nu);
+      put('icM' + name, Math.tanh(clause.scoreRange(tk, a, b, 0).margin / 2));
+      if (nu >= 0) put('icN' + name, Math.tanh((sc[nu] - Math.max(...o)) / 2));
     }
   }
   // contrast position
@@ -128,19 +131,27 @@ export function polarityFeatures(
   const n = tk.tokens.slice(lo, hi + 1).filter((t) => t.type === 'word').length;
   put(n <= 6 ? 'len:short' : n <= 15 ? 'len:mid' : 'len:long');
   if (toks[hi]?.lower === '!' || toks[hi - 1]?.lower === '!') put('excl');
-  if (EXP.has('att')) for (const [k, v] of opinionFeatures(toks, s, e, lo, hi, others, ann, res)) put(k, v);
+  // opinion words attached to this term rather than to another term of the sentence
+  for (const [k, v] of opinionFeatures(toks, s, e, lo, hi, others, ann, res)) put(k, v);
   return f;
 }
 
-export interface PolarityModelJSON { kind: 'aspect-polarity'; model: LinearModelJSON }
+export interface PolarityModelJSON {
+  kind: 'aspect-polarity';
+  model: LinearModelJSON;
+  /** in-domain 3-class clause model (its margins are features, beside the generic sentence model's) */
+  clause?: SentimentModelJSON;
+}
 
 export class PolarityModel {
   private lm: LinearModel;
+  private clause: SentimentModel | null;
   constructor(json: PolarityModelJSON, private res: LexicalResources | null, private sent: SentimentModel | null) {
     this.lm = new LinearModel(json.model);
+    this.clause = json.clause ? new SentimentModel(json.clause, res) : null;
   }
   classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, others: Span[] = []): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
-    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, others));
+    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, others, this.clause));
     // the clause holding the term gets a direct say (the learned model leans on sentence-wide cues)
     if (this.sent && CLAUSE_BOOST > 0) {
       const [ca, cb] = clauseOf(tk.tokens, s, e, lo, hi);
@@ -163,19 +174,53 @@ export class PolarityModel {
   }
 }
 
-export function trainPolarity(
-  data: Array<{ tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[] }>,
-  res: LexicalResources | null, sent: SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number } = {},
-): PolarityModelJSON {
-  return trainPolarityItems(data, res, () => sent, opts);
+/** One text for the clause model: a whole sentence with its label; `group` ties it to the polarity examples of that sentence (-1: none). */
+export interface ClauseExample { tk: Tokenised; y: Polarity; group: number }
+export type Polarity = (typeof POLARITIES)[number];
+export interface PolarityExample { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[]; group: number }
+export interface PolarityTrainOptions {
+  seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number;
+  clause?: { epochs: number; l2: number; lr: number; bag: number; innerFolds: number; seed: number; minCount?: number; prune?: number; bigramMinCount?: number };
 }
 
-/** As trainPolarity, with the sentence model chosen per example (out-of-fold models when that model saw the same data). */
-export function trainPolarityItems<T extends { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[] }>(
-  data: T[], res: LexicalResources | null, sentFor: (d: T) => SentimentModel | null, opts: { seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number } = {},
+/** 3-class sentence/clause model (the sentence-sentiment features, NEUTRAL as a class of its own). */
+export function trainClauseModel(items: ClauseExample[], res: LexicalResources | null, o: NonNullable<PolarityTrainOptions['clause']>): SentimentModelJSON {
+  const data = items.map((it) => ({ f: sentenceFeatures(it.tk, 0, it.tk.tokens.length - 1, meanWink(it.tk), res), y: it.y }));
+  // bigrams seen once are most of the model's size and add little: drop them
+  if ((o.bigramMinCount ?? 1) > 1) {
+    const counts = new Map<string, number>();
+    for (const d of data) for (const k of d.f.keys()) if (k.startsWith('b:')) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const d of data) for (const k of [...d.f.keys()]) if (k.startsWith('b:') && counts.get(k)! < o.bigramMinCount!) d.f.delete(k);
+  }
+  const model = averageModels(Array.from({ length: o.bag }, (_, b) => trainLogReg(data, [...POLARITIES], { epochs: o.epochs, l2: o.l2, lr: o.lr, seed: o.seed + b, prune: 0, minCount: o.minCount ?? 1 })), o.prune ?? 2e-3);
+  return { kind: 'sentence-sentiment', model, neutralBand: 0.05 };
+}
+
+/**
+ * Aspect polarity. With `clause` examples, an in-domain 3-class clause model is trained too and
+ * its margins become features; for the training examples those margins come from clause models
+ * that did not see their sentence (inner folds over `group`), so the polarity weights are not
+ * fitted to over-confident margins.
+ */
+export function trainPolarity(
+  data: PolarityExample[], res: LexicalResources | null, sent: SentimentModel | null,
+  opts: PolarityTrainOptions = {}, clauseData: ClauseExample[] = [],
 ): PolarityModelJSON {
-  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sentFor(d), d.others), y: d.y }));
+  let clause: SentimentModelJSON | undefined;
+  const sentOf = new Map<number, SentimentModel | null>();
+  if (opts.clause && clauseData.length) {
+    const co = opts.clause;
+    const groups = [...new Set(data.map((d) => d.group))].sort((a, b) => a - b);
+    const r = rng(co.seed);
+    const foldOf = new Map(shuffle(groups, r).map((g, i) => [g, i % co.innerFolds]));
+    for (let k = 0; k < co.innerFolds; k++) {
+      const m = new SentimentModel(trainClauseModel(clauseData.filter((c) => c.group < 0 || foldOf.get(c.group) !== k), res, co), res);
+      for (const [g, f] of foldOf) if (f === k) sentOf.set(g, m);
+    }
+    clause = trainClauseModel(clauseData, res, co);
+  }
+  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clause ? sentOf.get(d.group)! : null), y: d.y }));
   // average of models fitted with different example orders (variance reduction, no run-time cost)
   const models = Array.from({ length: opts.bag ?? 1 }, (_, b) => trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: (opts.seed ?? 5) + b, prune: 0 }));
-  return { kind: 'aspect-polarity', model: averageModels(models, 2e-3) };
+  return { kind: 'aspect-polarity', model: averageModels(models, 2e-3), ...(clause ? { clause } : {}) };
 }

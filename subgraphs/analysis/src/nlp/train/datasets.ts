@@ -2,10 +2,11 @@
 import { loadAbsa, loadLabelled, type AbsaSentence } from '../data.js';
 import { tokenise, type Token, type Tokenised } from '../tokenize.js';
 import { goldTags, type TaggerDomain } from '../tagger.js';
+import type { ClauseExample } from '../polarity.js';
 
 export interface SentItem { tk: Tokenised; label: 0 | 1; source: 'yelp' | 'imdb'; text: string }
 export interface AbsaItem { s: AbsaSentence; tk: Tokenised; toks: Token[]; tags: string[]; domain: TaggerDomain }
-export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number; others: Array<[number, number]> }
+export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number; group: number; others: Array<[number, number]> }
 
 export function sentimentItems(): SentItem[] {
   return (['yelp', 'imdb'] as const).flatMap((src) => loadLabelled(src).map((s) => ({ tk: tokenise(s.text), label: s.label, source: src, text: s.text })));
@@ -34,7 +35,7 @@ export function polarityItems(items: AbsaItem[]): PolItem[] {
       const [s, e] = span;
       const [lo, hi] = tk.sentences[tk.tokens[s].sent] ?? [0, tk.tokens.length - 1];
       const others = spans.filter((x, q): x is [number, number] => x !== null && q !== j && !(x[0] === s && x[1] === e));
-      out.push({ tk, s, e, lo: Math.min(lo, s), hi: Math.max(hi, e), domain: it.domain, y: a.polarity.toUpperCase(), sentence: idx, others });
+      out.push({ tk, s, e, lo: Math.min(lo, s), hi: Math.max(hi, e), domain: it.domain, y: a.polarity.toUpperCase(), sentence: idx, group: idx, others });
     });
   });
   return out;
@@ -45,4 +46,22 @@ export function dataWords(texts: string[]): Set<string> {
   const words = new Set<string>();
   for (const t of texts) for (const w of t.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []) words.add(w);
   return words;
+}
+
+/**
+ * Texts for the in-domain clause model: the labelled yelp/imdb sentences (group -1) and the SemEval
+ * sentences whose gold terms and categories (conflict aside) agree: all positive, all negative, or
+ * all neutral (group = index into the absa items). `keep` selects the SemEval sentences (training folds).
+ */
+export function clauseItems(sents: SentItem[], absa: AbsaItem[], keep: (idx: number) => boolean = () => true): ClauseExample[] {
+  const out: ClauseExample[] = sents.map((s) => ({ tk: s.tk, y: s.label === 1 ? 'POSITIVE' : 'NEGATIVE', group: -1 }));
+  absa.forEach((it, idx) => {
+    if (!keep(idx)) return;
+    const labels = [...it.s.aspects.map((a) => a.polarity), ...it.s.categories.map((c) => c.polarity)].filter((p) => p !== 'conflict');
+    const set = new Set(labels);
+    if (set.size !== 1) return;
+    const y = labels[0] === 'positive' ? 'POSITIVE' : labels[0] === 'negative' ? 'NEGATIVE' : labels[0] === 'neutral' ? 'NEUTRAL' : null;
+    if (y) out.push({ tk: it.tk, y, group: idx });
+  });
+  return out;
 }
