@@ -1,5 +1,7 @@
 /** A generated demo catalogue: GPS sport watches and their reviews, deterministic for a given seed. */
 
+import { seededRandom } from '../../lib/random.js';
+
 export interface DemoProduct { sku: string; name: string; brand: string; category: string; quality: number }
 export interface DemoReview { sku: string; rating: number; title: string; text: string; author: string; locale: string; createdAt: string; externalId: string }
 
@@ -42,21 +44,10 @@ const foreign = [
   { locale: 'fr-FR', text: 'La montre est précise mais la batterie pourrait être meilleure.' },
 ];
 
-/** A small seeded generator (mulberry32), so the same seed makes the same catalogue. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` reviews spread over the demo products, their tone following each product's quality. */
 export function generateReviews(count: number, seed = 42, now = Date.now()): DemoReview[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const aspects = Object.keys(praise);
   return Array.from({ length: count }, (_, i) => {

@@ -4,23 +4,16 @@
  * Models export to compact JSON (weights rounded, tiny weights pruned).
  */
 
+import { seededRandom } from '../../../../lib/random.js';
+
 export type Features = Map<string, number>;
 
 export function addFeature(f: Features, name: string, value = 1): void {
   f.set(name, (f.get(name) ?? 0) + value);
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, shared with the rest of the project. */
+export const rng = seededRandom;
 
 export function shuffle<T>(arr: T[], rand: () => number): T[] {
   for (let i = arr.length - 1; i > 0; i--) {
