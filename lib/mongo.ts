@@ -52,11 +52,32 @@ export async function insertManyIgnoringDuplicates<T extends Document>(collectio
   const duplicates = new Set<number>();
   if (docs.length === 0) return duplicates;
   try {
-    await collection.insertMany(docs as never, { ordered: false });
+    // A retried insert is safe: what the first attempt stored comes back as duplicates.
+    await retryTransient(() => collection.insertMany(docs as never, { ordered: false }));
   } catch (error) {
     const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
     if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
     for (const w of writeErrors) duplicates.add(w.index);
   }
   return duplicates;
+}
+
+/** Errors worth retrying: FerretDB/SQLite's busy lock, and MongoDB's transient and retryable-write labels. */
+export function isTransientError(error: unknown): boolean {
+  const e = error as { message?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  if (!e) return false;
+  if (typeof e.message === 'string' && /SQLITE_BUSY|database is locked/.test(e.message)) return true;
+  return typeof e.hasErrorLabel === 'function' && (e.hasErrorLabel('TransientTransactionError') || e.hasErrorLabel('RetryableWriteError'));
+}
+
+/** Runs an idempotent database call, retrying transient errors with a short growing pause. */
+export async function retryTransient<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+  }
 }

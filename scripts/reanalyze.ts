@@ -11,8 +11,8 @@ import { MODEL_VERSION } from '../subgraphs/analysis/src/nlp/index.js';
 import { AnalysisRepository } from '../subgraphs/analysis/src/repositories/analysis-repository.js';
 import { requestReanalysis } from '../subgraphs/analysis/src/services/reanalysis.js';
 
-const usage = 'usage: npm run reanalyze -- [--rate N per second, default 200] [--restart]';
-const { values } = parseArgs({ options: { rate: { type: 'string' }, restart: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+const usage = 'usage: npm run reanalyze -- [--rate N per second, default 200]';
+const { values } = parseArgs({ options: { rate: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
   process.stdout.write(`${usage}\nRe-analyses, in the background, every review whose analysis came from a model older than ${MODEL_VERSION}.\n`);
   process.exit(0);
@@ -29,19 +29,16 @@ const config = parseEnv('reanalyze', z.object({
 }));
 const log = createLogger('reanalyze', config.LOG_LEVEL);
 
-interface Checkpoint { _id: string; lastId: string | null; updatedAt: Date }
-
 try {
   const endpoints = resolveEndpoints();
   const database = await connectDatabase(endpoints.mongoUri, databaseName(config.DB_PREFIX, 'analysis'));
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: endpoints.natsUrl, name: 'reanalyze', log, streams: [topics.stream] });
   const analyses = new AnalysisRepository(database);
-  const checkpoints = database.db.collection<Checkpoint>('jobs');
-  const jobId = `reanalysis:${MODEL_VERSION}`;
-  const resumeAfter = values.restart ? null : ((await checkpoints.findOne({ _id: jobId }))?.lastId ?? null);
+  // Resuming needs no checkpoint: what is still outdated is what is left to do, and a request sent
+  // twice is deduplicated by its id (or found current by the worker).
   const total = await analyses.countOutdated(MODEL_VERSION);
-  process.stdout.write(`${total} analyses come from a model older than ${MODEL_VERSION}${resumeAfter ? `; resuming after ${resumeAfter}` : ''}\n`);
+  process.stdout.write(`${total} analyses come from a model older than ${MODEL_VERSION}\n`);
   const abort = new AbortController();
   process.on('SIGINT', () => abort.abort());
   const bar = new cliProgress.SingleBar({ format: 're-analysis requests [{bar}] {value}/{total} | {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
@@ -49,17 +46,12 @@ try {
   const result = await requestReanalysis({ analyses, bus, topics, log }, {
     targetVersion: MODEL_VERSION,
     maxPerSecond: rate,
-    afterId: resumeAfter,
     signal: abort.signal,
-    onProgress: async ({ requested, lastId }) => {
-      bar.update(Math.min(requested, total));
-      await checkpoints.replaceOne({ _id: jobId }, { lastId, updatedAt: new Date() }, { upsert: true });
-    },
+    onProgress: ({ requested }) => bar.update(Math.min(requested, total)),
   });
   bar.stop();
-  if (!abort.signal.aborted) await checkpoints.deleteOne({ _id: jobId });
   process.stdout.write(abort.signal.aborted
-    ? `stopped after ${result.requested} requests; run again to resume after ${result.lastId}\n`
+    ? `stopped after ${result.requested} requests; run it again to continue with what is still outdated\n`
     : `${result.requested} reviews queued for re-analysis; the workers pick them up between new reviews, and insights follow their results\n`);
   await bus.close();
   await database.close();

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import type { AnalysisDocument } from '../models/analysis.js';
 
 export class AnalysisRepository {
@@ -24,7 +24,7 @@ export class AnalysisRepository {
 
   /** Replaces a result only if it is still at `expectedRevision`; false when another writer got there first. */
   async saveRevision(doc: AnalysisDocument, expectedRevision: number): Promise<boolean> {
-    const result = await this.collection.replaceOne({ _id: doc._id, tenantId: doc.tenantId, revision: expectedRevision }, doc);
+    const result = await retryTransient(() => this.collection.replaceOne({ _id: doc._id, tenantId: doc.tenantId, revision: expectedRevision }, doc));
     return result.modifiedCount === 1;
   }
 

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
 /**
  * One document per (mention key, review): written by insert and delete only, never by a
@@ -37,7 +37,7 @@ export class MentionRepository {
 
   /** Deletes mentions in one `$in` call (each delete scans on FerretDB, so one beats many). */
   async removeMany(mentions: Array<{ key: string; reviewId: string }>): Promise<void> {
-    if (mentions.length > 0) await this.collection.deleteMany({ _id: { $in: mentions.map((m) => mentionId(m.key, m.reviewId)) } });
+    if (mentions.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: mentions.map((m) => mentionId(m.key, m.reviewId)) } }));
   }
 
   /** Newest-analysed-first page of review ids under one mention key (a scan on FerretDB: pages stay bounded). */

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { Database } from '../../../../lib/mongo.js';
+import { retryTransient, type Database } from '../../../../lib/mongo.js';
 import { ANY_CATEGORY, taxonomyExtensionId, type TaxonomyExtensionDocument } from '../models/taxonomy.js';
 import type { Taxonomy } from '../nlp/index.js';
 
@@ -34,6 +34,6 @@ export class TaxonomyRepository {
     const aspects = (existing?.aspects ?? []).filter((a) => a.aspect !== aspect);
     const previous = existing?.aspects.find((a) => a.aspect === aspect)?.terms ?? [];
     aspects.push({ aspect, terms: [...new Set([...previous, ...terms])] });
-    await this.collection.replaceOne({ _id }, { tenantId, category: cat, aspects, updatedAt: now }, { upsert: true });
+    await retryTransient(() => this.collection.replaceOne({ _id }, { tenantId, category: cat, aspects, updatedAt: now }, { upsert: true }));
   }
 }

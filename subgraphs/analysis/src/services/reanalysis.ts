@@ -20,8 +20,6 @@ export interface ReanalysisOptions {
   maxPerSecond?: number;
   /** Pause while the analysis consumer has more than this many messages waiting, so new reviews never queue behind re-analysis. */
   maxPending?: number;
-  /** Resume after this review id (the last id a previous run reported). */
-  afterId?: string | null;
   onProgress?: (progress: { requested: number; lastId: string }) => void | Promise<void>;
   signal?: AbortSignal;
 }
@@ -30,14 +28,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Asks the workers to re-analyse every review whose analysis came from an older model, in the
- * background: throttled, pausing while the queue is busy, and resumable from the last id. The
- * request id is fixed per (review, target version), so a restarted run re-requests nothing twice.
+ * background: throttled, and pausing while the queue is busy. A stopped run is resumed by running it
+ * again: the request id is fixed per (review, target version), so a repeated request is stored once.
  */
 export async function requestReanalysis(deps: ReanalysisDeps, options: ReanalysisOptions): Promise<{ requested: number; lastId: string | null }> {
   const pageSize = options.pageSize ?? 200;
   const maxPerSecond = options.maxPerSecond ?? 200;
   const maxPending = options.maxPending ?? 1_000;
-  let afterId = options.afterId ?? null;
+  let afterId: string | null = null;
   let requested = 0;
   while (!options.signal?.aborted) {
     const stats = await deps.bus.consumerStats(deps.topics.stream.name, ANALYSIS_CONSUMER);
@@ -60,7 +58,7 @@ export async function requestReanalysis(deps: ReanalysisDeps, options: Reanalysi
         fromVersion: doc.modelVersion,
       }, { id: `reanalysis:${doc._id}:${options.targetVersion}` }),
     })));
-    if (failed.length > 0) throw new Error(`${failed.length} re-analysis requests not published (${failed[0]!.error}); rerun to resume after ${afterId ?? 'the start'}`);
+    if (failed.length > 0) throw new Error(`${failed.length} re-analysis requests not published (${failed[0]!.error}); run it again to continue`);
     requested += page.length;
     afterId = page.at(-1)!._id;
     await options.onProgress?.({ requested, lastId: afterId });

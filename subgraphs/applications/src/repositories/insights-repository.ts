@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { KeyedLock } from '../../../../lib/keyed-lock.js';
-import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { insightsId, type InsightsDocument } from '../models/insights.js';
 
 /** Increments of one event's effect on a product's insights, by dotted field path. */
@@ -69,7 +69,7 @@ export class InsightsRepository {
         for (const [field, by] of Object.entries(e.increments)) increments[field] = (increments[field] ?? 0) + by;
       });
       const recentEffects = [...doc.recentEffects, ...effects.filter((_, i) => fresh[i]).map((e) => e.key)].slice(-RECENT_EFFECTS);
-      const result = await this.collection.updateOne({ _id, version: doc.version }, { $inc: increments, $set: { recentEffects, updatedAt: now } });
+      const result = await retryTransient(() => this.collection.updateOne({ _id, version: doc.version }, { $inc: increments, $set: { recentEffects, updatedAt: now } }));
       if (result.modifiedCount === 1) return fresh;
     }
     throw new Error(`insights ${_id} kept changing under concurrent writers; the events will be retried`);

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
 import type { PublishItem } from '../../../../lib/bus/index.js';
-import { insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
 /** An event stored before its review, removed once the bus acknowledged it: the sweeper's whole worklist. */
 export interface OutboxDocument {
@@ -30,7 +30,7 @@ export class OutboxRepository {
 
   /** One `$in` delete: FerretDB scans for every delete, so one scan of the small outbox beats one per id. */
   async remove(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.collection.deleteMany({ _id: { $in: ids } });
+    if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: ids } }));
   }
 
   /** Entries older than `olderThan`, across tenants, oldest first. */

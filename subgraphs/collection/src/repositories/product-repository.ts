@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { findByIds, type Database } from '../../../../lib/mongo.js';
+import { findByIds, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { productIdFor, type ProductDocument } from '../models/product.js';
 
 export interface ProductFields { sku: string; name: string; brand: string | null; category: string | null }
@@ -18,11 +18,11 @@ export class ProductRepository {
   /** Creates or updates one product by SKU; one atomic upsert per product. */
   async upsertBySku(tenantId: string, fields: ProductFields, now = new Date()): Promise<ProductDocument> {
     const _id = productIdFor(tenantId, fields.sku);
-    const doc = await this.collection.findOneAndUpdate(
+    const doc = await retryTransient(() => this.collection.findOneAndUpdate(
       { _id, tenantId },
       { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
       { upsert: true, returnDocument: 'after' },
-    );
+    ));
     if (!doc) throw new Error(`upsert of product ${_id} returned nothing`);
     return doc;
   }

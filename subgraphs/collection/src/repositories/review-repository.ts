@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { findByIds, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import type { ReviewDocument } from '../models/review.js';
 
 export interface ReviewCursor { createdAt: Date; id: string }
@@ -35,6 +35,6 @@ export class ReviewRepository {
 
   /** One `$in` delete (deletes scan on FerretDB, so one call beats one per id). */
   async deleteByIds(tenantId: string, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId });
+    if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId }));
   }
 }
