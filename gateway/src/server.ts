@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { DEVELOPMENT_SECRET } from '../../lib/config.js';
 import { INTERNAL_CONTEXT_HEADER, signInternalContext } from '../../lib/internal-context.js';
 import type { Logger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
@@ -19,6 +20,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function createGateway(config: GatewayConfig, log: Logger): { server: Server; dispose(): Promise<void> } {
   const subgraphUrls = { collection: config.COLLECTION_URL, analysis: config.ANALYSIS_URL, applications: config.APPLICATIONS_URL };
   const auth = createAuthenticator(config.API_KEYS, config.DEFAULT_TENANT);
+  if (config.INTERNAL_SECRET === DEVELOPMENT_SECRET) log.warn('INTERNAL_SECRET is the development default: set your own before exposing anything');
   if (auth.open) log.warn({ tenant: config.DEFAULT_TENANT }, 'no API_KEYS configured: every caller acts as the default tenant with read and write');
   const states = new WeakMap<Request, RequestState>();
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
