@@ -38,7 +38,7 @@ const absa = absaItems();
 // 1. sentence sentiment: folds over yelp+imdb together, scored per source
 const sentAcc: Record<'yelp' | 'imdb', number[]> = { yelp: [], imdb: [] };
 if (TASKS.has('sentiment')) {
-  const folds = foldsOf(sents.length, KS, 42, rng);
+  const folds = foldsOf(sents.length, KS, SEED, rng);
   for (let k = 0; k < KS; k++) {
     const train = sents.filter((_, i) => folds[i] !== k).map((s) => ({ tk: s.tk, label: s.label }));
     const model = new SentimentModel(trainSentiment(train, res, TRAINING_CONFIG.sentiment), res);

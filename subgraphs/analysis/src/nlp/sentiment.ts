@@ -20,6 +20,9 @@ const PUNCT_KEEP = new Set(['!', '?']);
 /** Character n-grams of content words (length, weight): share evidence across inflections and rare spellings (cross-validated). */
 const CHARNG = 4;
 const CHARW = 0.15;
+/** Feature weights of the tokens before / after the last contrast marker (cross-validated). */
+const CONTRAST_BEFORE_W = 0.7;
+const CONTRAST_AFTER_W = 1.3;
 
 function isWordLike(t: Token): boolean {
   return t.type === 'word' || t.type === 'emoji' || t.type === 'emoticon' || t.type === 'number' || t.type === 'hashtag';
@@ -38,7 +41,8 @@ export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation
       if (ok) for (let j = 0; j < h.seq.length; j++) { ann[i + j].hedge = h.tag; ann[i + j].hedgePolarity = h.polarity; }
     }
   }
-  // negation scope: from a negator to the next scope break, at most 5 words
+  // negation scope: from a negator to the next punctuation mark or scope break (contrast/conjunction word),
+  // with no fixed word limit (cross-validated: better than a 3- or 5-word window on imdb, 5 fold seeds)
   let scope = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[a + i];
@@ -47,15 +51,16 @@ export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation
     if (NEGATORS.has(low) || (low.endsWith("n't") && low.length > 3)) {
       // "not only" is not a negation
       if (tokens[a + i + 1]?.lower === 'only') continue;
-      scope = 5;
+      scope = Infinity;
       continue;
     }
     if (scope > 0) { ann[i].neg = true; scope--; }
   }
-  // contrast: everything before the last contrast marker is down-weighted
+  // contrast: everything before the last contrast marker is down-weighted (softly: the clause after it also gets
+  // its own margin in scoreRange, so the features need less skew; 0.7/1.3 chosen by 10-fold CV over 5 fold seeds)
   let lastContrast = -1;
   for (let i = 1; i < n; i++) if (CONTRAST_AFTER.has(tokens[a + i].lower) && tokens[a + i].lower !== 'still') lastContrast = i;
-  if (lastContrast > 0) for (let i = 0; i < n; i++) ann[i].clauseWeight = i < lastContrast ? 0.5 : 1.5;
+  if (lastContrast > 0) for (let i = 0; i < n; i++) ann[i].clauseWeight = i < lastContrast ? CONTRAST_BEFORE_W : CONTRAST_AFTER_W;
   // concession: "although X, Y" -> X down-weighted up to the next comma
   for (let i = 0; i < n; i++) {
     if (CONCESSIVE.has(tokens[a + i].lower) && !(tokens[a + i].lower === 'even' && tokens[a + i + 1]?.lower !== 'though')) {
