@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED';
+type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED';
 
 abstract class CodedError extends GraphQLError {
   constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
@@ -11,20 +11,8 @@ abstract class CodedError extends GraphQLError {
 export class BadUserInputError extends CodedError {
   constructor(message: string, extra: Record<string, unknown> = {}) { super(message, 'BAD_USER_INPUT', extra); }
 }
-export class NotFoundError extends CodedError {
-  constructor(message: string) { super(message, 'NOT_FOUND'); }
-}
-export class ForbiddenError extends CodedError {
-  constructor(message: string) { super(message, 'FORBIDDEN'); }
-}
 export class UnauthenticatedError extends CodedError {
   constructor(message: string) { super(message, 'UNAUTHENTICATED'); }
-}
-export class ConflictError extends CodedError {
-  constructor(message: string) { super(message, 'CONFLICT'); }
-}
-export class RateLimitedError extends CodedError {
-  constructor(message: string, retryAfterSeconds: number) { super(message, 'RATE_LIMITED', { retryAfterSeconds }); }
 }
 
 const exposedCodes = new Set<string>(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'RATE_LIMITED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);

@@ -12,7 +12,7 @@ import type { Metrics } from './metrics.js';
 import type { Database } from './mongo.js';
 
 /** Builds an Apollo subgraph server whose unexpected errors reach clients only as "Internal server error". */
-export function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: unknown, log: Logger): ApolloServer<TContext> {
+function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: unknown, log: Logger): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers } as Parameters<typeof buildSubgraphSchema>[0]),
     includeStacktraceInErrorResponses: false,
@@ -26,7 +26,7 @@ export function createSubgraphApollo<TContext extends BaseContext>(typeDefs: Doc
 }
 
 /** Reads and verifies the gateway's signed context from a request, or refuses it. */
-export function requireInternalContext(req: IncomingMessage, secret: string): InternalContext {
+function requireInternalContext(req: IncomingMessage, secret: string): InternalContext {
   const raw = req.headers[INTERNAL_CONTEXT_HEADER];
   const context = verifyInternalContext(Array.isArray(raw) ? raw[0] : raw, secret);
   if (!context) throw new UnauthenticatedError('This service only answers the reviewgraph gateway');

@@ -69,7 +69,7 @@ async function oldestUnackedAge(
 }
 
 /** NATS subject matching: `*` is one token, a trailing `>` one or more. */
-export function subjectMatches(filter: string, subject: string): boolean {
+function subjectMatches(filter: string, subject: string): boolean {
   const f = filter.split('.');
   const s = subject.split('.');
   for (let i = 0; i < f.length; i++) {
