@@ -14,9 +14,15 @@ export interface RunningProcess {
   readonly lastError: string | null;
 }
 
+/** With REVIEWGRAPH_CPU_PROFILE_DIR set, every started process writes a V8 CPU profile there when it exits. */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.REVIEWGRAPH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts a TypeScript entry point as its own Node process, prefixing each output line with its name. */
 export function startProcess(spec: ProcessSpec, write: (line: string) => void): RunningProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, spec.entry], {
+  const child = spawn(process.execPath, [...cpuProfileArgs(), '--import', tsxLoader, spec.entry], {
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ import { failStartup, onShutdown } from '../../../lib/service.js';
 import { reviewTopics } from '../../../lib/streams.js';
 import { loadWorkerConfig } from './config.js';
 import { createAnalyzer } from './nlp/index.js';
+import { warmUp } from './nlp/warm-up.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
 import { MentionRepository } from './repositories/mention-repository.js';
 import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
@@ -20,13 +21,14 @@ const log = createLogger('analysis-worker', config.LOG_LEVEL);
 
 try {
   const analyzer = await createAnalyzer();
+  const warmUpRuns = warmUp(analyzer);
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'analysis'));
   const analyses = new AnalysisRepository(database);
   const mentions = new MentionRepository(database);
   await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
-  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, batchesInFlight: config.WORKER_BATCHES_IN_FLIGHT, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
 
   const metrics = createMetrics('analysis-worker');
   metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, ANALYSIS_CONSUMER));
@@ -42,7 +44,7 @@ try {
     }
   });
   const port = await listen(server, config.WORKER_METRICS_PORT);
-  log.info({ metricsPort: port, modelVersion: analyzer.modelVersion }, 'analysis worker ready');
+  log.info({ metricsPort: port, modelVersion: analyzer.modelVersion, warmUpRuns }, 'analysis worker ready');
   onShutdown(log, async () => {
     await consumer.stop();
     await closeServer(server);

@@ -6,7 +6,7 @@ import { reviewDeleted, reviewToAnalyse, type ReviewDeleted } from './review-eve
 export const ANALYSIS_CONSUMER = 'analysis';
 
 /** Joins the `analysis` durable consumer: every worker process started this way competes for the same messages. */
-export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batchSize: number; maxDeliver: number; ackWaitMs?: number; backoffMs?: number[] }): Promise<RunningConsumer> {
+export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batchSize: number; batchesInFlight?: number; maxDeliver: number; ackWaitMs?: number; backoffMs?: number[] }): Promise<RunningConsumer> {
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: ANALYSIS_CONSUMER,
@@ -16,7 +16,7 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
     backoffMs: opts.backoffMs,
     batch: {
       size: opts.batchSize,
-      concurrency: 2,
+      concurrency: opts.batchesInFlight ?? 3,
       async handler(items) {
         const results: Array<void | Error> = new Array(items.length).fill(undefined);
         const toAnalyse: Array<{ index: number; review: ReviewToAnalyse }> = [];

@@ -43,6 +43,9 @@ function isCurrent(doc: AnalysisDocument, modelVersion: string): boolean {
 }
 
 type Outcome = void | Error;
+
+/** Longest stretch of analysis between two turns of the event loop. */
+const BUILD_SLICE_MS = 5;
 interface ReviewRef { tenantId: string; reviewId: string }
 
 /**
@@ -68,13 +71,20 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
 
   // Most reviews are new: try their first result as an insert, and look at what is stored only for the rest.
   const firsts: Array<{ index: number; doc: AnalysisDocument }> = [];
-  items.forEach((item, index) => {
+  let sliceStarted = performance.now();
+  for (const [index, item] of items.entries()) {
     try {
       firsts.push({ index, doc: plan.build(item) });
     } catch (error) {
       fail(index, error);
     }
-  });
+    // The engine is synchronous: give the event loop a turn every few milliseconds, so the writes,
+    // publishes and acks of the other batch in flight move on while this one is analysed.
+    if (performance.now() - sliceStarted > BUILD_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
   const current: Array<{ index: number; doc: AnalysisDocument }> = [];
   let stored: typeof firsts = [];
   try {
