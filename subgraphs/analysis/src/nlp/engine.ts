@@ -69,12 +69,23 @@ export interface RawAspect {
 }
 
 /** Multi-word and noun taxonomy terms found in the text (complements the learned tagger). */
-function taxonomyMatches(toks: Token[], a: number, b: number, taxonomy: Taxonomy): Array<[number, number]> {
-  const phrases = new Map<string, number>();
+const PHRASES_CACHE = new WeakMap<Taxonomy, Set<string>>();
+
+/** The normalised terms of a taxonomy, computed once per taxonomy object. */
+function taxonomyPhrases(taxonomy: Taxonomy): Set<string> {
+  let phrases = PHRASES_CACHE.get(taxonomy);
+  if (phrases) return phrases;
+  phrases = new Set();
   for (const terms of Object.values(taxonomy)) if (Array.isArray(terms)) for (const t of terms) if (typeof t === 'string') {
     const n = normTerm(t);
-    if (n) phrases.set(n, n.split(' ').length);
+    if (n) phrases.add(n);
   }
+  PHRASES_CACHE.set(taxonomy, phrases);
+  return phrases;
+}
+
+function taxonomyMatches(toks: Token[], a: number, b: number, taxonomy: Taxonomy): Array<[number, number]> {
+  const phrases = taxonomyPhrases(taxonomy);
   const out: Array<[number, number]> = [];
   for (let i = a; i <= b; i++) {
     for (let len = 4; len >= 1; len--) {
