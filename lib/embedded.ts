@@ -16,6 +16,8 @@ export interface EmbeddedServers {
   mongoUri: string;
   /** e.g. `nats://127.0.0.1:40124` */
   natsUrl: string;
+  /** The launcher's process id (its CPU use is the database's and the bus's). */
+  pid: number | undefined;
   /** Stops the launcher: SIGTERM, then SIGKILL if it has not exited after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -208,6 +210,7 @@ export async function startEmbedded(opts: StartEmbeddedOptions = {}): Promise<Em
   return {
     mongoUri: found.mongoUri!,
     natsUrl: found.natsUrl!,
+    pid: child.pid,
     stop() {
       stopping ??= terminate(child);
       return stopping;

@@ -3,8 +3,12 @@
  *   1. raw NLP rate: the engine alone, in this process, on generated reviews of realistic length;
  *   2. worker pipeline rate (bus → engine → store → review.analyzed) with 1, then 2 worker processes,
  *      measured in steady state (see pipelineRate).
- * Usage: npm run bench:analysis -- [--reviews 3000]
+ * The three are measured back to back in each of several rounds, and every round gives its own
+ * ratios: the speed of a shared machine drifts over minutes, so only measurements taken close
+ * together compare. The summary is the median of the rounds' ratios.
+ * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3]
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus, newEvent } from '../../lib/bus/index.js';
@@ -15,9 +19,11 @@ import { startProcess, stopAll } from '../../lib/supervisor.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 
-const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' } } });
 const count = Number(values.reviews);
+const rounds = Number(values.rounds);
 if (!Number.isInteger(count) || count < 100) throw new Error('--reviews must be a whole number ≥ 100');
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('--rounds must be a whole number from 1 to 20');
 
 /** Reviews of 200–700 characters: several generated reviews joined. */
 function realisticTexts(n: number): string[] {
@@ -33,11 +39,12 @@ function realisticTexts(n: number): string[] {
 
 const texts = realisticTexts(count);
 const meanLength = Math.round(texts.reduce((sum, t) => sum + t.length, 0) / texts.length);
-process.stdout.write(`analysis benchmark: ${count} reviews, mean ${meanLength} characters\n`);
+process.stdout.write(`analysis benchmark: ${count} reviews, mean ${meanLength} characters, ${rounds} rounds\n`);
 
-async function rawRate(): Promise<number> {
-  const analyzer = await createAnalyzer();
-  for (const text of texts.slice(0, 200)) analyzer.analyze(text, { category: 'sport-watch' });
+const analyzer = await createAnalyzer();
+for (const text of texts.slice(0, 200)) analyzer.analyze(text, { category: 'sport-watch' });
+
+function rawRate(): number {
   const started = performance.now();
   for (const text of texts) analyzer.analyze(text, { category: 'sport-watch' });
   return count / ((performance.now() - started) / 1000);
@@ -48,7 +55,25 @@ async function rawRate(): Promise<number> {
  * (so publishing does not compete with them), and the clock runs from the first `review.analyzed`
  * to the last, so process start-up is not counted either.
  */
-async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl: string }): Promise<number> {
+/** CPU seconds a process has used so far (Linux /proc; null elsewhere). */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+interface PipelineResult {
+  rate: number;
+  /** CPU milliseconds per review spent by the worker processes, and by the embedded database + bus. */
+  workerCpuMs: number | null;
+  infraCpuMs: number | null;
+}
+
+async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl: string; pid?: number }): Promise<PipelineResult> {
   const name = `bench_${workers}w_${Date.now().toString(36)}`;
   const topics = reviewTopics(name);
   const bus = await connectBus({ natsUrl: infra.natsUrl, name: 'bench', streams: [topics.stream] });
@@ -69,15 +94,22 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
       }));
     }
     const deadline = performance.now() + 600_000;
-    let first: { at: number; done: number } | null = null;
+    const cpuOf = () => {
+      const parts = [...procs.map((p) => cpuSeconds(p.child.pid)), cpuSeconds(infra.pid)];
+      return { workers: parts.slice(0, -1).every((x) => x !== null) ? parts.slice(0, -1).reduce((a, b) => a! + b!, 0)! : null, infra: parts.at(-1)! };
+    };
+    let first: { at: number; done: number; cpu: ReturnType<typeof cpuOf> } | null = null;
     let done = 0;
     while ((done = await analyzed()) < count) {
       if (performance.now() > deadline) throw new Error(`only ${done} of ${count} analysed after 10 minutes`);
-      if (!first && done > 0) first = { at: performance.now(), done };
+      if (!first && done > 0) first = { at: performance.now(), done, cpu: cpuOf() };
       await new Promise((r) => setTimeout(r, 100));
     }
     if (!first) throw new Error('every review was analysed before the first poll: use more --reviews');
-    return (count - first.done) / ((performance.now() - first.at) / 1000);
+    const cpu = cpuOf();
+    const reviews = count - first.done;
+    const perReview = (a: number | null, b: number | null) => (a === null || b === null ? null : ((a - b) * 1000) / reviews);
+    return { rate: reviews / ((performance.now() - first.at) / 1000), workerCpuMs: perReview(cpu.workers, first.cpu.workers), infraCpuMs: perReview(cpu.infra, first.cpu.infra) };
   } finally {
     await stopAll(procs);
     const jsm = await jetstreamManager(bus.connection);
@@ -89,19 +121,27 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
   }
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const embedded = process.env.MONGODB_URI && process.env.NATS_URL ? null : await startEmbedded({ dataDir: `.data/bench-${process.pid}` });
 const infra = embedded ?? { mongoUri: process.env.MONGODB_URI!, natsUrl: process.env.NATS_URL! };
 try {
-  const raw = await rawRate();
-  process.stdout.write(`raw engine: ${raw.toFixed(0)} reviews/s on one core\n`);
-  const one = await pipelineRate(1, infra);
-  process.stdout.write(`1 worker:   ${one.toFixed(0)} reviews/s\n`);
-  const two = await pipelineRate(2, infra);
-  process.stdout.write(`2 workers:  ${two.toFixed(0)} reviews/s\n\n`);
-  process.stdout.write('| measure | reviews/s | ratio | target |\n|---|---|---|---|\n');
-  process.stdout.write(`| raw engine, 1 core (baseline) | ${raw.toFixed(0)} | 1.00 | |\n`);
-  process.stdout.write(`| worker pipeline, 1 process | ${one.toFixed(0)} | ${(one / raw).toFixed(2)} of raw | ≥ 0.80 |\n`);
-  process.stdout.write(`| worker pipeline, 2 processes | ${two.toFixed(0)} | ${(two / one).toFixed(2)} × 1 process | ≥ 1.5 |\n`);
+  const results: Array<{ raw: number; one: number; two: number }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    const raw = rawRate();
+    const p1 = await pipelineRate(1, infra);
+    const p2 = await pipelineRate(2, infra);
+    const one = p1.rate, two = p2.rate;
+    results.push({ raw, one, two });
+    const cpu = (p: PipelineResult) => (p.workerCpuMs === null ? '' : `; CPU per review: workers ${p.workerCpuMs.toFixed(2)} ms, database + bus ${p.infraCpuMs?.toFixed(2) ?? '?'} ms`);
+    process.stdout.write(`round ${round}: raw engine ${raw.toFixed(0)} reviews/s on one core (${(1000 / raw).toFixed(2)} ms per review)\n`);
+    process.stdout.write(`  1 worker  ${one.toFixed(0)} reviews/s (${(one / raw).toFixed(2)} of raw)${cpu(p1)}\n`);
+    process.stdout.write(`  2 workers ${two.toFixed(0)} reviews/s (${(two / one).toFixed(2)} × 1 worker)${cpu(p2)}\n`);
+  }
+  process.stdout.write('\n| round | raw engine, reviews/s on 1 core (= 1.00) | 1 worker, reviews/s (of raw) | 2 workers, reviews/s (× 1 worker) |\n|---|---|---|---|\n');
+  results.forEach(({ raw, one, two }, i) => process.stdout.write(`| ${i + 1} | ${raw.toFixed(0)} | ${one.toFixed(0)} (${(one / raw).toFixed(2)}) | ${two.toFixed(0)} (${(two / one).toFixed(2)} ×) |\n`));
+  const oneRatio = median(results.map((r) => r.one / r.raw));
+  const twoRatio = median(results.map((r) => r.two / r.one));
+  process.stdout.write(`| median | | ${oneRatio.toFixed(2)} of raw (target ≥ 0.80) | ${twoRatio.toFixed(2)} × (target ≥ 1.5) |\n`);
 } finally {
   await embedded?.stop();
   if (embedded) await import('node:fs/promises').then((fs) => fs.rm(`.data/bench-${process.pid}`, { recursive: true, force: true }));
