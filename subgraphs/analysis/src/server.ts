@@ -7,7 +7,6 @@ import type { AnalysisContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import type { Analyzer } from './nlp/index.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
-import { MentionRepository } from './repositories/mention-repository.js';
 import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -15,7 +14,6 @@ export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url)
 
 export interface AnalysisServices {
   analyses: AnalysisRepository;
-  mentions: MentionRepository;
   taxonomies: TaxonomyRepository;
   analyzer: Analyzer;
 }
@@ -26,11 +24,10 @@ export interface AnalysisServerDeps { database: Database; analyzer: Analyzer; lo
 export async function createServer(deps: AnalysisServerDeps) {
   const services: AnalysisServices = {
     analyses: new AnalysisRepository(deps.database),
-    mentions: new MentionRepository(deps.database),
     taxonomies: new TaxonomyRepository(deps.database),
     analyzer: deps.analyzer,
   };
-  await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes(), services.taxonomies.ensureIndexes()]);
+  await Promise.all([services.analyses.ensureIndexes(), services.taxonomies.ensureIndexes()]);
   const contextFor = (caller: InternalContext): AnalysisContext => ({
     caller,
     tenantId: caller.tenantId,

@@ -25,8 +25,12 @@ export interface AnalysisDocument {
   revision: number;
   /** The sentiment label this result replaced, so downstream counts move rather than double. */
   previousLabel: Polarity | null;
-  /** Mention keys of the replaced result, removed from the mention index when this one is applied. */
-  previousMentionKeys: string[];
+  /**
+   * The mention index (`reviewsMentioning`): one key per (product, aspect, polarity) and per (product,
+   * aspect) for any polarity. Kept in the result it describes, so a new revision or a tombstone
+   * replaces the keys in the same write (one insert per review on the hot path).
+   */
+  mentionKeys: string[];
 }
 
 /** Input the analysis worker needs for a review, as carried by `review.submitted`. */
@@ -40,18 +44,18 @@ export interface ReviewToAnalyse {
   createdAt: string;
 }
 
-/** The mention index keys an analysis contributes: one per (aspect, polarity) and one per aspect for any polarity. */
-export function mentionKeys(tenantId: string, productId: string, aspects: readonly { aspect: string; polarity: Polarity }[]): string[] {
+/** The mention index keys of a result: one per (aspect, polarity) and one per aspect for any polarity. */
+export function mentionKeys(productId: string, aspects: readonly { aspect: string; polarity: Polarity }[]): string[] {
   const keys = new Set<string>();
   for (const { aspect, polarity } of aspects) {
-    keys.add(mentionKey(tenantId, productId, aspect, polarity));
-    keys.add(mentionKey(tenantId, productId, aspect, null));
+    keys.add(mentionKey(productId, aspect, polarity));
+    keys.add(mentionKey(productId, aspect, null));
   }
   return [...keys];
 }
 
-export function mentionKey(tenantId: string, productId: string, aspect: string, polarity: Polarity | null): string {
-  return `${tenantId}|${productId}|${aspect.toLowerCase()}|${polarity ?? 'ANY'}`;
+export function mentionKey(productId: string, aspect: string, polarity: Polarity | null): string {
+  return `${productId}|${aspect.toLowerCase()}|${polarity ?? 'ANY'}`;
 }
 
 /** The stored form of an engine result. */

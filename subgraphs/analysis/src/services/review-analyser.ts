@@ -4,11 +4,9 @@ import type { ReviewTopics } from '../../../../lib/streams.js';
 import { mentionKeys, resultFields, REVIEW_ANALYZED, type AnalysisDocument, type ReviewAnalyzedData, type ReviewToAnalyse } from '../models/analysis.js';
 import type { Analyzer, Taxonomy } from '../nlp/index.js';
 import type { AnalysisRepository } from '../repositories/analysis-repository.js';
-import type { MentionRepository } from '../repositories/mention-repository.js';
 
 export interface AnalyserDeps {
   analyses: AnalysisRepository;
-  mentions: MentionRepository;
   analyzer: Analyzer;
   /** Tenants' own aspect terms per product category. */
   taxonomies: { extensionsFor(tenantId: string, category: string | null): Promise<Taxonomy> };
@@ -58,10 +56,9 @@ interface ResultPlan<I extends ReviewRef> {
 }
 
 /**
- * Stores one current result per review, then updates the mention index and publishes
- * `review.analyzed`. Every step is safe to repeat: a first result is an insert (a twin loses on the
- * unique `_id`), a new revision replaces only the revision it read, mentions are inserts and deletes
- * of fixed ids, and the event id is fixed per revision. Writes go out in as few calls as possible,
+ * Stores one current result per review (with its mention keys), then publishes `review.analyzed`.
+ * Every step is safe to repeat: a first result is an insert (a twin loses on the unique `_id`), a
+ * new revision replaces only the revision it read, and the event id is fixed per revision. Writes go out in as few calls as possible,
  * since each is a transaction (and an fsync) on the embedded FerretDB. Returns one entry per item:
  * an Error to retry it.
  */
@@ -113,17 +110,6 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
   }
   for (const { index, doc } of stored) fail(index, new Error(`analysis of ${doc._id} kept changing under concurrent writers`));
 
-  try {
-    const stale = current.flatMap(({ doc }) => {
-      const keys = new Set(mentionKeys(doc.tenantId, doc.productId, doc.aspects));
-      return doc.previousMentionKeys.filter((key) => !keys.has(key)).map((key) => ({ key, reviewId: doc._id }));
-    });
-    await deps.mentions.removeMany(stale);
-    await deps.mentions.addMany(current.flatMap(({ doc }) => mentionKeys(doc.tenantId, doc.productId, doc.aspects).map((key) => ({ tenantId: doc.tenantId, key, reviewId: doc._id, analyzedAt: doc.analyzedAt ?? now }))));
-  } catch (error) {
-    for (const { index } of current) fail(index, error);
-  }
-
   const publishable = current.filter(({ index }) => results[index] === undefined);
   const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
   const failedIds = new Map(failed.map((f) => [f.id, f.error]));
@@ -147,13 +133,13 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   }, now);
 }
 
-/** A deleted review's analysis becomes a tombstone revision: mentions go, and downstream moves its sentiment out. */
+/** A deleted review's analysis becomes a tombstone revision: its mention keys go, and downstream moves its sentiment out. */
 export function removeAnalyses(deps: AnalyserDeps, items: ReadonlyArray<ReviewRef & { productId: string }>, now = new Date()): Promise<Outcome[]> {
   return storeResults(deps, items, {
     build: (item) => ({
       _id: item.reviewId, tenantId: item.tenantId, productId: item.productId, productCategory: null, text: '', locale: null,
       reviewCreatedAt: now, status: 'DELETED', statusReason: 'the review was deleted', sentiment: null, aspects: [], language: null,
-      languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null, previousMentionKeys: [],
+      languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null, mentionKeys: [],
     }),
     settled: (before) => before.status === 'DELETED',
   }, now);
@@ -181,16 +167,11 @@ function analyse(analyzer: Analyzer, item: ReviewToAnalyse, taxonomyExtensions: 
     ...resultFields(result, now),
     revision: 1,
     previousLabel: null,
-    previousMentionKeys: [],
+    mentionKeys: mentionKeys(item.productId, result.aspects),
   };
 }
 
-/** The same result, numbered as the revision after `before` and remembering what it replaces. */
+/** The same result, numbered as the revision after `before` and remembering the label it replaces. */
 function asRevisionOf(doc: AnalysisDocument, before: AnalysisDocument): AnalysisDocument {
-  return {
-    ...doc,
-    revision: before.revision + 1,
-    previousLabel: before.sentiment?.label ?? null,
-    previousMentionKeys: mentionKeys(before.tenantId, before.productId, before.aspects),
-  };
+  return { ...doc, revision: before.revision + 1, previousLabel: before.sentiment?.label ?? null };
 }
