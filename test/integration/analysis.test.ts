@@ -39,7 +39,7 @@ beforeAll(async () => {
   ({ bus, topics } = await freshBus('analysis'));
   analyzer = await createAnalyzer();
   server = await createServer({ database, analyzer, log: silentLog, internalSecret: TEST_SECRET });
-  deps = { analyses: server.services.analyses, taxonomies: server.services.taxonomies, analyzer, publisher: bus, topics, log: silentLog };
+  deps = { analyses: server.services.analyses, mentions: server.services.mentions, taxonomies: server.services.taxonomies, analyzer, publisher: bus, topics, log: silentLog };
 });
 
 describe('analysing reviews', () => {
@@ -104,8 +104,8 @@ describe('deleted reviews', () => {
     expect(await removeAnalyses(deps, [{ tenantId: 'tenant-a', reviewId: review.reviewId, productId: PRODUCT }])).toEqual([undefined]);
     const tomb = await database.db.collection('analyses').findOne({ _id: review.reviewId as never });
     expect(tomb).toMatchObject({ status: 'DELETED', revision: 2, previousLabel: 'NEGATIVE', text: '', aspects: [] });
-    expect(tomb!.mentionKeys).toEqual([]);
     expect(await negativeBattery()).not.toContain(review.reviewId);
+    expect(await database.db.collection('mention_sets').findOne({ _id: review.reviewId as never })).toMatchObject({ keys: [], revision: 2 });
     expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + 1);
 
     // A redelivered or late review.submitted for the deleted review: defined outcome, nothing revived.
@@ -118,6 +118,18 @@ describe('deleted reviews', () => {
     await removeAnalyses(deps, [{ tenantId: 'tenant-a', reviewId: early.reviewId, productId: PRODUCT }]);
     await analyseBatch(deps, [early]);
     expect(await database.db.collection('analyses').findOne({ _id: early.reviewId as never })).toMatchObject({ status: 'DELETED', revision: 1 });
+  });
+});
+
+describe('the mention index', () => {
+  it('keeps the keys of the newest revision when an older revision is written after it', async () => {
+    const mentions = server.services.mentions;
+    const set = (revision: number, keys: string[]) => ({ _id: 'rev_m00000000000000000000001', tenantId: 'tenant-a', keys, analyzedAt: new Date(), revision });
+    await mentions.replace(set(3, ['p|battery|NEGATIVE']));
+    await mentions.replace(set(2, ['p|battery|POSITIVE']));
+    expect(await mentions.collection.findOne({ _id: 'rev_m00000000000000000000001' })).toMatchObject({ revision: 3, keys: ['p|battery|NEGATIVE'] });
+    await mentions.replace(set(4, []));
+    expect(await mentions.collection.findOne({ _id: 'rev_m00000000000000000000001' })).toMatchObject({ revision: 4, keys: [] });
   });
 });
 

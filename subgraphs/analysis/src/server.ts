@@ -7,6 +7,7 @@ import type { AnalysisContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import type { Analyzer } from './nlp/index.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
+import { MentionRepository } from './repositories/mention-repository.js';
 import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -14,6 +15,7 @@ export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url)
 
 export interface AnalysisServices {
   analyses: AnalysisRepository;
+  mentions: MentionRepository;
   taxonomies: TaxonomyRepository;
   analyzer: Analyzer;
 }
@@ -24,10 +26,11 @@ export interface AnalysisServerDeps { database: Database; analyzer: Analyzer; lo
 export async function createServer(deps: AnalysisServerDeps) {
   const services: AnalysisServices = {
     analyses: new AnalysisRepository(deps.database),
+    mentions: new MentionRepository(deps.database),
     taxonomies: new TaxonomyRepository(deps.database),
     analyzer: deps.analyzer,
   };
-  await Promise.all([services.analyses.ensureIndexes(), services.taxonomies.ensureIndexes()]);
+  await Promise.all([services.analyses.ensureIndexes(), services.mentions.ensureIndexes(), services.taxonomies.ensureIndexes()]);
   const contextFor = (caller: InternalContext): AnalysisContext => ({
     caller,
     tenantId: caller.tenantId,

@@ -11,6 +11,7 @@ import { loadWorkerConfig } from './config.js';
 import { createAnalyzer } from './nlp/index.js';
 import { warmUp } from './nlp/warm-up.js';
 import { AnalysisRepository } from './repositories/analysis-repository.js';
+import { MentionRepository } from './repositories/mention-repository.js';
 import { TaxonomyRepository } from './repositories/taxonomy-repository.js';
 import { TaxonomyCache } from './services/taxonomy-cache.js';
 import { ANALYSIS_CONSUMER, startAnalysisConsumer } from './services/analysis-consumer.js';
@@ -23,10 +24,11 @@ try {
   const warmUpRuns = warmUp(analyzer);
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'analysis'));
   const analyses = new AnalysisRepository(database);
-  await analyses.ensureIndexes();
+  const mentions = new MentionRepository(database);
+  await Promise.all([analyses.ensureIndexes(), mentions.ensureIndexes()]);
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'analysis-worker', log, streams: [topics.stream] });
-  const consumer = await startAnalysisConsumer(bus, { analyses, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, batchesInFlight: config.WORKER_BATCHES_IN_FLIGHT, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
+  const consumer = await startAnalysisConsumer(bus, { analyses, mentions, analyzer, taxonomies: new TaxonomyCache(new TaxonomyRepository(database)), publisher: bus, topics, log }, { batchSize: config.WORKER_BATCH_SIZE, batchesInFlight: config.WORKER_BATCHES_IN_FLIGHT, maxDeliver: config.WORKER_MAX_DELIVER, ackWaitMs: config.WORKER_ACK_WAIT_MS });
 
   const metrics = createMetrics('analysis-worker');
   metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, ANALYSIS_CONSUMER));

@@ -25,12 +25,6 @@ export interface AnalysisDocument {
   revision: number;
   /** The sentiment label this result replaced, so downstream counts move rather than double. */
   previousLabel: Polarity | null;
-  /**
-   * The mention index (`reviewsMentioning`): one key per (product, aspect, polarity) and per (product,
-   * aspect) for any polarity. Kept in the result it describes, so a new revision or a tombstone
-   * replaces the keys in the same write (one insert per review on the hot path).
-   */
-  mentionKeys: string[];
 }
 
 /** Input the analysis worker needs for a review, as carried by `review.submitted`. */

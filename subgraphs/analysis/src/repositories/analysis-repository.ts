@@ -2,8 +2,6 @@ import type { Collection } from 'mongodb';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import type { AnalysisDocument } from '../models/analysis.js';
 
-export interface MentionCursor { analyzedAt: Date; id: string }
-
 export class AnalysisRepository {
   readonly collection: Collection<AnalysisDocument>;
 
@@ -13,15 +11,6 @@ export class AnalysisRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ modelVersion: 1, _id: 1 }, { name: 'model_version' });
-    await this.collection.createIndex({ tenantId: 1, mentionKeys: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_mention_newest' });
-  }
-
-  /** Newest-analysed-first page of the reviews whose current result has a mention key (a scan on FerretDB: pages stay bounded). */
-  async listMentioning(tenantId: string, key: string, limit: number, after: MentionCursor | null): Promise<Array<Pick<AnalysisDocument, '_id' | 'analyzedAt'>>> {
-    const filter = after
-      ? { tenantId, mentionKeys: key, $or: [{ analyzedAt: { $lt: after.analyzedAt } }, { analyzedAt: after.analyzedAt, _id: { $lt: after.id } }] }
-      : { tenantId, mentionKeys: key };
-    return this.collection.find(filter, { projection: { _id: 1, analyzedAt: 1 } }).sort({ analyzedAt: -1, _id: -1 }).limit(limit).toArray();
   }
 
   findByIds(tenantId: string, ids: readonly string[]): Promise<Map<string, AnalysisDocument>> {

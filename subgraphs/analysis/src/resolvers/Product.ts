@@ -12,7 +12,7 @@ export const Product: ProductResolvers = {
     const limit = pageSize(first);
     const cursor = decodeCursor(after, isMentionCursor);
     const key = mentionKey(product.id, aspect.trim(), polarity ?? null);
-    const page = await services.analyses.listMentioning(tenantId, key, limit + 1, cursor ? { analyzedAt: new Date(cursor.t), id: cursor.id } : null);
+    const page = await services.mentions.listPage(tenantId, key, limit + 1, cursor ? { analyzedAt: new Date(cursor.t), id: cursor.id } : null);
     const edges = page.slice(0, limit).map((m) => ({ cursor: encodeCursor({ t: m.analyzedAt!.getTime(), id: m._id }), node: { id: m._id } }));
     return { edges, pageInfo: { hasNextPage: page.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   },

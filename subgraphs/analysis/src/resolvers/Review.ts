@@ -6,7 +6,7 @@ function pending(reviewId: string, tenantId: string): AnalysisDocument {
   return {
     _id: reviewId, tenantId, productId: '', productCategory: null, text: '', locale: null, reviewCreatedAt: new Date(0),
     status: 'PENDING', statusReason: 'queued for analysis', sentiment: null, aspects: [], language: null, languageConfidence: null,
-    keyphrases: [], evidence: [], modelVersion: null, analyzedAt: null, revision: 0, previousLabel: null, mentionKeys: [],
+    keyphrases: [], evidence: [], modelVersion: null, analyzedAt: null, revision: 0, previousLabel: null,
   };
 }
 

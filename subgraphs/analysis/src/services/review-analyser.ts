@@ -4,9 +4,11 @@ import type { ReviewTopics } from '../../../../lib/streams.js';
 import { mentionKeys, resultFields, REVIEW_ANALYZED, type AnalysisDocument, type ReviewAnalyzedData, type ReviewToAnalyse } from '../models/analysis.js';
 import type { Analyzer, Taxonomy } from '../nlp/index.js';
 import type { AnalysisRepository } from '../repositories/analysis-repository.js';
+import type { MentionRepository, MentionSetDocument } from '../repositories/mention-repository.js';
 
 export interface AnalyserDeps {
   analyses: AnalysisRepository;
+  mentions: MentionRepository;
   analyzer: Analyzer;
   /** Tenants' own aspect terms per product category. */
   taxonomies: { extensionsFor(tenantId: string, category: string | null): Promise<Taxonomy> };
@@ -56,9 +58,10 @@ interface ResultPlan<I extends ReviewRef> {
 }
 
 /**
- * Stores one current result per review (with its mention keys), then publishes `review.analyzed`.
+ * Stores one current result per review, then its mention keys, then publishes `review.analyzed`.
  * Every step is safe to repeat: a first result is an insert (a twin loses on the unique `_id`), a
- * new revision replaces only the revision it read, and the event id is fixed per revision. Writes go out in as few calls as possible,
+ * new revision replaces only the revision it read, a review's mention keys are one document that
+ * only a newer revision replaces, and the event id is fixed per revision. Writes go out in as few calls as possible,
  * since each is a transaction (and an fsync) on the embedded FerretDB. Returns one entry per item:
  * an Error to retry it.
  */
@@ -82,11 +85,16 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
       sliceStarted = performance.now();
     }
   }
+  // `inserted`: first results stored by this call; `current`: every item's current result
+  const inserted: Array<{ index: number; doc: AnalysisDocument }> = [];
   const current: Array<{ index: number; doc: AnalysisDocument }> = [];
   let stored: typeof firsts = [];
   try {
     const duplicates = await deps.analyses.insertFirstResults(firsts.map((f) => f.doc));
-    for (const [i, first] of firsts.entries()) (duplicates.has(i) ? stored : current).push(first);
+    for (const [i, first] of firsts.entries()) {
+      if (duplicates.has(i)) stored.push(first);
+      else { inserted.push(first); current.push(first); }
+    }
   } catch (error) {
     for (const f of firsts) fail(f.index, error);
   }
@@ -109,6 +117,22 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
     stored = retry;
   }
   for (const { index, doc } of stored) fail(index, new Error(`analysis of ${doc._id} kept changing under concurrent writers`));
+
+  // Mention keys: one insert for the first results; a replace for the rest, which covers a
+  // redelivery after a crash between the analysis write and this one.
+  const isInserted = new Set(inserted.map(({ index }) => index));
+  try {
+    await deps.mentions.addFirst(inserted.map(({ doc }) => mentionSet(doc)));
+  } catch (error) {
+    for (const { index } of inserted) fail(index, error);
+  }
+  await Promise.all(current.filter(({ index }) => !isInserted.has(index)).map(async ({ index, doc }) => {
+    try {
+      await deps.mentions.replace(mentionSet(doc));
+    } catch (error) {
+      fail(index, error);
+    }
+  }));
 
   const publishable = current.filter(({ index }) => results[index] === undefined);
   const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
@@ -139,7 +163,7 @@ export function removeAnalyses(deps: AnalyserDeps, items: ReadonlyArray<ReviewRe
     build: (item) => ({
       _id: item.reviewId, tenantId: item.tenantId, productId: item.productId, productCategory: null, text: '', locale: null,
       reviewCreatedAt: now, status: 'DELETED', statusReason: 'the review was deleted', sentiment: null, aspects: [], language: null,
-      languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null, mentionKeys: [],
+      languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null,
     }),
     settled: (before) => before.status === 'DELETED',
   }, now);
@@ -167,8 +191,11 @@ function analyse(analyzer: Analyzer, item: ReviewToAnalyse, taxonomyExtensions: 
     ...resultFields(result, now),
     revision: 1,
     previousLabel: null,
-    mentionKeys: mentionKeys(item.productId, result.aspects),
   };
+}
+
+function mentionSet(doc: AnalysisDocument): MentionSetDocument {
+  return { _id: doc._id, tenantId: doc.tenantId, keys: mentionKeys(doc.productId, doc.aspects), analyzedAt: doc.analyzedAt ?? new Date(0), revision: doc.revision };
 }
 
 /** The same result, numbered as the revision after `before` and remembering the label it replaces. */
