@@ -125,10 +125,10 @@ describe('the mention index', () => {
   it('keeps the keys of the newest revision when an older revision is written after it', async () => {
     const mentions = server.services.mentions;
     const set = (revision: number, keys: string[]) => ({ _id: 'rev_m00000000000000000000001', tenantId: 'tenant-a', keys, analyzedAt: new Date(), revision });
-    await mentions.replace(set(3, ['p|battery|NEGATIVE']));
-    await mentions.replace(set(2, ['p|battery|POSITIVE']));
+    await mentions.replaceMany([set(3, ['p|battery|NEGATIVE'])]);
+    await mentions.replaceMany([set(2, ['p|battery|POSITIVE'])]);
     expect(await mentions.collection.findOne({ _id: 'rev_m00000000000000000000001' })).toMatchObject({ revision: 3, keys: ['p|battery|NEGATIVE'] });
-    await mentions.replace(set(4, []));
+    await mentions.replaceMany([set(4, [])]);
     expect(await mentions.collection.findOne({ _id: 'rev_m00000000000000000000001' })).toMatchObject({ revision: 4, keys: [] });
   });
 });
@@ -193,6 +193,8 @@ describe('re-analysis with a newer model', () => {
         const old = before.find((b) => b._id === doc._id)!;
         expect(doc.previousLabel).toBe(old.sentiment?.label ?? null);
       }
+      // the event follows the stored result: wait for it, then check there is exactly one per review
+      await eventually(async () => ((await subjectCount(topics.analyzed)) >= analyzedBefore + before.length ? true : undefined), 30_000, 'one review.analyzed per re-analysed review');
       expect(await subjectCount(topics.analyzed)).toBe(analyzedBefore + before.length);
       // Deleted reviews are not brought back by re-analysis.
       expect(await database.db.collection('analyses').countDocuments({ status: 'DELETED' })).toBe(tombstones);

@@ -1,5 +1,4 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
 /**
@@ -36,14 +35,15 @@ export class MentionRepository {
     await insertManyIgnoringDuplicates(this.collection, sets);
   }
 
-  /** Replaces a review's keys unless a newer revision's keys are already stored. */
-  async replace(set: MentionSetDocument): Promise<void> {
-    try {
-      await retryTransient(() => this.collection.replaceOne({ _id: set._id, revision: { $lte: set.revision } }, set, { upsert: true }));
-    } catch (error) {
-      // the upsert collided with the stored set: that set is from a newer revision
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  /**
+   * Replaces reviews' keys unless a newer revision's keys are already stored: deletes the older sets
+   * in one call and inserts the new ones in another (every delete scans on FerretDB, so one beats
+   * many). An insert that meets a set still there means a newer revision got there first, and it stays.
+   */
+  async replaceMany(sets: MentionSetDocument[]): Promise<void> {
+    if (sets.length === 0) return;
+    await retryTransient(() => this.collection.deleteMany({ $or: sets.map((s) => ({ _id: s._id, revision: { $lte: s.revision } })) }));
+    await insertManyIgnoringDuplicates(this.collection, sets);
   }
 
   /** Newest-analysed-first page of review ids under one mention key (a scan on FerretDB: see above). */

@@ -126,13 +126,12 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
   } catch (error) {
     for (const { index } of inserted) fail(index, error);
   }
-  await Promise.all(current.filter(({ index }) => !isInserted.has(index)).map(async ({ index, doc }) => {
-    try {
-      await deps.mentions.replace(mentionSet(doc));
-    } catch (error) {
-      fail(index, error);
-    }
-  }));
+  const rewritten = current.filter(({ index }) => !isInserted.has(index));
+  try {
+    await deps.mentions.replaceMany(rewritten.map(({ doc }) => mentionSet(doc)));
+  } catch (error) {
+    for (const { index } of rewritten) fail(index, error);
+  }
 
   const publishable = current.filter(({ index }) => results[index] === undefined);
   const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
