@@ -80,6 +80,18 @@ describe('analysing reviews', () => {
     load.mockRestore();
   });
 
+  it('reads an analysis stored in the earlier layout, with its aspects as fields of their own', async () => {
+    const text = 'Strong battery.';
+    const aspects = [{ start: 7, end: 14, text: 'battery', term: 'battery', aspect: 'battery', polarity: 'POSITIVE', score: 0.9, snippet: text }];
+    await database.db.collection('analyses').insertOne({
+      _id: 'rev_l00000000000000000000001' as never, tenantId: 'tenant-a', productId: PRODUCT, productCategory: 'sport-watch', text, locale: 'en-US', reviewCreatedAt: new Date(),
+      status: 'DONE', statusReason: null, sentiment: { label: 'POSITIVE', score: 0.8 }, aspects, language: 'en', languageConfidence: 0.9, keyphrases: ['strong battery'], evidence: [],
+      modelVersion: analyzer.modelVersion, analyzedAt: new Date(), revision: 1, previousLabel: null,
+    });
+    const result = await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Review { analysis { status keyphrases aspects { aspect polarity span { start end text } } } } } }`, { r: [{ __typename: 'Review', id: 'rev_l00000000000000000000001' }] });
+    expect(result.data!._entities[0].analysis).toEqual({ status: 'DONE', keyphrases: ['strong battery'], aspects: [{ aspect: 'battery', polarity: 'POSITIVE', span: { start: 7, end: 14, text: 'battery' } }] });
+  });
+
   it('answers analyzeText synchronously and refuses texts over 5,000 characters', async () => {
     const ok = await run(`{ analyzeText(text: "Comfortable strap, but the screen could be better.") { status sentiment { label } aspects { aspect } } }`);
     expect(ok.data!.analyzeText.status).toBe('DONE');
@@ -102,7 +114,7 @@ describe('deleted reviews', () => {
     const analyzedBefore = await subjectCount(topics.analyzed);
 
     expect(await removeAnalyses(deps, [{ tenantId: 'tenant-a', reviewId: review.reviewId, productId: PRODUCT }])).toEqual([undefined]);
-    const tomb = await database.db.collection('analyses').findOne({ _id: review.reviewId as never });
+    const tomb = (await server.services.analyses.findByIds('tenant-a', [review.reviewId])).get(review.reviewId);
     expect(tomb).toMatchObject({ status: 'DELETED', revision: 2, previousLabel: 'NEGATIVE', text: '', aspects: [] });
     expect(await negativeBattery()).not.toContain(review.reviewId);
     expect(await database.db.collection('mention_sets').findOne({ _id: review.reviewId as never })).toMatchObject({ keys: [], revision: 2 });
@@ -151,8 +163,8 @@ describe('the analysis worker on the bus', () => {
     await bus.publishMany([poison, ...events]);
     try {
       const docs = await eventually(async () => {
-        const found = await database.db.collection('analyses').find({ _id: { $in: Object.keys(texts) } as never }).toArray();
-        return found.length === events.length ? new Map(found.map((d) => [d._id as unknown as string, d])) : undefined;
+        const found = await server.services.analyses.findByIds('tenant-a', Object.keys(texts));
+        return found.size === events.length ? found : undefined;
       }, 60_000, 'all hostile reviews analysed');
       const status = (id: string) => docs.get(id)!.status;
       expect(status('rev_b00000000000000000000001')).toBe('NO_TEXT');
