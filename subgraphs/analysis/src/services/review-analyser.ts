@@ -46,6 +46,7 @@ type Outcome = void | Error;
 
 /** Longest stretch of analysis between two turns of the event loop. */
 const BUILD_SLICE_MS = 5;
+
 interface ReviewRef { tenantId: string; reviewId: string }
 
 /**
@@ -61,9 +62,9 @@ interface ResultPlan<I extends ReviewRef> {
  * Stores one current result per review, then its mention keys, then publishes `review.analyzed`.
  * Every step is safe to repeat: a first result is an insert (a twin loses on the unique `_id`), a
  * new revision replaces only the revision it read, a review's mention keys are one document that
- * only a newer revision replaces, and the event id is fixed per revision. Writes go out in as few calls as possible,
- * since each is a transaction (and an fsync) on the embedded FerretDB. Returns one entry per item:
- * an Error to retry it.
+ * only a newer revision replaces, and the event id is fixed per revision. Writes go out in as few
+ * calls as possible, since each is a transaction (and an fsync) on the embedded FerretDB. Returns
+ * one entry per item: an Error to retry it.
  */
 async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: readonly I[], plan: ResultPlan<I>, now: Date): Promise<Outcome[]> {
   const results: Outcome[] = new Array(items.length).fill(undefined);
