@@ -2,7 +2,8 @@
  * Opinion-word attachment for aspect polarity: every opinion word of a
  * sentence (lexicon polarity, hedge) is attached to the nearest aspect term of
  * that sentence, where crossing a clause boundary ("but", ",", ";", "and" +
- * new subject, ...) costs much more than a token of distance. A term then
+ * new subject, ...) costs much more than a token of distance; coordinated
+ * terms ("the food, service and decor were great") count as one. A term then
  * gets features only from the opinion words attached to it, plus cues that it
  * carries no opinion at all (nothing attached, question, request, usage list).
  */
@@ -18,6 +19,7 @@ const BARRIER_COST = 8;
 
 const BARRIER = new Set([',', ';', ':', '.', '!', '?', '(', ')', '-', '--', '—', 'but', 'however', 'although', 'though', 'whereas', 'while', 'yet', 'except', 'because', 'which', 'that', 'when']);
 const SUBJECT_START = new Set(['i', 'we', 'you', 'he', 'she', 'they', 'it', 'the', 'this', 'that', 'these', 'those', 'my', 'our', 'their', 'its', 'there']);
+const COORD = new Set([',', 'and', 'or', '&', '/', 'as', 'well', 'plus']);
 const REQUEST = new Set(['wish', 'want', 'wanted', 'need', 'needed', 'hope', 'hoping', 'looking', 'ask', 'asked', 'should', 'would', 'could', 'if', 'whether']);
 
 export type Span = [number, number];
@@ -27,6 +29,25 @@ function isBarrier(toks: Token[], i: number): boolean {
   if (BARRIER.has(w)) return true;
   // "and" followed by a new subject opens a new clause
   return (w === 'and' || w === 'or') && SUBJECT_START.has(toks[i + 1]?.lower ?? '');
+}
+
+/** The term [s, e] and the terms of `terms` coordinated with it (only commas, "and", "or", determiners between; no new subject). */
+function coordinated(toks: Token[], s: number, e: number, terms: Span[]): Span[] {
+  const sorted = [...terms, [s, e] as Span].sort((p, q) => p[0] - q[0]);
+  const me = sorted.findIndex(([x, y]) => x === s && y === e);
+  const linked = (p: Span, q: Span) => {
+    if (q[0] <= p[1]) return false;
+    for (let i = p[1] + 1; i < q[0]; i++) {
+      if (!COORD.has(toks[i].lower) && toks[i].pos !== 'DET') return false;
+      // "the pasta and the waiter was rude": "and" + a new subject opens a new clause
+      if (toks[i].lower !== ',' && isBarrier(toks, i)) return false;
+    }
+    return true;
+  };
+  const out: Span[] = [[s, e]];
+  for (let j = me; j > 0 && linked(sorted[j - 1], sorted[j]); j--) out.push(sorted[j - 1]);
+  for (let j = me; j < sorted.length - 1 && linked(sorted[j], sorted[j + 1]); j++) out.push(sorted[j + 1]);
+  return out;
 }
 
 /** Cost of attaching the token at i to the span [s, e]. */
@@ -52,6 +73,10 @@ export function opinionFeatures(
   const P = new Array<number>(hi - lo + 2).fill(0);
   for (let i = lo; i <= hi; i++) P[i - lo + 1] = P[i - lo] + (isBarrier(toks, i) ? 1 : 0);
   const inTerm = (i: number) => (i >= s && i <= e) || terms.some(([x, y]) => i >= x && i <= y);
+  // coordinated terms ("the food, service and decor were great") share their opinion words
+  const mine = coordinated(toks, s, e, terms);
+  const rivals = terms.filter((t) => !mine.includes(t));
+  if (mine.length > 1) put('coord');
   let nAtt = 0, nSent = 0, pos = 0, neg = 0, nearest = Infinity, nearestVal = 0;
   for (let i = lo; i <= hi; i++) {
     if (inTerm(i)) continue;
@@ -62,9 +87,10 @@ export function opinionFeatures(
     if (!an.hedge && an.neg) p = -0.8 * p;
     p *= an.intensity;
     nSent++;
-    const own = attachCost(P, lo, i, s, e);
+    let own = Infinity;
+    for (const [x, y] of mine) own = Math.min(own, attachCost(P, lo, i, x, y));
     let best = Infinity;
-    for (const [x, y] of terms) best = Math.min(best, attachCost(P, lo, i, x, y));
+    for (const [x, y] of rivals) best = Math.min(best, attachCost(P, lo, i, x, y));
     if (own > best) continue; // belongs to another term (ties go to this term)
     nAtt++;
     if (p > 0) pos += p; else neg -= p;

@@ -4,7 +4,9 @@
  * contrast position), the lexicon balance of the clause holding the term, the
  * opinion words attached to the term (opinion.ts), and the margins of an
  * in-domain 3-class clause model (positive / negative / no opinion) for that
- * clause and the sentence.
+ * clause and the sentence. With a first-stage model (`stage1`), the final
+ * model also sees the first-stage probabilities of the other aspect terms of
+ * the sentence (stacking; out-of-fold over sentences when training).
  */
 import type { Token, Tokenised } from './tokenize.js';
 import { LinearModel, addFeature, averageModels, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
@@ -15,6 +17,8 @@ import { opinionFeatures, type Span } from './opinion.js';
 
 /** Logit shift given to the clause holding the term when the sentence has a contrast marker (tuned by cross-validation). */
 const CLAUSE_BOOST = 1;
+/** Scale of the left / right context vectors (0.5 and 1 were level under cross-validation). */
+const SIDE_VECTOR_W = 0.5;
 
 export const POLARITIES = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
 
@@ -89,6 +93,19 @@ export function polarityFeatures(
       if (res.addVector(t.lower, acc, ann[i - lo].neg ? -1 : 1)) nv++;
     }
     if (nv) for (let d = 0; d < acc.length; d++) put('v' + d, acc[d] / Math.sqrt(nv));
+    // distance-weighted averaged vectors of the left and of the right context (negated words flipped)
+    for (const [side, from, to, step] of [['L', s - 1, lo, -1], ['R', e + 1, hi, 1]] as Array<[string, number, number, number]>) {
+      const v = new Float64Array(res.dims);
+      let wsum = 0;
+      for (let i = from, d = 1; step < 0 ? i >= to : i <= to; i += step, d++) {
+        if (d > 8) break;
+        const t = toks[i];
+        if (STOPWORDS.has(t.lower) || t.type !== 'word') continue;
+        const w = 1 / (1 + d / 3);
+        if (res.addVector(t.lower, v, (ann[i - lo].neg ? -1 : 1) * w)) wsum += w;
+      }
+      if (wsum) for (let d = 0; d < v.length; d++) put('v' + side + d, (SIDE_VECTOR_W * v[d]) / Math.sqrt(wsum));
+    }
     // nearest adjective / verb to the term inside the clause
     let best = -1;
     for (let dd = 1; dd <= 8 && best < 0; dd++) for (const j of [e + dd, s - dd]) {
@@ -136,22 +153,95 @@ export function polarityFeatures(
   return f;
 }
 
+const STACK_CONTRAST = new Set([...CONTRAST_AFTER, 'although', 'though', 'whereas', 'while']);
+
+/**
+ * Stacking features: the first-stage probabilities of the OTHER aspect terms of the sentence (most sentences
+ * with several terms give them one polarity, unless a contrast marker separates them), split by whether a
+ * contrast marker lies between the two terms, distance-weighted.
+ */
+export function stackFeatures(toks: Token[], s: number, e: number, other: Array<{ span: Span; p: number[] }>, noOpinion = false): Features {
+  const f: Features = new Map();
+  const acc: Record<string, [number, number, number]> = {};
+  let nearest: { d: number; p: number[]; g: string } | null = null;
+  for (const { span: [x, y], p } of other) {
+    const [a, b] = y < s ? [y, s] : [e, x];
+    let contrast = false;
+    for (let i = a + 1; i < b; i++) if (STACK_CONTRAST.has(toks[i].lower)) { contrast = true; break; }
+    const g = contrast ? 'X' : 'S';
+    const d = Math.max(0, b - a - 1);
+    const w = 1 / (1 + d / 8);
+    const t = (acc[g] ??= [0, 0, 0]);
+    t[0] += w * (p[2] - p[0]); t[1] += w * p[1]; t[2] += w;
+    if (!nearest || d < nearest.d) nearest = { d, p, g };
+  }
+  for (const [g, [pn, nu, w]] of Object.entries(acc)) {
+    addFeature(f, 'sk' + g + ':pn', pn / w);
+    addFeature(f, 'sk' + g + ':nu', nu / w);
+    addFeature(f, 'sk' + g);
+    // a term without opinion words of its own leans more on the other terms
+    if (noOpinion) { addFeature(f, 'sk0' + g + ':pn', pn / w); addFeature(f, 'sk0' + g + ':nu', nu / w); }
+  }
+  if (nearest) {
+    addFeature(f, 'skN' + nearest.g + ':pn', nearest.p[2] - nearest.p[0]);
+    addFeature(f, 'skN' + nearest.g + ':nu', nearest.p[1]);
+  } else addFeature(f, 'sk:none');
+  return f;
+}
+
 export interface PolarityModelJSON {
   kind: 'aspect-polarity';
   model: LinearModelJSON;
   /** in-domain 3-class clause model (its margins are features, beside the generic sentence model's) */
   clause?: SentimentModelJSON;
+  /** first-stage model (base features only); its probabilities for the other terms of the sentence are features of `model` */
+  stage1?: LinearModelJSON;
 }
+
+const spanKey = (spans: Span[]) => spans.map(([x, y]) => x + ':' + y).sort().join(',');
 
 export class PolarityModel {
   private lm: LinearModel;
+  private stage1: LinearModel | null;
   private clause: SentimentModel | null;
+  /** base features and first-stage probabilities per sentence and term (the terms of a sentence are classified together) */
+  private cache = new WeakMap<Tokenised, Map<string, { f: Features; p1: number[] | null }>>();
   constructor(json: PolarityModelJSON, private res: LexicalResources | null, private sent: SentimentModel | null) {
     this.lm = new LinearModel(json.model);
+    this.stage1 = json.stage1 ? new LinearModel(json.stage1) : null;
     this.clause = json.clause ? new SentimentModel(json.clause, res) : null;
   }
+  private base(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, all: Span[], key: string): { f: Features; p1: number[] | null } {
+    let m = this.cache.get(tk);
+    if (!m) { m = new Map(); this.cache.set(tk, m); }
+    const k = `${s},${e},${lo},${hi},${domain}|${key}`;
+    let v = m.get(k);
+    if (!v) {
+      const f = polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, all, this.clause);
+      v = { f, p1: null };
+      m.set(k, v);
+    }
+    return v;
+  }
   classify(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, others: Span[] = []): { label: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'; probs: number[]; score: number } {
-    const sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, others, this.clause));
+    let sc: number[];
+    if (this.stage1) {
+      const all: Span[] = others.some(([x, y]) => x === s && y === e) ? others : [[s, e], ...others];
+      const key = spanKey(all);
+      const own = this.base(tk, s, e, lo, hi, domain, all, key);
+      const other: Array<{ span: Span; p: number[] }> = [];
+      for (const [x, y] of all) {
+        if ((x === s && y === e) || x < lo || y > hi) continue;
+        const b = this.base(tk, x, y, lo, hi, domain, all, key);
+        b.p1 ??= softmax(this.stage1.scores(b.f));
+        other.push({ span: [x, y], p: b.p1 });
+      }
+      sc = this.lm.scores(own.f);
+      for (const [k2, v] of stackFeatures(tk.tokens, s, e, other, own.f.has('att:n0'))) {
+        const w = this.lm.contribution(k2, v);
+        if (w) for (let c = 0; c < sc.length; c++) sc[c] += w[c];
+      }
+    } else sc = this.lm.scores(polarityFeatures(tk, s, e, lo, hi, domain, this.res, this.sent, others, this.clause));
     // the clause holding the term gets a direct say (the learned model leans on sentence-wide cues)
     if (this.sent && CLAUSE_BOOST > 0) {
       const [ca, cb] = clauseOf(tk.tokens, s, e, lo, hi);
@@ -180,6 +270,7 @@ export type Polarity = (typeof POLARITIES)[number];
 export interface PolarityExample { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; others?: Span[]; group: number }
 export interface PolarityTrainOptions {
   seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number;
+  stack?: { innerFolds: number; seed: number; bag: number };
   clause?: { epochs: number; l2: number; lr: number; bag: number; innerFolds: number; seed: number; minCount?: number; prune?: number; bigramMinCount?: number };
 }
 
@@ -219,8 +310,34 @@ export function trainPolarity(
     }
     clause = trainClauseModel(clauseData, res, co);
   }
-  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clause ? sentOf.get(d.group)! : null), y: d.y }));
+  const clauseFor = (g: number) => (clause ? sentOf.get(g)! : null);
+  const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clauseFor(d.group)), y: d.y }));
   // average of models fitted with different example orders (variance reduction, no run-time cost)
-  const models = Array.from({ length: opts.bag ?? 1 }, (_, b) => trainLogReg(rows, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: (opts.seed ?? 5) + b, prune: 0 }));
-  return { kind: 'aspect-polarity', model: averageModels(models, 2e-3), ...(clause ? { clause } : {}) };
+  const fit = (rs: typeof rows, bag: number) => averageModels(Array.from({ length: bag }, (_, b) => trainLogReg(rs, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: (opts.seed ?? 5) + b, prune: 0 })), 2e-3);
+  if (opts.stack) {
+    // stage 1 on the base features; the stage-2 rows get the stage-1 probabilities of the other terms of their
+    // sentence from stage-1 models that did not see that sentence (inner folds over group)
+    const so = opts.stack;
+    const groups = [...new Set(data.map((d) => d.group))].sort((a, b) => a - b);
+    const foldOf = new Map(shuffle(groups, rng(so.seed)).map((g, i) => [g, i % so.innerFolds]));
+    const rowOf = new Map(data.map((d, i) => [`${d.group}|${d.s},${d.e}`, i]));
+    const stacked = rows.map((r) => ({ f: new Map(r.f), y: r.y }));
+    for (let k = 0; k < so.innerFolds; k++) {
+      const m1 = new LinearModel(fit(rows.filter((_, i) => foldOf.get(data[i].group) !== k), so.bag));
+      data.forEach((d, i) => {
+        if (foldOf.get(d.group) !== k) return;
+        const all: Span[] = [[d.s, d.e], ...(d.others ?? [])];
+        const other: Array<{ span: Span; p: number[] }> = [];
+        for (const [x, y] of all) {
+          if ((x === d.s && y === d.e) || x < d.lo || y > d.hi) continue;
+          const j = rowOf.get(`${d.group}|${x},${y}`);
+          const f = j !== undefined ? rows[j].f : polarityFeatures(d.tk, x, y, d.lo, d.hi, d.domain, res, sent, all, clauseFor(d.group));
+          other.push({ span: [x, y], p: softmax(m1.scores(f)) });
+        }
+        for (const [k2, v] of stackFeatures(d.tk.tokens, d.s, d.e, other, rows[i].f.has('att:n0'))) addFeature(stacked[i].f, k2, v);
+      });
+    }
+    return { kind: 'aspect-polarity', model: fit(stacked, opts.bag ?? 1), stage1: fit(rows, opts.bag ?? 1), ...(clause ? { clause } : {}) };
+  }
+  return { kind: 'aspect-polarity', model: fit(rows, opts.bag ?? 1), ...(clause ? { clause } : {}) };
 }
