@@ -51,11 +51,6 @@ function rawRate(): number {
   return count / ((performance.now() - started) / 1000);
 }
 
-/**
- * Steady-state rate of the worker pipeline: the events wait on the stream before the workers start
- * (so publishing does not compete with them), and the clock runs from the first `review.analyzed`
- * to the last, so process start-up is not counted either.
- */
 /** CPU seconds a process has used so far (Linux /proc; null elsewhere). */
 function cpuSeconds(pid: number | undefined): number | null {
   if (pid === undefined) return null;
@@ -74,6 +69,12 @@ interface PipelineResult {
   infraCpuMs: number | null;
 }
 
+/**
+ * Steady-state rate of the worker pipeline: the events wait on the stream before the workers start
+ * (so publishing does not compete with them), and the clock runs while the workers take the middle
+ * of the queue, from 10 % of the reviews analysed to 90 %: neither process start-up nor the tail,
+ * where one worker may finish the last batches it prefetched while the other has none left, counts.
+ */
 async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl: string; pid?: number }): Promise<PipelineResult> {
   const name = `bench_${workers}w_${Date.now().toString(36)}`;
   const topics = reviewTopics(name);
@@ -99,18 +100,20 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
       const parts = [...procs.map((p) => cpuSeconds(p.child.pid)), cpuSeconds(infra.pid)];
       return { workers: parts.slice(0, -1).every((x) => x !== null) ? parts.slice(0, -1).reduce((a, b) => a! + b!, 0)! : null, infra: parts.at(-1)! };
     };
-    let first: { at: number; done: number; cpu: ReturnType<typeof cpuOf> } | null = null;
+    type Mark = { at: number; done: number; cpu: ReturnType<typeof cpuOf> };
+    let from: Mark | null = null;
+    let to: Mark | null = null;
     let done = 0;
     while ((done = await analyzed()) < count) {
       if (performance.now() > deadline) throw new Error(`only ${done} of ${count} analysed after 10 minutes`);
-      if (!first && done > 0) first = { at: performance.now(), done, cpu: cpuOf() };
+      if (!from && done >= count * 0.1) from = { at: performance.now(), done, cpu: cpuOf() };
+      else if (from && !to && done >= count * 0.9) to = { at: performance.now(), done, cpu: cpuOf() };
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (!first) throw new Error('every review was analysed before the first poll: use more --reviews');
-    const cpu = cpuOf();
-    const reviews = count - first.done;
+    if (!from || !to || to.done - from.done < count * 0.5) throw new Error('the workers went through the queue faster than the clock could follow: use more --reviews');
+    const reviews = to.done - from.done;
     const perReview = (a: number | null, b: number | null) => (a === null || b === null ? null : ((a - b) * 1000) / reviews);
-    return { rate: reviews / ((performance.now() - first.at) / 1000), workerCpuMs: perReview(cpu.workers, first.cpu.workers), infraCpuMs: perReview(cpu.infra, first.cpu.infra) };
+    return { rate: reviews / ((to.at - from.at) / 1000), workerCpuMs: perReview(to.cpu.workers, from.cpu.workers), infraCpuMs: perReview(to.cpu.infra, from.cpu.infra) };
   } finally {
     await stopAll(procs);
     const jsm = await jetstreamManager(bus.connection);
