@@ -33,26 +33,37 @@ export interface LinearModelJSON {
 export class LinearModel {
   readonly classes: string[];
   readonly bias: number[];
-  readonly weights: Map<string, Float64Array | number[]>;
+  /** Row of each feature in `matrix`, which holds the per-class weights row after row (one block of memory). */
+  private readonly rows: Map<string, number>;
+  private readonly matrix: Float64Array;
   constructor(json: LinearModelJSON) {
     this.classes = json.classes;
     this.bias = json.bias;
-    this.weights = new Map(Object.entries(json.weights));
+    const k = json.classes.length;
+    const entries = Object.entries(json.weights);
+    this.rows = new Map();
+    this.matrix = new Float64Array(entries.length * k);
+    entries.forEach(([name, w], row) => {
+      this.rows.set(name, row);
+      for (let c = 0; c < k; c++) this.matrix[row * k + c] = w[c] ?? 0;
+    });
   }
   scores(f: Features): number[] {
     const k = this.classes.length;
     const s = this.bias.slice();
     for (const [name, v] of f) {
-      const w = this.weights.get(name);
-      if (!w) continue;
-      for (let c = 0; c < k; c++) s[c] += w[c] * v;
+      const row = this.rows.get(name);
+      if (row === undefined) continue;
+      for (let c = 0, o = row * k; c < k; c++) s[c] += this.matrix[o + c]! * v;
     }
     return s;
   }
   /** Contribution of a single feature to each class. */
   contribution(name: string, v = 1): number[] | null {
-    const w = this.weights.get(name);
-    return w ? Array.from(w, (x) => x * v) : null;
+    const row = this.rows.get(name);
+    if (row === undefined) return null;
+    const k = this.classes.length;
+    return Array.from({ length: k }, (_, c) => this.matrix[row * k + c]! * v);
   }
   probs(f: Features): number[] {
     return softmax(this.scores(f));
