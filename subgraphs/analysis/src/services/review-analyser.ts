@@ -66,7 +66,7 @@ interface ResultPlan<I extends ReviewRef> {
  * calls as possible, since each is a transaction (and an fsync) on the embedded FerretDB. Returns
  * one entry per item: an Error to retry it.
  */
-async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: readonly I[], plan: ResultPlan<I>, now: Date): Promise<Outcome[]> {
+async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: readonly I[], plan: ResultPlan<I>): Promise<Outcome[]> {
   const results: Outcome[] = new Array(items.length).fill(undefined);
   const fail = (index: number, error: unknown) => { results[index] = error instanceof Error ? error : new Error(String(error)); };
 
@@ -154,7 +154,7 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   return storeResults(deps, items, {
     build: (item) => analyse(deps.analyzer, item, extensions.get(`${item.tenantId}|${item.productCategory ?? ''}`), now),
     settled: (before) => isCurrent(before, deps.analyzer.modelVersion),
-  }, now);
+  });
 }
 
 /** A deleted review's analysis becomes a tombstone revision: its mention keys go, and downstream moves its sentiment out. */
@@ -166,7 +166,7 @@ export function removeAnalyses(deps: AnalyserDeps, items: ReadonlyArray<ReviewRe
       languageConfidence: null, keyphrases: [], evidence: [], modelVersion: null, analyzedAt: now, revision: 1, previousLabel: null,
     }),
     settled: (before) => before.status === 'DELETED',
-  }, now);
+  });
 }
 
 async function loadExisting(deps: AnalyserDeps, items: readonly ReviewRef[]): Promise<Map<string, AnalysisDocument>> {
