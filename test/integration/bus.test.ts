@@ -227,8 +227,13 @@ describe('lib/bus on embedded NATS JetStream', () => {
     await waitFor(() => received.length === 1, 15_000, 'the redelivery');
     expect(received[0]).toMatchObject({ id: event.id, deliveryCount: 2 });
     expect(received[0].at - killedAt).toBeLessThan(15_000);
-    const stats = await bus.consumerStats(spec.name, 'crashy');
-    expect(stats).toMatchObject({ pending: 0, redelivered: 0 });
+    // The ack goes out after the handler returns: wait for the server to have it.
+    await waitFor(
+      async () => (await bus.consumerStats(spec.name, 'crashy')).ackPending === 0,
+      5_000,
+      'the ack of the redelivery',
+    );
+    expect(await bus.consumerStats(spec.name, 'crashy')).toMatchObject({ pending: 0, ackPending: 0, redelivered: 0 });
   }, 30_000);
 
   it('splits messages between competing consumers of one durable, each message handled once', async () => {
