@@ -106,13 +106,3 @@ describe('language', () => {
     expect(short.status).toBe('DONE');
   });
 });
-
-describe('speed', () => {
-  it('analyses typical reviews at a useful rate', () => {
-    const reviews = Array.from({ length: 100 }, (_, i) => `Review ${i}: I ran my first half marathon with this watch. The GPS track was spot on and the battery still had plenty left, but the heart rate readings jumped around during the hills. The strap is comfortable and the app syncs without fuss.`);
-    const start = performance.now();
-    for (const r of reviews) a.analyze(r, { category: 'sport-watch' });
-    const perSec = reviews.length / ((performance.now() - start) / 1000);
-    expect(perSec).toBeGreaterThan(50); // lenient for shared CI cores; typical is several hundred per second
-  });
-});
