@@ -68,6 +68,14 @@ export function polarityFeatures(
   }
   // clause words beyond the window
   for (let i = ca; i <= cb; i++) if (i < s - 6 || i > e + 6) put('C:' + (ann[i - lo].neg ? 'NOT_' : '') + toks[i].lower, 0.7);
+  // clause bigrams with the term collapsed to one placeholder ("<T>_was", "was_NOT_worth")
+  const seq: string[] = [];
+  for (let i = ca; i <= cb; i++) {
+    if (i > s && i <= e) continue;
+    if (i === s) seq.push('<T>');
+    else if (toks[i].type !== 'punctuation') seq.push((ann[i - lo].neg ? 'NOT_' : '') + toks[i].lower);
+  }
+  for (let i = 0; i + 1 < seq.length; i++) put('CB:' + seq[i] + '_' + seq[i + 1]);
   // lexicon balance of the clause and of the rest of the sentence
   if (res) {
     let cp = 0, cn = 0, rp = 0, rn = 0;
