@@ -42,6 +42,18 @@ describe('sentence sentiment', () => {
     expect(notBad.score).toBeLessThan(0.9); // mildly positive
   });
 
+  it('reads product expressions that carry no sentiment word, negated ones turned round', () => {
+    expect(label('It stopped working after a month.')).toBe('NEGATIVE');
+    expect(label('The strap fell apart after two weeks.')).toBe('NEGATIVE');
+    expect(label('Worth every penny.')).toBe('POSITIVE');
+    expect(label('Definitely not worth the money.')).toBe('NEGATIVE');
+    const r = a.analyze('The battery lasts for days.', { category: 'sport-watch' });
+    expect(r.sentiment!.label).toBe('POSITIVE');
+    expect(r.aspects.find((x) => x.aspect === 'battery')?.polarity).toBe('POSITIVE');
+    // the expression is one evidence span
+    expect(r.evidence.some((e) => e.text === 'lasts for days' && e.polarity === 'POSITIVE')).toBe(true);
+  });
+
   it('returns a score in [-1, 1], evidence spans and the model version', () => {
     const r = a.analyze('Honestly the GPS is fantastic, I love this watch.');
     expect(r.status).toBe('DONE');

@@ -52,6 +52,32 @@ export const HEDGES: Array<{ seq: string[]; tag: string; polarity: number }> = [
   { seq: ['no', 'issues'], tag: 'HEDGE_NO_COMPLAINTS', polarity: 0.4 },
 ];
 
+/**
+ * Product-review expressions whose polarity no single word carries ("stopped working", "lasts for days",
+ * "takes ages"): absent from the restaurant and movie sentences the models learn from, so they act like
+ * hedges, shifting the verdict towards their known polarity. `*` matches any one token. Hand-written.
+ */
+const phrase = (tag: string, polarity: number, ...seqs: string[]) => seqs.map((s) => ({ seq: s.split(' '), tag, polarity }));
+export const PRODUCT_PHRASES: Array<{ seq: string[]; tag: string; polarity: number }> = [
+  ...phrase('PHRASE_STOPPED_WORKING', -0.7, 'stopped working', 'stops working', 'stop working', 'quit working', 'quits working',
+    'no longer works', 'no longer work', 'stopped charging', 'stopped syncing', 'stopped tracking', 'stopped responding', 'dead on arrival'),
+  ...phrase('PHRASE_FELL_APART', -0.6, 'fell apart', 'falls apart', 'came apart', 'came loose', 'comes loose', 'keeps falling off', 'fell off', 'falls off'),
+  ...phrase('PHRASE_SLOW', -0.5, 'takes ages', 'took ages', 'takes forever', 'took forever', 'taking forever', 'takes * ages', 'takes * forever'),
+  ...phrase('PHRASE_KEEPS_FAILING', -0.6, 'keeps disconnecting', 'keeps crashing', 'keeps freezing', 'keeps dropping', 'keeps losing',
+    'keeps restarting', 'keeps rebooting', 'loses signal', 'lost signal', 'loses connection', 'lost connection', 'drops connection', 'loses the signal'),
+  ...phrase('PHRASE_SHORT_LIFE', -0.5, 'only lasts', 'only lasted', 'barely lasts', 'barely lasted', 'does n\'t last', 'did n\'t last',
+    'wo n\'t hold', 'does n\'t hold', 'runs out of battery', 'ran out of battery', 'dies after', 'died after', 'died within'),
+  ...phrase('PHRASE_RETURNED', -0.5, 'sent it back', 'sending it back', 'returned it', 'returning it', 'waste of money', 'piece of junk', 'never again'),
+  ...phrase('PHRASE_HARD_TO', -0.4, 'hard to read', 'hard to use', 'hard to see', 'difficult to read', 'difficult to use', 'hard to navigate',
+    'hard to set up', 'way off', 'all over the place'),
+  ...phrase('PHRASE_LASTS', 0.5, 'lasts for days', 'lasts for weeks', 'lasts all day', 'lasts a week', 'lasts a full week', 'lasts * days',
+    'lasts * weeks', 'lasts * week', 'lasts forever', 'holds a charge', 'holds its charge', 'holds charge'),
+  ...phrase('PHRASE_WORTH_IT', 0.5, 'worth every penny', 'worth the money', 'worth the price', 'bang for the buck', 'value for money',
+    'does the job', 'does what it says', 'as advertised', 'as described', 'well made', 'well built', 'spot on'),
+  ...phrase('PHRASE_NO_PROBLEMS', 0.5, 'never had a problem', 'never had any problems', 'never had an issue', 'never had any issues',
+    'zero issues', 'zero problems'),
+];
+
 export const STOPWORDS = new Set(
   ('a an the and or of to in on at for with from by as is are was were be been being am it its this that these those i me my we our ' +
     'you your he she they them their his her there here do does did have has had will would can could should may might must just ' +

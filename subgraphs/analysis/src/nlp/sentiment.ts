@@ -6,7 +6,9 @@
 import type { Token, Tokenised } from './tokenize.js';
 import { LinearModel, addFeature, averageModels, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
-import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, STOPWORDS } from './lexicon.js';
+import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, PRODUCT_PHRASES, STOPWORDS } from './lexicon.js';
+
+const KNOWN_PHRASES = [...HEDGES, ...PRODUCT_PHRASES];
 
 export interface TokenAnnotation {
   neg: boolean;
@@ -33,12 +35,18 @@ export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation
   const n = b - a + 1;
   const ann: TokenAnnotation[] = Array.from({ length: n }, () => ({ neg: false, clauseWeight: 1, intensity: 1, hedge: null, hedgePolarity: 0 }));
   // hedges first (they override negation for the tokens they cover)
+  const productPhrases: Array<[number, number, number]> = [];
   for (let i = 0; i < n; i++) {
-    for (const h of HEDGES) {
+    for (const h of KNOWN_PHRASES) {
       if (i + h.seq.length > n) continue;
       let ok = true;
-      for (let j = 0; j < h.seq.length && ok; j++) ok = tokens[a + i + j].lower === h.seq[j] || (h.seq[j] === "n't" && tokens[a + i + j].lemma === 'not' && tokens[a + i + j].lower === "n't");
-      if (ok) for (let j = 0; j < h.seq.length; j++) { ann[i + j].hedge = h.tag; ann[i + j].hedgePolarity = h.polarity; }
+      for (let j = 0; j < h.seq.length && ok; j++) {
+        const t = tokens[a + i + j];
+        ok = t.lower === h.seq[j] || (h.seq[j] === '*' && t.type !== 'punctuation') || (h.seq[j] === "n't" && t.lemma === 'not' && t.lower === "n't");
+      }
+      if (!ok) continue;
+      for (let j = 0; j < h.seq.length; j++) { ann[i + j].hedge = h.tag; ann[i + j].hedgePolarity = h.polarity; }
+      if (h.tag.startsWith('PHRASE_')) productPhrases.push([i, i + h.seq.length - 1, h.polarity]);
     }
   }
   // negation scope: from a negator to the next punctuation mark or scope break (contrast/conjunction word),
@@ -56,6 +64,8 @@ export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation
     }
     if (scope > 0) { ann[i].neg = true; scope--; }
   }
+  // a product expression inside a negation scope turns round ("not worth the money")
+  for (const [x, y, polarity] of productPhrases) if (ann[x].neg) for (let j = x; j <= y; j++) ann[j].hedgePolarity = -polarity;
   // contrast: everything before the last contrast marker is down-weighted (softly: the clause after it also gets
   // its own margin in scoreRange, so the features need less skew; 0.7/1.3 chosen by 10-fold CV over 5 fold seeds)
   let lastContrast = -1;
@@ -103,6 +113,13 @@ export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore:
     const an = ann[i - a];
     const isPunct = t.type === 'punctuation' || t.type === 'symbol';
     if (isPunct && !PUNCT_KEEP.has(t.lower)) { prev = '<p>'; continue; }
+    if (an.hedge?.startsWith('PHRASE_')) {
+      // a known product expression speaks through its known polarity alone: its words ("ages" in "takes ages") mean something else in the training text
+      addFeature(f, 'h:' + an.hedge, 1 / 3);
+      prev = t.lower;
+      words++;
+      continue;
+    }
     const v = Math.min(2.5, an.clauseWeight * an.intensity);
     // intensifiers/diminishers act only through the word they modify (and the bigram)
     const modifier = t.lower in INTENSIFIERS || t.lower in DIMINISHERS;
