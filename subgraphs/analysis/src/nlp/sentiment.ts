@@ -8,7 +8,9 @@ import { LinearModel, addFeature, averageModels, trainLogReg, type Features, typ
 import type { LexicalResources } from './resources.js';
 import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, PRODUCT_PHRASES, STOPWORDS } from './lexicon.js';
 
-const KNOWN_PHRASES = [...HEDGES, ...PRODUCT_PHRASES];
+/** Hedges and product expressions by their first word (annotate runs for every sentence, clause and term). */
+const PHRASES_BY_FIRST = new Map<string, typeof HEDGES>();
+for (const h of [...HEDGES, ...PRODUCT_PHRASES]) PHRASES_BY_FIRST.set(h.seq[0], [...(PHRASES_BY_FIRST.get(h.seq[0]) ?? []), h]);
 
 export interface TokenAnnotation {
   neg: boolean;
@@ -37,7 +39,7 @@ export function annotate(tokens: Token[], a: number, b: number): TokenAnnotation
   // hedges first (they override negation for the tokens they cover)
   const productPhrases: Array<[number, number, number]> = [];
   for (let i = 0; i < n; i++) {
-    for (const h of KNOWN_PHRASES) {
+    for (const h of PHRASES_BY_FIRST.get(tokens[a + i].lower) ?? []) {
       if (i + h.seq.length > n) continue;
       let ok = true;
       for (let j = 0; j < h.seq.length && ok; j++) {
