@@ -37,8 +37,8 @@ export class MentionRepository {
 
   /**
    * Replaces reviews' keys unless a newer revision's keys are already stored: deletes the older sets
-   * in one call and inserts the new ones in another (every delete scans on FerretDB, so one beats
-   * many). An insert that meets a set still there means a newer revision got there first, and it stays.
+   * in one call and inserts the new ones in another (a conditional delete scans on FerretDB, so one
+   * beats many). An insert that meets a set still there means a newer revision got there first, and it stays.
    */
   async replaceMany(sets: MentionSetDocument[]): Promise<void> {
     if (sets.length === 0) return;

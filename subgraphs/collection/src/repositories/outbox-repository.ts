@@ -28,7 +28,7 @@ export class OutboxRepository {
     await insertManyIgnoringDuplicates(this.collection, entries);
   }
 
-  /** One `$in` delete: FerretDB scans for every delete, so one scan of the small outbox beats one per id. */
+  /** One `$in` delete: one scan of the small outbox on FerretDB, one call everywhere. */
   async remove(ids: string[]): Promise<void> {
     if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: ids } }));
   }

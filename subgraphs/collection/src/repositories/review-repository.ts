@@ -33,7 +33,7 @@ export class ReviewRepository {
     return this.collection.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
   }
 
-  /** One `$in` delete (deletes scan on FerretDB, so one call beats one per id). */
+  /** One `$in` delete (one call; with `tenantId` in the filter it scans on FerretDB either way). */
   async deleteByIds(tenantId: string, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId }));
   }
