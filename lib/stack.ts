@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { startProcess, stopAll, waitHealthy, type RunningProcess } from './supervisor.js';
+import { analysisWorkerSpec, startProcess, stopAll, waitHealthy, type RunningProcess } from './supervisor.js';
 
 export interface StackOptions {
   mongoUri: string;
@@ -64,7 +64,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return proc;
   };
   let workerCount = 0;
-  const addWorker = () => track(startProcess({ name: `analysis-worker-${++workerCount}`, entry: 'subgraphs/analysis/src/worker.ts', env }, write));
+  const addWorker = () => track(startProcess(analysisWorkerSpec(`analysis-worker-${++workerCount}`, env), write));
   const stop = async () => {
     stopping = true;
     await stopAll([...processes].reverse());

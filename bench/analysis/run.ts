@@ -16,7 +16,7 @@ import { connectBus, newEvent } from '../../lib/bus/index.js';
 import { startEmbedded } from '../../lib/embedded.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
 import { reviewTopics } from '../../lib/streams.js';
-import { startProcess, stopAll } from '../../lib/supervisor.js';
+import { analysisWorkerSpec, startProcess, stopAll } from '../../lib/supervisor.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 
@@ -91,7 +91,7 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
     const jsm = await jetstreamManager(bus.connection);
     const analyzed = async () => (await jsm.streams.info(topics.stream.name, { subjects_filter: topics.analyzed })).state.subjects?.[topics.analyzed] ?? 0;
     for (let i = 0; i < workers; i++) {
-      procs.push(startProcess({ name: `worker-${i + 1}`, entry: 'subgraphs/analysis/src/worker.ts', env }, (line) => {
+      procs.push(startProcess(analysisWorkerSpec(`worker-${i + 1}`, env), (line) => {
         if (line.includes('"level":50') || line.includes('"level":60')) process.stderr.write(`${line}\n`);
       }));
     }

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newEvent } from '../../lib/bus/index.js';
 import { connectDatabase, databaseName, type Database } from '../../lib/mongo.js';
-import { startProcess, stopAll, type RunningProcess } from '../../lib/supervisor.js';
+import { analysisWorkerSpec, startProcess, stopAll, type RunningProcess } from '../../lib/supervisor.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { eventually, freshBus } from '../support/fixtures.js';
 import { testInfra } from '../support/infra.js';
@@ -28,7 +28,7 @@ describe('analysis workers under SIGKILL', () => {
     const startWorker = (name: string) => {
       let onReady!: () => void;
       ready.push(new Promise<void>((resolve) => { onReady = resolve; }));
-      const proc = startProcess({ name, entry: 'subgraphs/analysis/src/worker.ts', env: { ...env, LOG_LEVEL: 'info' } }, (line) => { if (line.includes('analysis worker ready')) onReady(); });
+      const proc = startProcess(analysisWorkerSpec(name, { ...env, LOG_LEVEL: 'info' }), (line) => { if (line.includes('analysis worker ready')) onReady(); });
       processes.push(proc);
       return proc;
     };
