@@ -2,12 +2,14 @@
 // npm postinstall: builds the embedded FerretDB + NATS JetStream launcher (embedded/, a Go module)
 // into bin/reviewgraph-embedded. Plain Node, no dependencies.
 //
-// - skipped when REVIEWGRAPH_SKIP_EMBEDDED_BUILD=1, or when the binary is newer than every file in embedded/
+// - skipped when REVIEWGRAPH_SKIP_EMBEDDED_BUILD=1, or when the binary is newer than every file in
+//   embedded/ and than this script (which holds the patch below)
 // - without Go on PATH it explains the alternatives and exits 0, so `npm install` itself succeeds
 // - a failing `go build` prints its output and exits 1
 //
-// FerretDB is built with one source patch, applied to a copy of the module under bin/ that a
-// generated go.mod `replace`s it with (the module cache and embedded/go.mod stay untouched): FerretDB 1.24's SQLite backend looks documents up by `_id` with the expression
+// FerretDB is built with one source patch, applied to a copy of the module under bin/.patched that
+// a generated go.mod `replace`s it with (the module cache and embedded/go.mod stay untouched).
+// FerretDB 1.24's SQLite backend looks documents up by `_id` with the expression
 // `_ferretdb_sjson->'$._id'`, while it creates its unique `_id` index on `_ferretdb_sjson->"_id"`.
 // SQLite uses an expression index only for the same expression, so every find, update and delete
 // by `_id` scanned the whole table (a point read cost 14 ms at 10,000 documents, 42 ms at 30,000).

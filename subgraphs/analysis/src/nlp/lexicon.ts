@@ -25,8 +25,11 @@ export const DIMINISHERS: Record<string, number> = {
   mostly: 0.8, almost: 0.7, pretty: 0.9, barely: 0.4, marginally: 0.5, moderately: 0.6, reasonably: 0.8,
 };
 
-/** Multi-word hedges whose literal words look positive but are not. Matched on lower-cased token sequences. */
-export const HEDGES: Array<{ seq: string[]; tag: string; polarity: number }> = [
+/** A multi-word expression of known polarity, matched on lower-cased token sequences. */
+export interface KnownPhrase { seq: string[]; tag: string; polarity: number }
+
+/** Multi-word hedges whose literal words look positive but are not. */
+export const HEDGES: KnownPhrase[] = [
   { seq: ['could', 'be', 'better'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
   { seq: ['could', 'have', 'been', 'better'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.6 },
   { seq: ['could', 'be', 'improved'], tag: 'HEDGE_COULD_BE_BETTER', polarity: -0.5 },
@@ -57,8 +60,8 @@ export const HEDGES: Array<{ seq: string[]; tag: string; polarity: number }> = [
  * "takes ages"): absent from the restaurant and movie sentences the models learn from, so they act like
  * hedges, shifting the verdict towards their known polarity. `*` matches any one token. Hand-written.
  */
-const phrase = (tag: string, polarity: number, ...seqs: string[]) => seqs.map((s) => ({ seq: s.split(' '), tag, polarity }));
-export const PRODUCT_PHRASES: Array<{ seq: string[]; tag: string; polarity: number }> = [
+const phrase = (tag: string, polarity: number, ...seqs: string[]): KnownPhrase[] => seqs.map((s) => ({ seq: s.split(' '), tag, polarity }));
+export const PRODUCT_PHRASES: KnownPhrase[] = [
   ...phrase('PHRASE_STOPPED_WORKING', -0.7, 'stopped working', 'stops working', 'stop working', 'quit working', 'quits working',
     'no longer works', 'no longer work', 'stopped charging', 'stopped syncing', 'stopped tracking', 'stopped responding', 'dead on arrival'),
   ...phrase('PHRASE_FELL_APART', -0.6, 'fell apart', 'falls apart', 'came apart', 'came loose', 'comes loose', 'keeps falling off', 'fell off', 'falls off'),
@@ -70,8 +73,8 @@ export const PRODUCT_PHRASES: Array<{ seq: string[]; tag: string; polarity: numb
   ...phrase('PHRASE_RETURNED', -0.5, 'sent it back', 'sending it back', 'returned it', 'returning it', 'waste of money', 'piece of junk', 'never again'),
   ...phrase('PHRASE_HARD_TO', -0.4, 'hard to read', 'hard to use', 'hard to see', 'difficult to read', 'difficult to use', 'hard to navigate',
     'hard to set up', 'way off', 'all over the place'),
-  ...phrase('PHRASE_LASTS', 0.5, 'lasts for days', 'lasts for weeks', 'lasts all day', 'lasts a week', 'lasts a full week', 'lasts * days',
-    'lasts * weeks', 'lasts * week', 'lasts forever', 'holds a charge', 'holds its charge', 'holds charge'),
+  ...phrase('PHRASE_LASTS', 0.5, 'lasts * days', 'lasts * weeks', 'lasts * week', 'lasts all day', 'lasts a full week', 'lasts forever',
+    'holds a charge', 'holds its charge', 'holds charge'),
   ...phrase('PHRASE_WORTH_IT', 0.5, 'worth every penny', 'worth the money', 'worth the price', 'bang for the buck', 'value for money',
     'does the job', 'does what it says', 'as advertised', 'as described', 'well made', 'well built', 'spot on'),
   ...phrase('PHRASE_NO_PROBLEMS', 0.5, 'never had a problem', 'never had any problems', 'never had an issue', 'never had any issues',

@@ -6,10 +6,10 @@
 import type { Token, Tokenised } from './tokenize.js';
 import { LinearModel, addFeature, averageModels, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
-import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, PRODUCT_PHRASES, STOPWORDS } from './lexicon.js';
+import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, PRODUCT_PHRASES, STOPWORDS, type KnownPhrase } from './lexicon.js';
 
 /** Hedges and product expressions by their first word (annotate runs for every sentence, clause and term). */
-const PHRASES_BY_FIRST = new Map<string, typeof HEDGES>();
+const PHRASES_BY_FIRST = new Map<string, KnownPhrase[]>();
 for (const h of [...HEDGES, ...PRODUCT_PHRASES]) PHRASES_BY_FIRST.set(h.seq[0], [...(PHRASES_BY_FIRST.get(h.seq[0]) ?? []), h]);
 
 export interface TokenAnnotation {
