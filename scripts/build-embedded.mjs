@@ -13,7 +13,10 @@
 // `_ferretdb_sjson->'$._id'`, while it creates its unique `_id` index on `_ferretdb_sjson->"_id"`.
 // SQLite uses an expression index only for the same expression, so every find, update and delete
 // by `_id` scanned the whole table (a point read cost 14 ms at 10,000 documents, 42 ms at 30,000).
-// The patch makes the lookups use the index's own expression; both select the same JSON value.
+// The patch makes the lookups use the index's own expression (both select the same JSON value),
+// and also narrows by `_id` when the filter has other fields beside it (a version-checked update):
+// FerretDB's handler applies the whole filter to what the backend returns in any case, so the
+// backend's `_id` condition is only a pre-filter.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,13 +28,12 @@ const srcDir = join(root, 'embedded');
 const binDir = join(root, 'bin');
 const patchedDir = join(binDir, '.patched');
 
+const FERRETDB = 'github.com/FerretDB/FerretDB';
+/** Source edits per module: every occurrence of `from` becomes `to`, and there must be exactly `count` of them. */
 const PATCHES = [
-  {
-    module: 'github.com/FerretDB/FerretDB',
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + `->"_id"`',
-  },
+  { module: FERRETDB, file: 'internal/backends/sqlite/metadata/metadata.go', from: `IDColumn = DefaultColumn + "->'$._id'"`, to: 'IDColumn = DefaultColumn + `->"_id"`', count: 1 },
+  // query and explain: push the `_id` condition down whatever else the filter holds
+  { module: FERRETDB, file: 'internal/backends/sqlite/collection.go', from: 'if params.Filter.Len() == 1 {', to: 'if params.Filter.Len() >= 1 {', count: 2 },
 ];
 const binary = join(binDir, process.platform === 'win32' ? 'reviewgraph-embedded.exe' : 'reviewgraph-embedded');
 const log = (msg) => console.log(`[embedded] ${msg}`);
@@ -121,25 +123,27 @@ function writePatchedModules() {
   rmSync(patchedDir, { recursive: true, force: true });
   mkdirSync(patchedDir, { recursive: true });
   let goMod = readFileSync(join(srcDir, 'go.mod'), 'utf8');
-  for (const patch of PATCHES) {
-    const download = spawnSync('go', ['mod', 'download', '-json', patch.module], { cwd: srcDir, encoding: 'utf8' });
+  for (const module of new Set(PATCHES.map((p) => p.module))) {
+    const download = spawnSync('go', ['mod', 'download', '-json', module], { cwd: srcDir, encoding: 'utf8' });
     const moduleDir = download.status === 0 ? JSON.parse(download.stdout).Dir : null;
     if (!moduleDir) {
       process.stderr.write(download.stderr ?? '');
-      console.error(`[embedded] could not download ${patch.module}`);
+      console.error(`[embedded] could not download ${module}`);
       return null;
     }
-    const copy = join(patchedDir, patch.module.replaceAll('/', '_'));
+    const copy = join(patchedDir, module.replaceAll('/', '_'));
     cpSync(moduleDir, copy, { recursive: true });
     makeWritable(copy);
-    const file = join(copy, patch.file);
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(patch.from)) {
-      console.error(`[embedded] ${patch.module}: ${patch.file} no longer contains \`${patch.from}\`; update the patch in ${thisScript}`);
-      return null;
+    for (const patch of PATCHES.filter((p) => p.module === module)) {
+      const file = join(copy, patch.file);
+      const parts = readFileSync(file, 'utf8').split(patch.from);
+      if (parts.length - 1 !== patch.count) {
+        console.error(`[embedded] ${module}: ${patch.file} has ${parts.length - 1} of \`${patch.from}\`, expected ${patch.count}; update the patch in ${thisScript}`);
+        return null;
+      }
+      writeFileSync(file, parts.join(patch.to));
     }
-    writeFileSync(file, text.replace(patch.from, patch.to));
-    goMod += `\nreplace ${patch.module} => ${copy}\n`;
+    goMod += `\nreplace ${module} => ${copy}\n`;
   }
   const modfile = join(patchedDir, 'go.mod');
   writeFileSync(modfile, goMod);

@@ -1,7 +1,7 @@
 /**
  * Point operations by `_id` on the database: does their cost stay flat as a collection grows?
  * Every subgraph reads, updates and deletes by `_id` (entity lookups, the insights ledger, result
- * revisions), so a server that scans for them slows down with every stored review. Measured on a
+ * revisions checked by a version field), so a server that scans for them slows down with every stored review. Measured on a
  * collection of 1,000 documents (the baseline) and again after it grew to `--docs`, in one run.
  * Usage: npm run bench:database -- [--docs 30000] [--ops 300]
  */
@@ -41,6 +41,7 @@ async function measure(collection: Collection<LedgerLike>, size: number): Promis
     'findOne by _id, found': await perOp((i) => collection.findOne({ _id: pick(i) })),
     'findOne by _id, missing': await perOp((i) => collection.findOne({ _id: `bench|missing:${i}` })),
     'updateOne by _id': await perOp((i) => collection.updateOne({ _id: pick(i) }, { $set: { at: new Date() } })),
+    'updateOne by _id and another field': await perOp((i) => collection.updateOne({ _id: pick(i), tenantId: 'bench' }, { $set: { at: new Date() } })),
     'deleteOne by _id': await perOp((i) => collection.deleteOne({ _id: idOf(size - 1 - i) })),
   };
 }

@@ -121,6 +121,29 @@ describe('embedded launcher (FerretDB + NATS JetStream)', () => {
     expect(uniqueName('a-b.c')).toMatch(/^t_a_b_c_[0-9a-f]{8}$/);
   });
 
+  it('applies the whole filter when it narrows by _id (the launcher pushes the _id condition down to its index)', async () => {
+    const client = await MongoClient.connect(testInfra().mongoUri);
+    const db = client.db(uniqueName('idfilter'));
+    try {
+      const c = db.collection<{ _id: string; version: number; tenantId: string }>('docs');
+      await c.insertMany([{ _id: 'a', version: 1, tenantId: 't1' }, { _id: 'b', version: 1, tenantId: 't2' }]);
+      // another field that does not match: nothing found, changed or removed
+      expect(await c.findOne({ _id: 'a', version: 2 })).toBeNull();
+      expect(await c.findOne({ _id: 'a', tenantId: 't2' })).toBeNull();
+      expect((await c.updateOne({ _id: 'a', version: 2 }, { $set: { version: 3 } })).modifiedCount).toBe(0);
+      expect((await c.deleteOne({ _id: 'b', tenantId: 't1' })).deletedCount).toBe(0);
+      // matching: a version-checked update wins once
+      expect((await c.updateOne({ _id: 'a', version: 1 }, { $set: { version: 2 } })).modifiedCount).toBe(1);
+      expect((await c.updateOne({ _id: 'a', version: 1 }, { $set: { version: 5 } })).modifiedCount).toBe(0);
+      expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', version: 2, tenantId: 't1' });
+      expect(await c.countDocuments({ _id: 'b', tenantId: 't2' })).toBe(1);
+      expect(await c.find({ _id: 'b', version: { $gt: 1 } }).toArray()).toEqual([]);
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+
   it('rejects with the port when the mongo port is taken', async () => {
     const { server, port } = await listenOnFreePort();
     try {
