@@ -4,7 +4,7 @@ import { MongoClient, type Collection, type Db, type Document, type Filter } fro
 export interface Database {
   client: MongoClient;
   db: Db;
-  /** FerretDB scans for `$in`; a filter that is only `{ _id }` is what it serves from the `_id` index. */
+  /** FerretDB scans for `$in`; a filter holding `_id: value` is what it serves from the `_id` index. */
   isFerretDB: boolean;
   close(): Promise<void>;
 }
@@ -46,7 +46,7 @@ export async function findByIds<T extends IdDocument>(database: Database, collec
 
 /**
  * Inserts documents, leaving any whose `_id` is already stored untouched; returns the indexes of
- * those duplicates. Inserts are point writes on every server (FerretDB scans for upserts on other filters than `_id`).
+ * those duplicates. Inserts are point writes on every server (FerretDB scans for upserts whose filter has no `_id`).
  */
 export async function insertManyIgnoringDuplicates<T extends Document>(collection: Collection<T>, docs: readonly T[]): Promise<Set<number>> {
   const duplicates = new Set<number>();
