@@ -253,7 +253,12 @@ func setFerretDBVersion() {
 		if dep.Path == "github.com/FerretDB/FerretDB" {
 			v := dep.Version
 			if dep.Replace != nil {
-				v = dep.Replace.Version
+				if rv := dep.Replace.Version; rv != "" && rv != "(devel)" {
+					v = rv
+				} else {
+					// replaced by the patched copy scripts/build-embedded.mjs builds (a directory, no version of its own)
+					v += "+reviewgraph-patched"
+				}
 			}
 			if v != "" {
 				version.Get().Version = v

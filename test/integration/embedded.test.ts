@@ -144,6 +144,29 @@ describe('embedded launcher (FerretDB + NATS JetStream)', () => {
     }
   });
 
+  it('serves filters holding _id from the _id index, with or without other fields', async () => {
+    const client = await MongoClient.connect(testInfra().mongoUri);
+    const db = client.db(uniqueName('idplan'));
+    try {
+      const c = db.collection<{ _id: string; version: number }>('docs');
+      await c.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `d${i}`, version: 1 })));
+      for (const filter of [{ _id: 'd7' }, { _id: 'd7', version: 1 }]) {
+        const explain = await c.find(filter).explain();
+        const ferretdbVersion = (explain.serverInfo as { ferretdbVersion?: string } | undefined)?.ferretdbVersion;
+        if (ferretdbVersion !== undefined) {
+          // the embedded launcher: FerretDB built with the patch of scripts/build-embedded.mjs
+          expect(JSON.stringify(explain.queryPlanner)).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
+          expect(ferretdbVersion).toMatch(/^v1\.24\.\d+\+reviewgraph-patched$/);
+        } else {
+          expect(JSON.stringify(explain)).not.toMatch(/COLLSCAN/);
+        }
+      }
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+
   it('rejects with the port when the mongo port is taken', async () => {
     const { server, port } = await listenOnFreePort();
     try {
