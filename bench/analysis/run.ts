@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchInfra } from '../infra.js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus, newEvent } from '../../lib/bus/index.js';
-import { startEmbedded } from '../../lib/embedded.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
 import { reviewTopics } from '../../lib/streams.js';
 import { analysisWorkerSpec, startProcess, stopAll } from '../../lib/supervisor.js';
@@ -127,8 +127,7 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
 
 const cores = availableParallelism();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const embedded = process.env.MONGODB_URI && process.env.NATS_URL ? null : await startEmbedded({ dataDir: `.data/bench-${process.pid}` });
-const infra = embedded ?? { mongoUri: process.env.MONGODB_URI!, natsUrl: process.env.NATS_URL! };
+const infra = await benchInfra();
 try {
   const results: Array<{ raw: number; one: number; two: number }> = [];
   for (let round = 1; round <= rounds; round++) {
@@ -153,6 +152,5 @@ try {
   const twoRatio = median(results.map((r) => r.two / r.one));
   process.stdout.write(`| median | | ${oneRatio.toFixed(2)} of raw (target ≥ 0.80) | ${twoRatio.toFixed(2)} × (target ≥ 1.5) |\n`);
 } finally {
-  await embedded?.stop();
-  if (embedded) await import('node:fs/promises').then((fs) => fs.rm(`.data/bench-${process.pid}`, { recursive: true, force: true }));
+  await infra.close();
 }

@@ -7,8 +7,8 @@
  * Usage: npm run bench:applications -- [--reviews 3000] [--products 6]
  */
 import { parseArgs } from 'node:util';
+import { benchInfra } from '../infra.js';
 import { connectBus, newEvent, type Bus } from '../../lib/bus/index.js';
-import { startEmbedded } from '../../lib/embedded.js';
 import { createLogger } from '../../lib/logger.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
 import { reviewTopics, type ReviewTopics } from '../../lib/streams.js';
@@ -89,8 +89,7 @@ function insightsRate(infra: { mongoUri: string; natsUrl: string }): Promise<num
   });
 }
 
-const embedded = process.env.MONGODB_URI && process.env.NATS_URL ? null : await startEmbedded({ dataDir: `.data/bench-${process.pid}` });
-const infra = embedded ?? { mongoUri: process.env.MONGODB_URI!, natsUrl: process.env.NATS_URL! };
+const infra = await benchInfra();
 try {
   process.stdout.write(`insights benchmark: ${reviews} reviews (${reviews * 2} events) over ${products} products\n`);
   const bus = await busRate(infra);
@@ -99,6 +98,5 @@ try {
   process.stdout.write(`| bus alone, handler does nothing (baseline) | ${bus.toFixed(0)} | 1.00 |\n`);
   process.stdout.write(`| insights consumer | ${apps.toFixed(0)} | ${(apps / bus).toFixed(2)} of the bus |\n`);
 } finally {
-  await embedded?.stop();
-  if (embedded) await import('node:fs/promises').then((fs) => fs.rm(`.data/bench-${process.pid}`, { recursive: true, force: true }));
+  await infra.close();
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MongoClient, type Collection } from 'mongodb';
-import { startEmbedded } from '../../lib/embedded.js';
+import { benchInfra } from '../infra.js';
 
 const BASELINE_DOCS = 1_000;
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '30000' }, ops: { type: 'string', default: '300' } } });
@@ -46,8 +46,8 @@ async function measure(collection: Collection<LedgerLike>, size: number): Promis
   };
 }
 
-const embedded = process.env.MONGODB_URI ? null : await startEmbedded({ dataDir: `.data/bench-${process.pid}` });
-const client = await MongoClient.connect(embedded?.mongoUri ?? process.env.MONGODB_URI!);
+const infra = await benchInfra({ bus: false });
+const client = await MongoClient.connect(infra.mongoUri);
 const db = client.db(`bench_database_${Date.now().toString(36)}`);
 try {
   const collection = db.collection<LedgerLike>('point_ops');
@@ -65,6 +65,5 @@ try {
 } finally {
   await db.dropDatabase().catch(() => undefined);
   await client.close();
-  await embedded?.stop();
-  if (embedded) await import('node:fs/promises').then((fs) => fs.rm(`.data/bench-${process.pid}`, { recursive: true, force: true }));
+  await infra.close();
 }
