@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { analysisWorkerSpec, startProcess, stopAll, waitHealthy, type RunningProcess } from './supervisor.js';
+import { startProcess, stopAll, waitHealthy, type ProcessSpec, type RunningProcess } from './supervisor.js';
 
 export interface StackOptions {
   mongoUri: string;
@@ -19,6 +19,15 @@ export interface Stack {
   /** Starts one more analysis worker (competing consumer). */
   addWorker(): RunningProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * An analysis worker process. Workers are CPU-bound and run one per core, so V8's parallel garbage
+ * collection threads only compete with the other workers and the database for the same cores:
+ * collecting on the worker's own thread used less CPU per review (bench/analysis).
+ */
+export function analysisWorkerSpec(name: string, env: Record<string, string>): ProcessSpec {
+  return { name, entry: 'subgraphs/analysis/src/worker.ts', env, nodeFlags: ['--single-threaded-gc'] };
 }
 
 /** Asks the OS for a free loopback port. */

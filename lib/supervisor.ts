@@ -20,15 +20,6 @@ function cpuProfileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-/**
- * An analysis worker process. Workers are CPU-bound and run one per core, so V8's parallel garbage
- * collection threads only compete with the other workers and the database for the same cores:
- * collecting on the worker's own thread used less CPU per review (bench/analysis).
- */
-export function analysisWorkerSpec(name: string, env: Record<string, string>): ProcessSpec {
-  return { name, entry: 'subgraphs/analysis/src/worker.ts', env, nodeFlags: ['--single-threaded-gc'] };
-}
-
 /** Starts a TypeScript entry point as its own Node process, prefixing each output line with its name. */
 export function startProcess(spec: ProcessSpec, write: (line: string) => void): RunningProcess {
   const child = spawn(process.execPath, [...cpuProfileArgs(), ...(spec.nodeFlags ?? []), '--import', tsxLoader, spec.entry], {

@@ -16,7 +16,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus, newEvent } from '../../lib/bus/index.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
 import { reviewTopics } from '../../lib/streams.js';
-import { analysisWorkerSpec, startProcess, stopAll } from '../../lib/supervisor.js';
+import { startProcess, stopAll } from '../../lib/supervisor.js';
+import { analysisWorkerSpec } from '../../lib/stack.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 
