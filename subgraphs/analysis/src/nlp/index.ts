@@ -31,7 +31,7 @@ export interface AnalyzeOptions { locale?: string | null; category?: string | nu
 export interface Analyzer { analyze(text: string, opts?: AnalyzeOptions): TextAnalysis; readonly modelVersion: string }
 
 /** Bump when any model artifact or the feature code changes. */
-export const MODEL_VERSION = 'rg-nlp-1.5.0';
+export const MODEL_VERSION = 'rg-nlp-1.6.0';
 
 /** Characters of cleaned text analysed at most; the rest is ignored (and said so). */
 export const MAX_ANALYSED_CHARS = 5000;

@@ -76,6 +76,12 @@ export class LinearModel {
   }
 }
 
+export function logSoftmax(s: number[]): number[] {
+  const m = Math.max(...s);
+  const z = m + Math.log(s.reduce((acc, v) => acc + Math.exp(v - m), 0));
+  return s.map((v) => v - z);
+}
+
 export function softmax(s: number[]): number[] {
   const m = Math.max(...s);
   const e = s.map((x) => Math.exp(x - m));

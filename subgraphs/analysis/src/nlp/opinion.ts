@@ -115,3 +115,17 @@ export function opinionFeatures(
   if (open) put('cue:paren');
   return f;
 }
+
+const CLAUSE_BREAK = new Set([',', ';', ':', '.', '!', '?', '(', ')', '-', '--', '—', 'but', 'however', 'although', 'though', 'whereas', 'while', 'yet', 'except']);
+
+/** Token range [a, b] of the clause containing tokens [s, e], within sentence [lo, hi]. */
+export function clauseOf(toks: Token[], s: number, e: number, lo: number, hi: number): [number, number] {
+  let a = s, b = e;
+  while (a > lo && !CLAUSE_BREAK.has(toks[a - 1].lower)) a--;
+  while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++;
+  // a clause that is only the term (e.g. "Screen: great") extends to the next clause
+  if (a === s && b === e) {
+    if (b < hi) { b++; while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++; }
+  }
+  return [a, b];
+}

@@ -6,14 +6,17 @@
  * in-domain 3-class clause model (positive / negative / no opinion) for that
  * clause and the sentence. With a first-stage model (`stage1`), the final
  * model also sees the first-stage probabilities of the other aspect terms of
- * the sentence (stacking; out-of-fold over sentences when training).
+ * the sentence (stacking; out-of-fold over sentences when training). With a
+ * `sequence` part, the result is blended with a term-attention network
+ * (attention.ts), which reads the words in order rather than as a bag.
  */
 import type { Token, Tokenised } from './tokenize.js';
-import { LinearModel, addFeature, averageModels, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, addFeature, averageModels, logSoftmax, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 import { SentimentModel, annotate, meanWink, sentenceFeatures, type SentimentModelJSON } from './sentiment.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
-import { opinionFeatures, type Span } from './opinion.js';
+import { clauseOf, opinionFeatures, type Span } from './opinion.js';
+import { AttentionNet, attentionInputs, sentenceVectors, trainAttention, type AttentionNetJSON, type AttentionTrainOptions, type SentenceVectors } from './attention.js';
 
 /** Logit shift given to the clause holding the term when the sentence has a contrast marker (tuned by cross-validation). */
 const CLAUSE_BOOST = 1;
@@ -21,20 +24,6 @@ const CLAUSE_BOOST = 1;
 const SIDE_VECTOR_W = 0.5;
 
 export const POLARITIES = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
-
-const CLAUSE_BREAK = new Set([',', ';', ':', '.', '!', '?', '(', ')', '-', '--', '—', 'but', 'however', 'although', 'though', 'whereas', 'while', 'yet', 'except']);
-
-/** Token range [a, b] of the clause containing tokens [s, e], within sentence [lo, hi]. */
-export function clauseOf(toks: Token[], s: number, e: number, lo: number, hi: number): [number, number] {
-  let a = s, b = e;
-  while (a > lo && !CLAUSE_BREAK.has(toks[a - 1].lower)) a--;
-  while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++;
-  // a clause that is only the term (e.g. "Screen: great") extends to the next clause
-  if (a === s && b === e) {
-    if (b < hi) { b++; while (b < hi && !CLAUSE_BREAK.has(toks[b + 1].lower)) b++; }
-  }
-  return [a, b];
-}
 
 export function polarityFeatures(
   tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string,
@@ -204,6 +193,8 @@ export interface PolarityModelJSON {
   clause?: SentimentModelJSON;
   /** first-stage model (base features only); its probabilities for the other terms of the sentence are features of `model` */
   stage1?: LinearModelJSON;
+  /** term-attention networks whose mean log-probabilities are blended with the linear model's at `weight` */
+  sequence?: { weight: number; nets: AttentionNetJSON[] };
 }
 
 const spanKey = (spans: Span[]) => spans.map(([x, y]) => x + ':' + y).sort().join(',');
@@ -212,12 +203,16 @@ export class PolarityModel {
   private lm: LinearModel;
   private stage1: LinearModel | null;
   private clause: SentimentModel | null;
+  private sequence: { weight: number; nets: AttentionNet[] } | null;
   /** base features and first-stage probabilities per sentence and term (the terms of a sentence are classified together) */
   private cache = new WeakMap<Tokenised, Map<string, { f: Features; p1: number[] | null }>>();
+  /** the sequence model's view of each sentence, shared by its terms */
+  private vectors = new WeakMap<Tokenised, Map<string, SentenceVectors>>();
   constructor(json: PolarityModelJSON, private res: LexicalResources | null, private sent: SentimentModel | null) {
     this.lm = new LinearModel(json.model);
     this.stage1 = json.stage1 ? new LinearModel(json.stage1) : null;
     this.clause = json.clause ? new SentimentModel(json.clause, res) : null;
+    this.sequence = json.sequence && res ? { weight: json.sequence.weight, nets: json.sequence.nets.map((n) => new AttentionNet(n)) } : null;
   }
   private base(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, all: Span[], key: string): { f: Features; p1: number[] | null } {
     let m = this.cache.get(tk);
@@ -263,6 +258,22 @@ export class PolarityModel {
         sc[this.lm.classes.indexOf('NEGATIVE')] -= boost * mc;
       }
     }
+    if (this.sequence && this.res) {
+      // log-linear blend with the sequence model: (1 - w) log p_linear + w mean(log p_net)
+      const { weight, nets } = this.sequence;
+      let byRange = this.vectors.get(tk);
+      if (!byRange) { byRange = new Map(); this.vectors.set(tk, byRange); }
+      let sv = byRange.get(`${lo},${hi}`);
+      if (!sv) { sv = sentenceVectors(tk, lo, hi, this.res); byRange.set(`${lo},${hi}`, sv); }
+      const inp = attentionInputs(tk, s, e, lo, hi, this.res, sv);
+      const lp = logSoftmax(sc);
+      const nn = new Array<number>(sc.length).fill(0);
+      for (const net of nets) {
+        const q = net.probs(inp);
+        this.lm.classes.forEach((name, c) => (nn[c] += Math.log(Math.max(q[net.classes.indexOf(name)], 1e-12)) / nets.length));
+      }
+      sc = lp.map((v, c) => (1 - weight) * v + weight * nn[c]);
+    }
     const p = softmax(sc);
     const byName = (c: string) => p[this.lm.classes.indexOf(c)];
     let best = 0;
@@ -280,6 +291,7 @@ export interface PolarityTrainOptions {
   seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number;
   stack?: { innerFolds: number; seed: number; bag: number };
   clause?: { epochs: number; l2: number; lr: number; bag: number; innerFolds: number; seed: number; minCount?: number; prune?: number; bigramMinCount?: number };
+  sequence?: AttentionTrainOptions & { weight: number; nets: number };
 }
 
 /** 3-class sentence/clause model (the sentence-sentiment features, NEUTRAL as a class of its own). */
@@ -319,6 +331,11 @@ export function trainPolarity(
     clause = trainClauseModel(clauseData, res, co);
   }
   const clauseFor = (g: number) => (clause ? sentOf.get(g)! : null);
+  const extras = (): Partial<PolarityModelJSON> => {
+    const q = opts.sequence;
+    const sequence = q && res ? { weight: q.weight, nets: Array.from({ length: q.nets }, (_, b) => trainAttention(data, [...POLARITIES], res, { ...q, seed: q.seed + b })) } : undefined;
+    return { ...(clause ? { clause } : {}), ...(sequence ? { sequence } : {}) };
+  };
   const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clauseFor(d.group)), y: d.y }));
   // average of models fitted with different example orders (variance reduction, no run-time cost)
   const fit = (rs: typeof rows, bag: number) => averageModels(Array.from({ length: bag }, (_, b) => trainLogReg(rs, [...POLARITIES], { epochs: opts.epochs ?? 3, l2: opts.l2 ?? 3e-4, lr: opts.lr ?? 0.05, seed: (opts.seed ?? 5) + b, prune: 0 })), 2e-3);
@@ -345,7 +362,7 @@ export function trainPolarity(
         for (const [k2, v] of stackFeatures(d.tk.tokens, d.s, d.e, other, rows[i].f.has('att:n0'))) addFeature(stacked[i].f, k2, v);
       });
     }
-    return { kind: 'aspect-polarity', model: fit(stacked, opts.bag ?? 1), stage1: fit(rows, opts.bag ?? 1), ...(clause ? { clause } : {}) };
+    return { kind: 'aspect-polarity', model: fit(stacked, opts.bag ?? 1), stage1: fit(rows, opts.bag ?? 1), ...extras() };
   }
-  return { kind: 'aspect-polarity', model: fit(rows, opts.bag ?? 1), ...(clause ? { clause } : {}) };
+  return { kind: 'aspect-polarity', model: fit(rows, opts.bag ?? 1), ...extras() };
 }
