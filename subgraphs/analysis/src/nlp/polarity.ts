@@ -7,8 +7,8 @@
  * clause and the sentence. With a first-stage model (`stage1`), the final
  * model also sees the first-stage probabilities of the other aspect terms of
  * the sentence (stacking; out-of-fold over sentences when training). With a
- * `sequence` part, the result is blended with a term-attention network
- * (attention.ts), which reads the words in order rather than as a bag.
+ * `sequence` part, the result is blended with a term-attention network of the
+ * term's domain (attention.ts), which reads the words in order rather than as a bag.
  */
 import type { Token, Tokenised } from './tokenize.js';
 import { LinearModel, addFeature, averageModels, logSoftmax, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
@@ -194,7 +194,8 @@ export interface PolarityModelJSON {
   /** first-stage model (base features only); its probabilities for the other terms of the sentence are features of `model` */
   stage1?: LinearModelJSON;
   /** term-attention networks whose mean log-probabilities are blended with the linear model's at `weight` */
-  sequence?: { weight: number; nets: AttentionNetJSON[] };
+  /** a term-attention network per domain, whose log-probabilities are blended with the linear model's at `weight` */
+  sequence?: { weight: number; nets: Record<string, AttentionNetJSON> };
 }
 
 const spanKey = (spans: Span[]) => spans.map(([x, y]) => x + ':' + y).sort().join(',');
@@ -203,7 +204,7 @@ export class PolarityModel {
   private lm: LinearModel;
   private stage1: LinearModel | null;
   private clause: SentimentModel | null;
-  private sequence: { weight: number; nets: AttentionNet[] } | null;
+  private sequence: { weight: number; nets: Map<string, AttentionNet> } | null;
   /** base features and first-stage probabilities per sentence and term (the terms of a sentence are classified together) */
   private cache = new WeakMap<Tokenised, Map<string, { f: Features; p1: number[] | null }>>();
   /** the sequence model's view of each sentence, shared by its terms */
@@ -212,7 +213,7 @@ export class PolarityModel {
     this.lm = new LinearModel(json.model);
     this.stage1 = json.stage1 ? new LinearModel(json.stage1) : null;
     this.clause = json.clause ? new SentimentModel(json.clause, res) : null;
-    this.sequence = json.sequence && res ? { weight: json.sequence.weight, nets: json.sequence.nets.map((n) => new AttentionNet(n)) } : null;
+    this.sequence = json.sequence && res ? { weight: json.sequence.weight, nets: new Map(Object.entries(json.sequence.nets).map(([d, n]) => [d, new AttentionNet(n)])) } : null;
   }
   private base(tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string, all: Span[], key: string): { f: Features; p1: number[] | null } {
     let m = this.cache.get(tk);
@@ -258,21 +259,18 @@ export class PolarityModel {
         sc[this.lm.classes.indexOf('NEGATIVE')] -= boost * mc;
       }
     }
-    if (this.sequence && this.res) {
-      // log-linear blend with the sequence model: (1 - w) log p_linear + w mean(log p_net)
-      const { weight, nets } = this.sequence;
+    const net = this.sequence?.nets.get(domain);
+    if (net && this.sequence && this.res) {
+      // log-linear blend with the sequence model: (1 - w) log p_linear + w log p_net
+      const { weight } = this.sequence;
       let byRange = this.vectors.get(tk);
       if (!byRange) { byRange = new Map(); this.vectors.set(tk, byRange); }
       let sv = byRange.get(`${lo},${hi}`);
       if (!sv) { sv = sentenceVectors(tk, lo, hi, this.res); byRange.set(`${lo},${hi}`, sv); }
       const inp = attentionInputs(tk, s, e, lo, hi, this.res, sv);
       const lp = logSoftmax(sc);
-      const nn = new Array<number>(sc.length).fill(0);
-      for (const net of nets) {
-        const q = net.probs(inp);
-        this.lm.classes.forEach((name, c) => (nn[c] += Math.log(Math.max(q[net.classes.indexOf(name)], 1e-12)) / nets.length));
-      }
-      sc = lp.map((v, c) => (1 - weight) * v + weight * nn[c]);
+      const q = net.probs(inp);
+      sc = lp.map((v, c) => (1 - weight) * v + weight * Math.log(Math.max(q[net.classes.indexOf(this.lm.classes[c])], 1e-12)));
     }
     const p = softmax(sc);
     const byName = (c: string) => p[this.lm.classes.indexOf(c)];
@@ -291,7 +289,7 @@ export interface PolarityTrainOptions {
   seed?: number; l2?: number; epochs?: number; lr?: number; bag?: number;
   stack?: { innerFolds: number; seed: number; bag: number };
   clause?: { epochs: number; l2: number; lr: number; bag: number; innerFolds: number; seed: number; minCount?: number; prune?: number; bigramMinCount?: number };
-  sequence?: AttentionTrainOptions & { weight: number; nets: number };
+  sequence?: AttentionTrainOptions & { weight: number };
 }
 
 /** 3-class sentence/clause model (the sentence-sentiment features, NEUTRAL as a class of its own). */
@@ -333,7 +331,9 @@ export function trainPolarity(
   const clauseFor = (g: number) => (clause ? sentOf.get(g)! : null);
   const extras = (): Partial<PolarityModelJSON> => {
     const q = opts.sequence;
-    const sequence = q && res ? { weight: q.weight, nets: Array.from({ length: q.nets }, (_, b) => trainAttention(data, [...POLARITIES], res, { ...q, seed: q.seed + b })) } : undefined;
+    // one network per domain: better than one shared network under cross-validation, at the same run-time cost
+    const domains = [...new Set(data.map((d) => d.domain))].sort();
+    const sequence = q && res ? { weight: q.weight, nets: Object.fromEntries(domains.map((dom) => [dom, trainAttention(data.filter((d) => d.domain === dom), [...POLARITIES], res, q)])) } : undefined;
     return { ...(clause ? { clause } : {}), ...(sequence ? { sequence } : {}) };
   };
   const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clauseFor(d.group)), y: d.y }));
