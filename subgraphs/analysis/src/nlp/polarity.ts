@@ -193,7 +193,6 @@ export interface PolarityModelJSON {
   clause?: SentimentModelJSON;
   /** first-stage model (base features only); its probabilities for the other terms of the sentence are features of `model` */
   stage1?: LinearModelJSON;
-  /** term-attention networks whose mean log-probabilities are blended with the linear model's at `weight` */
   /** a term-attention network per domain, whose log-probabilities are blended with the linear model's at `weight` */
   sequence?: { weight: number; nets: Record<string, AttentionNetJSON> };
 }
