@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { tokenise } from '../../../subgraphs/analysis/src/nlp/tokenize.js';
 import { loadLexical } from '../../../subgraphs/analysis/src/nlp/models.js';
 import { AttentionNet, attentionInputs, sentenceVectors, trainAttention } from '../../../subgraphs/analysis/src/nlp/attention.js';
-import { POLARITIES } from '../../../subgraphs/analysis/src/nlp/polarity.js';
+import { POLARITIES, PolarityModel, type PolarityModelJSON } from '../../../subgraphs/analysis/src/nlp/polarity.js';
+import { MODEL_FILES, readModelJSON } from '../../../subgraphs/analysis/src/nlp/models.js';
+import { SentimentModel, type SentimentModelJSON } from '../../../subgraphs/analysis/src/nlp/sentiment.js';
 
 const res = loadLexical()!;
 const POS = ['great', 'excellent', 'superb', 'lovely'];
@@ -54,6 +56,22 @@ describe('term-attention network', () => {
     for (const term of ['pasta', 'waiter']) {
       const s = at(term);
       expect(net.probs(attentionInputs(tk, s, s, 0, hi, res, shared))).toEqual(net.probs(attentionInputs(tk, s, s, 0, hi, res)));
+    }
+  });
+
+  it('takes part in the shipped polarity model for every domain, categories without training data included', () => {
+    const json = readModelJSON<PolarityModelJSON>(MODEL_FILES.polarity);
+    const sent = new SentimentModel(readModelJSON<SentimentModelJSON>(MODEL_FILES.sentiment), res);
+    const withNet = new PolarityModel(json, res, sent);
+    const linearOnly = new PolarityModel({ ...json, sequence: undefined }, res, sent);
+    const tk = tokenise('The strap broke after a week but the screen is easy to read.');
+    const hi = tk.tokens.length - 1;
+    const strap = tk.tokens.findIndex((t) => t.lower === 'strap');
+    const screen = tk.tokens.findIndex((t) => t.lower === 'screen');
+    for (const domain of ['laptops', 'restaurants', 'general']) {
+      const a = withNet.classify(tk, strap, strap, 0, hi, domain, [[screen, screen]]).probs;
+      const b = linearOnly.classify(tk, strap, strap, 0, hi, domain, [[screen, screen]]).probs;
+      expect(a, domain).not.toEqual(b);
     }
   });
 });

@@ -24,6 +24,8 @@ const CLAUSE_BOOST = 1;
 const SIDE_VECTOR_W = 0.5;
 
 export const POLARITIES = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
+/** The domain of categories without training data of their own (see taggerDomain). */
+const GENERAL_DOMAIN = 'general';
 
 export function polarityFeatures(
   tk: Tokenised, s: number, e: number, lo: number, hi: number, domain: string,
@@ -193,7 +195,7 @@ export interface PolarityModelJSON {
   clause?: SentimentModelJSON;
   /** first-stage model (base features only); its probabilities for the other terms of the sentence are features of `model` */
   stage1?: LinearModelJSON;
-  /** a term-attention network per domain, whose log-probabilities are blended with the linear model's at `weight` */
+  /** a term-attention network per tagger domain ('general', for categories without training data, is trained on every domain), whose log-probabilities are blended with the linear model's at `weight` */
   sequence?: { weight: number; nets: Record<string, AttentionNetJSON> };
 }
 
@@ -330,9 +332,11 @@ export function trainPolarity(
   const clauseFor = (g: number) => (clause ? sentOf.get(g)! : null);
   const extras = (): Partial<PolarityModelJSON> => {
     const q = opts.sequence;
-    // one network per domain: better than one shared network under cross-validation, at the same run-time cost
+    // one network per training domain (better there than one shared network under cross-validation) and a
+    // shared one for every other category
     const domains = [...new Set(data.map((d) => d.domain))].sort();
-    const sequence = q && res ? { weight: q.weight, nets: Object.fromEntries(domains.map((dom) => [dom, trainAttention(data.filter((d) => d.domain === dom), [...POLARITIES], res, q)])) } : undefined;
+    const nets = q && res ? Object.fromEntries([...domains.map((dom) => [dom, trainAttention(data.filter((d) => d.domain === dom), [...POLARITIES], res, q)]), [GENERAL_DOMAIN, trainAttention(data, [...POLARITIES], res, q)]]) : null;
+    const sequence = q && nets ? { weight: q.weight, nets } : undefined;
     return { ...(clause ? { clause } : {}), ...(sequence ? { sequence } : {}) };
   };
   const rows = data.map((d) => ({ f: polarityFeatures(d.tk, d.s, d.e, d.lo, d.hi, d.domain, res, sent, d.others, clauseFor(d.group)), y: d.y }));
