@@ -88,7 +88,8 @@ export function attentionInputs(tk: Tokenised, s: number, e: number, lo: number,
 /** We: hidden × (3 × dims), the convolution over the word vectors of positions i-1, i, i+1; Wx: (3 × inputs) × hidden, the same over the other inputs (laid out for the sparse inputs). */
 interface Params { We: Float64Array; Wx: Float64Array; T: Float64Array; b: Float64Array; v: Float64Array; U: Float64Array; ub: Float64Array }
 
-interface Forward { h: Float64Array[]; alpha: number[]; pooled: Float64Array; argmax: Int32Array; p: number[] }
+/** h: the hidden states of the window's positions, one after another (positions × hidden) */
+interface Forward { n: number; h: Float64Array; alpha: number[]; pooled: Float64Array; argmax: Int32Array; p: number[] }
 
 class Net {
   constructor(readonly D: number, readonly H: number, readonly C: number, readonly P: Params, private cacheProjections: boolean) {}
@@ -138,33 +139,35 @@ class Net {
       for (let d = 0; d < D; d++) acc += P.T[j * D + d] * inp.t[d];
       tb[j] = acc;
     }
-    const h: Float64Array[] = [];
-    const s: number[] = [];
+    const { Wx, v } = P;
+    const h = new Float64Array(n * H);
+    const s = new Array<number>(n);
     for (let k = 0; k < n; k++) {
-      const pre = tb.slice();
+      const hk = k * H;
+      h.set(tb, hk);
       for (let o = 0; o < 3; o++) {
         const q = k + o - 1;
         if (q < 0 || q >= n) continue;
         const pr = proj[q];
-        if (pr) for (let j = 0; j < H; j++) pre[j] += pr[o * H + j];
+        if (pr) for (let j = 0, po = o * H; j < H; j++) h[hk + j] += pr[po + j];
         const x = inp.ext[q];
         for (let r = 0; r < X; r++) {
           const xv = x[r];
           if (xv === 0) continue;
           const base = (o * X + r) * H;
-          for (let j = 0; j < H; j++) pre[j] += P.Wx[base + j] * xv;
+          for (let j = 0; j < H; j++) h[hk + j] += Wx[base + j] * xv;
         }
       }
       let sk = 0;
-      for (let j = 0; j < H; j++) { pre[j] = Math.tanh(pre[j]); sk += P.v[j] * pre[j]; }
-      h.push(pre); s.push(sk);
+      for (let j = 0; j < H; j++) { const a = Math.tanh(h[hk + j]); h[hk + j] = a; sk += v[j] * a; }
+      s[k] = sk;
     }
     const alpha = softmax(s);
     const pooled = new Float64Array(2 * H);
     const argmax = new Int32Array(H);
     for (let j = 0; j < H; j++) {
       let c = 0, m = -Infinity, am = 0;
-      for (let k = 0; k < n; k++) { c += alpha[k] * h[k][j]; if (h[k][j] > m) { m = h[k][j]; am = k; } }
+      for (let k = 0; k < n; k++) { const a = h[k * H + j]; c += alpha[k] * a; if (a > m) { m = a; am = k; } }
       pooled[j] = c; pooled[H + j] = n ? m : 0; argmax[j] = am;
     }
     const logits: number[] = [];
@@ -173,13 +176,13 @@ class Net {
       for (let j = 0; j < 2 * H; j++) acc += P.U[c * 2 * H + j] * pooled[j];
       logits.push(acc);
     }
-    return { h, alpha, pooled, argmax, p: softmax(logits) };
+    return { n, h, alpha, pooled, argmax, p: softmax(logits) };
   }
   /** Adds the gradient of -log p[y] into G. */
   backward(inp: AttentionInput, fw: Forward, y: number, G: Params): void {
     const { H, D, C, P } = this;
     const X = EXTRA;
-    const n = fw.h.length;
+    const { n, h } = fw;
     const dpool = new Float64Array(2 * H);
     for (let c = 0; c < C; c++) {
       const dc = fw.p[c] - (c === y ? 1 : 0);
@@ -187,22 +190,22 @@ class Net {
       for (let j = 0; j < 2 * H; j++) { G.U[c * 2 * H + j] += dc * fw.pooled[j]; dpool[j] += P.U[c * 2 * H + j] * dc; }
     }
     if (!n) return;
-    const dh = fw.h.map(() => new Float64Array(H));
+    const dh = new Float64Array(n * H);
     const dalpha = new Float64Array(n);
     for (let k = 0; k < n; k++) {
-      for (let j = 0; j < H; j++) { dh[k][j] += fw.alpha[k] * dpool[j]; dalpha[k] += dpool[j] * fw.h[k][j]; }
+      for (let j = 0; j < H; j++) { dh[k * H + j] += fw.alpha[k] * dpool[j]; dalpha[k] += dpool[j] * h[k * H + j]; }
     }
-    for (let j = 0; j < H; j++) dh[fw.argmax[j]][j] += dpool[H + j];
+    for (let j = 0; j < H; j++) dh[fw.argmax[j] * H + j] += dpool[H + j];
     let mean = 0;
     for (let k = 0; k < n; k++) mean += fw.alpha[k] * dalpha[k];
     const dT = new Float64Array(H);
     const dpre = new Float64Array(H);
     for (let k = 0; k < n; k++) {
       const ds = fw.alpha[k] * (dalpha[k] - mean);
-      const hk = fw.h[k];
       for (let j = 0; j < H; j++) {
-        G.v[j] += ds * hk[j];
-        dpre[j] = (dh[k][j] + ds * P.v[j]) * (1 - hk[j] * hk[j]);
+        const a = h[k * H + j];
+        G.v[j] += ds * a;
+        dpre[j] = (dh[k * H + j] + ds * P.v[j]) * (1 - a * a);
         dT[j] += dpre[j];
       }
       for (let o = 0; o < 3; o++) {
