@@ -27,9 +27,16 @@ export interface DocSentiment {
 }
 
 export const NEUTRAL_BAND = 0.05;
+/**
+ * Weight of a sentence's aspect polarities (positive minus negative probability, summed over its aspects and
+ * divided by the square root of their number) added to the sentence model's margin. The aspect model is trained
+ * in-domain and knows "no opinion"; the sentence model learned from restaurant and movie sentences only.
+ * Cross-validated on yelp / imdb (fold seeds 42 and 7): 1 was best of 0, 0.5, 1, 2, 4.
+ */
+const ASPECT_WEIGHT = 1;
 
-/** Sentence-by-sentence sentiment combined into a document label and score. */
-export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, withEvidence = false): DocSentiment {
+/** Sentence-by-sentence sentiment, each sentence's margin moved by the polarity of its aspects, combined into a document label and score. */
+export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, withEvidence = false, aspects: RawAspect[] = []): DocSentiment {
   const evid: DocSentiment['evidence'] = [];
   let num = 0, den = 0;
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
@@ -37,9 +44,11 @@ export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, w
     const words = tk.tokens.slice(a, b + 1).filter((t) => t.type === 'word').length;
     if (!words) return;
     const r = m.sentiment.scoreRange(tk, a, b, tk.winkSentiment[si] ?? 0, withEvidence);
+    const own = aspects.filter((x) => x.sentence === si);
+    const margin = r.margin + (own.length ? (ASPECT_WEIGHT * own.reduce((acc, x) => acc + x.score, 0)) / Math.sqrt(own.length) : 0);
     // longer and more opinionated sentences count more; the last sentence often holds the verdict
     const w = Math.sqrt(words) * (0.5 + Math.abs(r.score)) * (si === sents.length - 1 && sents.length > 1 ? 1.3 : 1);
-    num += r.margin * w;
+    num += margin * w;
     den += w;
     if (withEvidence) {
       for (const c of r.contributions) {
@@ -119,7 +128,7 @@ export function sentencesOf(tk: Tokenised): Array<[number, number]> {
   return tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1]] : [];
 }
 
-export function extractAspects(m: Models, tk: Tokenised, domain: TaggerDomain, taxonomy: Taxonomy, useTaxonomy = true): RawAspect[] {
+export function extractAspects(m: Pick<Models, 'tagger' | 'polarity'>, tk: Tokenised, domain: TaggerDomain, taxonomy: Taxonomy, useTaxonomy = true): RawAspect[] {
   const out: RawAspect[] = [];
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
   sents.forEach(([a, b], si) => {

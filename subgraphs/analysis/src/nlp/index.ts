@@ -104,10 +104,10 @@ class EngineAnalyzer implements Analyzer {
     if (ct.truncated) notes.push(`text truncated: analysed the first ${ct.text.length} cleaned characters (up to offset ${ct.origin[ct.text.length]} of ${raw.length})`);
 
     const tk = tokenise(ct.text);
-    const sent = documentSentiment(this.models, tk, true);
     const taxonomy = this.taxonomyFor(opts);
     const domain = taggerDomain(opts.category);
     const raws = extractAspects(this.models, tk, domain, taxonomy);
+    const sent = documentSentiment(this.models, tk, true, raws);
     const span = (s: number, e: number): Span => {
       const o = toOriginal(ct, s, e, raw);
       return { start: o.start, end: o.end, text: raw.slice(o.start, o.end) };
