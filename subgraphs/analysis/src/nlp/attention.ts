@@ -16,6 +16,7 @@ import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
 import { rng, shuffle, softmax } from './linear.js';
 
 const WINDOW = 15;
+/** Inputs per token besides its word vector (see attentionInputs). */
 const EXTRA = 14;
 
 export interface AttentionNetJSON {
