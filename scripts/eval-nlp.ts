@@ -14,9 +14,9 @@
  */
 import { rng } from '../subgraphs/analysis/src/nlp/linear.js';
 import { foldsOf, dataDir } from '../subgraphs/analysis/src/nlp/data.js';
-import { loadLexical, loadModels } from '../subgraphs/analysis/src/nlp/models.js';
+import { MODEL_FILES, loadLexical, readModelJSON } from '../subgraphs/analysis/src/nlp/models.js';
 import { SentimentModel, trainSentiment } from '../subgraphs/analysis/src/nlp/sentiment.js';
-import { AspectTagger, trainTagger } from '../subgraphs/analysis/src/nlp/tagger.js';
+import { AspectTagger, trainTagger, type TaggerModelJSON } from '../subgraphs/analysis/src/nlp/tagger.js';
 import { PolarityModel, trainPolarity } from '../subgraphs/analysis/src/nlp/polarity.js';
 import { documentSentiment, extractAspects, sentencesOf, taggedSpans, type RawAspect } from '../subgraphs/analysis/src/nlp/engine.js';
 import { defaultTaxonomy } from '../subgraphs/analysis/src/nlp/taxonomy.js';
@@ -45,7 +45,7 @@ const sentAcc: Record<'yelp' | 'imdb', number[]> = { yelp: [], imdb: [] };
 if (TASKS.has('sentiment')) {
   log('aspects of the labelled sentences (polarity model trained on SemEval only) ...');
   const polarity = new PolarityModel(trainPolarity(polarityItems(absa), res, null, TRAINING_CONFIG.polarity, clauseItems([], absa)), res, null);
-  const aspectModels = { tagger: loadModels().tagger, polarity };
+  const aspectModels = { tagger: new AspectTagger(readModelJSON<TaggerModelJSON>(MODEL_FILES.tagger), res), polarity };
   const aspects: RawAspect[][] = sents.map((s) => (s.source === 'yelp' ? extractAspects(aspectModels, s.tk, 'restaurants', defaultTaxonomy('restaurant')) : extractAspects(aspectModels, s.tk, 'general', defaultTaxonomy(null))));
   const folds = foldsOf(sents.length, KS, SEED, rng);
   for (let k = 0; k < KS; k++) {
