@@ -103,6 +103,9 @@ describe('taxonomy', () => {
       expect(r.aspects.map((m) => m.polarity), text).toContain('NEGATIVE');
       expect(r.aspects.every((m) => m.polarity !== 'POSITIVE'), text).toBe(true);
       expect(r.sentiment?.label, text).toBe('NEGATIVE');
+      // and the aspect that moved it is among the evidence a frontend highlights
+      const negative = r.aspects.find((m) => m.polarity === 'NEGATIVE')!;
+      expect(r.evidence.some((e) => e.polarity === 'NEGATIVE' && e.start === negative.start && e.end === negative.end), text).toBe(true);
     }
   });
 });

@@ -51,6 +51,11 @@ export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, w
     num += margin * w;
     den += w;
     if (withEvidence) {
+      // an aspect that moved the verdict is evidence too (its term's span)
+      for (const x of own) {
+        const v = (ASPECT_WEIGHT * x.score) / Math.sqrt(own.length);
+        if (Math.abs(v) >= 0.25) evid.push({ start: tk.tokens[x.from].start, end: tk.tokens[x.to].end, polarity: v > 0 ? 'POSITIVE' : 'NEGATIVE', weight: Math.round(Math.abs(v) * 1000) / 1000 });
+      }
       for (const c of r.contributions) {
         if (Math.abs(c.value) < 0.25) continue;
         evid.push({ start: tk.tokens[c.from].start, end: tk.tokens[c.to].end, polarity: c.value > 0 ? 'POSITIVE' : 'NEGATIVE', weight: Math.round(Math.abs(c.value) * 1000) / 1000 });
