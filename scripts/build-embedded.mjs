@@ -7,7 +7,7 @@
 // - without Go on PATH it explains the alternatives and exits 0, so `npm install` itself succeeds
 // - a failing `go build` prints its output and exits 1
 //
-// FerretDB is built with one source patch, applied to a copy of the module under bin/.patched that
+// FerretDB is built with a source patch, applied to a copy of the module under bin/.patched that
 // a generated go.mod `replace`s it with (the module cache and embedded/go.mod stay untouched).
 // FerretDB 1.24's SQLite backend looks documents up by `_id` with the expression
 // `_ferretdb_sjson->'$._id'`, while it creates its unique `_id` index on `_ferretdb_sjson->"_id"`.
@@ -17,25 +17,140 @@
 // and also narrows by `_id` when the filter has other fields beside it (a version-checked update):
 // FerretDB's handler applies the whole filter to what the backend returns in any case, so the
 // backend's `_id` condition is only a pre-filter.
+// Beyond equality, the backend serves from the same index `_id` with `$in` (a batch in one command)
+// and `_id` ranges on strings (`$gt $gte $lt $lte`); when the filter is that `_id` condition alone,
+// the find's sort on `_id` and its limit go down too, so a list stored under composite `_id` keys is
+// an index range scan. Why the index order is MongoDB's order for those keys, and where it is not:
+// scripts/ferretdb-patch/sqlite_id_pushdown.go.
+//
+// REVIEWGRAPH_EMBEDDED_OUT=path builds the launcher to another path (to try a patch without
+// replacing the binary everyone's tests use); its patched copy goes beside it.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const thisScript = fileURLToPath(import.meta.url);
 const root = resolve(dirname(thisScript), '..');
 const srcDir = join(root, 'embedded');
 const binDir = join(root, 'bin');
-const patchedDir = join(binDir, '.patched');
+const patchSrcDir = join(root, 'scripts', 'ferretdb-patch');
 
 const FERRETDB = 'github.com/FerretDB/FerretDB';
-/** Source edits per module: every occurrence of `from` becomes `to`, and there must be exactly `count` of them. */
+/**
+ * Source edits per module: every occurrence of `from` becomes `to`, and there must be exactly
+ * `count` of them; or `add`: a file of scripts/ferretdb-patch copied into the module as `file`.
+ */
+const lines = (...l) => l.join('\n');
 const PATCHES = [
   { module: FERRETDB, file: 'internal/backends/sqlite/metadata/metadata.go', from: `IDColumn = DefaultColumn + "->'$._id'"`, to: 'IDColumn = DefaultColumn + `->"_id"`', count: 1 },
-  // query and explain: push the `_id` condition down whatever else the filter holds
-  { module: FERRETDB, file: 'internal/backends/sqlite/collection.go', from: 'if params.Filter.Len() == 1 {', to: 'if params.Filter.Len() >= 1 {', count: 2 },
+  // the find's sort on `_id` and limit, handed to the backend beside the filter
+  { module: FERRETDB, file: 'internal/handler/id_order_pushdown.go', add: 'handler_id_order_pushdown.go' },
+  { module: FERRETDB, file: 'internal/backends/collection.go', from: '\tLimit  int64\n\n\tOnlyRecordIDs bool', to: '\tLimit  int64\n\n\tIDSort  int64\n\tIDLimit int64\n\n\tOnlyRecordIDs bool', count: 1 },
+  { module: FERRETDB, file: 'internal/backends/collection.go', from: 'type ExplainParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n', to: 'type ExplainParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n\n\tIDSort  int64\n\tIDLimit int64\n', count: 1 },
+  ...['internal/handler/msg_find.go', 'internal/handler/msg_explain.go'].map((file) => ({
+    module: FERRETDB,
+    file,
+    from: '\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {',
+    to: '\tqp.IDSort, qp.IDLimit = idOrderPushdown(h.DisablePushdown, params.Sort, params.Skip, params.Limit)\n\n\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {',
+    count: 1,
+  })),
+  // the backend: `_id` equality, `$in` and string ranges from the index, whatever else the filter holds
+  { module: FERRETDB, file: 'internal/backends/sqlite/id_pushdown.go', add: 'sqlite_id_pushdown.go' },
+  {
+    module: FERRETDB,
+    file: 'internal/backends/sqlite/collection.go',
+    from: lines(
+      '\tif params.Filter.Len() == 1 {',
+      '\t\tv, _ := params.Filter.Get("_id")',
+      '\t\tswitch v.(type) {',
+      '\t\tcase string, types.ObjectID:',
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
+      '\t\t}',
+      '\t}',
+      '',
+      '\tq += whereClause',
+      '\tq += prepareOrderByClause(params.Sort)',
+      '',
+      '\tif params.Limit != 0 {',
+      '\t\tq += ` LIMIT ?`',
+      '\t\targs = append(args, params.Limit)',
+      '\t}',
+    ),
+    to: lines(
+      '\tpd := prepareIDPushdown(params.Filter)',
+      '\twhereClause, args = pd.where, pd.args',
+      '',
+      '\torderByClause, limit := prepareOrderByClause(params.Sort), params.Limit',
+      '\tif orderByClause == "" && limit == 0 {',
+      '\t\torderByClause, limit = prepareIDOrderAndLimit(pd, params.IDSort, params.IDLimit)',
+      '\t}',
+      '',
+      '\tq += whereClause',
+      '\tq += orderByClause',
+      '',
+      '\tif limit != 0 {',
+      '\t\tq += ` LIMIT ?`',
+      '\t\targs = append(args, limit)',
+      '\t}',
+    ),
+    count: 1,
+  },
+  {
+    module: FERRETDB,
+    file: 'internal/backends/sqlite/collection.go',
+    from: lines(
+      '\tif params.Filter.Len() == 1 {',
+      '\t\tv, _ := params.Filter.Get("_id")',
+      '\t\tswitch v.(type) {',
+      '\t\tcase string, types.ObjectID:',
+      '\t\t\tfilterPushdown = true',
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
+      '\t\t}',
+      '\t}',
+      '',
+      '\torderByClause := prepareOrderByClause(params.Sort)',
+      '\tsortPushdown := orderByClause != ""',
+      '',
+      '\tq := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause',
+      '',
+      '\tvar limitPushdown bool',
+      '',
+      '\tif params.Limit != 0 {',
+      '\t\tq += ` LIMIT ?`',
+      '\t\targs = append(args, params.Limit)',
+      '\t\tlimitPushdown = true',
+      '\t}',
+    ),
+    to: lines(
+      '\tpd := prepareIDPushdown(params.Filter)',
+      '\twhereClause, args, filterPushdown = pd.where, pd.args, pd.where != ""',
+      '',
+      '\torderByClause, limit := prepareOrderByClause(params.Sort), params.Limit',
+      '\tif orderByClause == "" && limit == 0 {',
+      '\t\torderByClause, limit = prepareIDOrderAndLimit(pd, params.IDSort, params.IDLimit)',
+      '\t}',
+      '',
+      '\tsortPushdown := orderByClause != ""',
+      '',
+      '\tq := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause',
+      '',
+      '\tvar limitPushdown bool',
+      '',
+      '\tif limit != 0 {',
+      '\t\tq += ` LIMIT ?`',
+      '\t\targs = append(args, limit)',
+      '\t\tlimitPushdown = true',
+      '\t}',
+    ),
+    count: 1,
+  },
 ];
-const binary = join(binDir, process.platform === 'win32' ? 'reviewgraph-embedded.exe' : 'reviewgraph-embedded');
+const defaultBinary = join(binDir, process.platform === 'win32' ? 'reviewgraph-embedded.exe' : 'reviewgraph-embedded');
+const binary = process.env.REVIEWGRAPH_EMBEDDED_OUT ? resolve(process.env.REVIEWGRAPH_EMBEDDED_OUT) : defaultBinary;
+const patchedDir = binary === defaultBinary ? join(binDir, '.patched') : `${binary}.patched`;
 const log = (msg) => console.log(`[embedded] ${msg}`);
 
 function newestMtime(dir) {
@@ -57,7 +172,7 @@ function main() {
     log(`no Go module at ${srcDir}: nothing to build`);
     return 0;
   }
-  if (existsSync(binary) && statSync(binary).mtimeMs > Math.max(newestMtime(srcDir), statSync(thisScript).mtimeMs)) {
+  if (existsSync(binary) && statSync(binary).mtimeMs > Math.max(newestMtime(srcDir), newestMtime(patchSrcDir), statSync(thisScript).mtimeMs)) {
     log('embedded launcher up to date');
     return 0;
   }
@@ -136,6 +251,14 @@ function writePatchedModules() {
     makeWritable(copy);
     for (const patch of PATCHES.filter((p) => p.module === module)) {
       const file = join(copy, patch.file);
+      if (patch.add) {
+        if (existsSync(file)) {
+          console.error(`[embedded] ${module}: ${patch.file} exists upstream now; update the patch in ${thisScript}`);
+          return null;
+        }
+        cpSync(join(patchSrcDir, patch.add), file);
+        continue;
+      }
       const parts = readFileSync(file, 'utf8').split(patch.from);
       if (parts.length - 1 !== patch.count) {
         console.error(`[embedded] ${module}: ${patch.file} has ${parts.length - 1} of \`${patch.from}\`, expected ${patch.count}; update the patch in ${thisScript}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { MongoClient } from 'mongodb';
+import { Binary, MongoClient, ObjectId, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedLaunchError, embeddedBinaryPath, startEmbedded, type EmbeddedServers } from '../../lib/embedded.js';
 import { testInfra, uniqueName } from '../support/infra.js';
@@ -26,6 +26,11 @@ async function pidsMentioning(needle: string): Promise<number[]> {
     }
   }
   return pids;
+}
+
+/** An explain answered by FerretDB (the embedded launcher), which adds its version and pushdown flags. */
+function isFerretDB(explain: Document): boolean {
+  return typeof (explain.serverInfo as { ferretdbVersion?: unknown } | undefined)?.ferretdbVersion === 'string';
 }
 
 function listenOnFreePort(): Promise<{ server: Server; port: number }> {
@@ -160,6 +165,125 @@ describe('embedded launcher (FerretDB + NATS JetStream)', () => {
         } else {
           expect(JSON.stringify(explain)).not.toMatch(/COLLSCAN/);
         }
+      }
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+
+  it('serves _id $in from the _id index in one command, with the whole filter applied', async () => {
+    const client = await MongoClient.connect(testInfra().mongoUri);
+    const db = client.db(uniqueName('idin'));
+    try {
+      const c = db.collection<{ _id: unknown; tenantId: string }>('docs');
+      const oid = new ObjectId();
+      await c.insertMany([
+        ...Array.from({ length: 60 }, (_, i) => ({ _id: `d${i}`, tenantId: i % 2 === 0 ? 't1' : 't2' })),
+        { _id: oid, tenantId: 't1' },
+        { _id: 7, tenantId: 't1' },
+        { _id: 'has space & <html> "quoted"', tenantId: 't1' },
+      ]);
+      await c.deleteOne({ _id: 'd4' });
+      const ids = ['d2', 'd3', 'd4', 'd10', 'missing', 'has space & <html> "quoted"'];
+      const byId = (docs: Array<{ _id: unknown }>) => docs.map((d) => String(d._id)).sort();
+      // deleted and missing ids are absent; another field of the filter still narrows
+      expect(byId(await c.find({ _id: { $in: ids } }).toArray())).toEqual(['d10', 'd2', 'd3', 'has space & <html> "quoted"']);
+      expect(byId(await c.find({ _id: { $in: ids }, tenantId: 't1' }).toArray())).toEqual(['d10', 'd2', 'has space & <html> "quoted"']);
+      expect(byId(await c.find({ _id: { $in: [oid, 'd3'] } }).toArray())).toEqual(['d3', oid.toHexString()].sort());
+      // FerretDB stores an ObjectID as its hex string: a string of the same hex still does not match it, limit or not
+      expect(byId(await c.find({ _id: { $in: [oid.toHexString(), 'd3'] } }, { limit: 1 }).toArray())).toEqual(['d3']);
+      expect(byId(await c.find({ _id: { $in: ['d9', 'd8', 'd7'] } }, { sort: { _id: -1 }, limit: 2 }).toArray())).toEqual(['d8', 'd9']);
+      // values of other types are matched by MongoDB's rules (a number, a regular expression)
+      expect(byId(await c.find({ _id: { $in: [7, 'd5'] } }).toArray())).toEqual(['7', 'd5']);
+      expect(byId(await c.find({ _id: { $in: [/^d5/, 'd3'] } }).toArray())).toEqual(['d3', 'd5', 'd50', 'd51', 'd52', 'd53', 'd54', 'd55', 'd56', 'd57', 'd58', 'd59']);
+      expect(await c.find({ _id: { $in: ['d3'], $nin: ['d3'] } }).toArray()).toEqual([]);
+      expect(await c.countDocuments({ _id: { $in: ['d1', 'd3', 'd4'] } })).toBe(2);
+
+      const explain = await c.find({ _id: { $in: ids }, tenantId: 't1' }).explain();
+      if (isFerretDB(explain)) {
+        expect(JSON.stringify(explain.queryPlanner)).toMatch(/SEARCH \S+ USING INDEX \S+__id_ \(<expr>=\?\)/);
+        expect(explain.filterPushdown).toBe(true);
+      } else {
+        expect(JSON.stringify(explain)).not.toMatch(/COLLSCAN/);
+      }
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+
+  it('serves _id string ranges with sort on _id and limit from the _id index, in MongoDB order, with the whole filter applied', async () => {
+    const client = await MongoClient.connect(testInfra().mongoUri);
+    const db = client.db(uniqueName('idrange'));
+    try {
+      const c = db.collection<{ _id: unknown; odd?: boolean }>('docs');
+      // composite keys: prefixes of each other, digits, '|' separators and '~' (the largest safe byte)
+      const alphabet = ['a', 'b', 'z', '0', '9', '|', '~', '-', 'A', '_'];
+      const random = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+      const keys = new Set<string>(['t|p|', 't|p|0', 't|p|00', 't|p', 't|p|~', 't|q', 't|', 't']);
+      while (keys.size < 400) keys.add(`t|${random(1 + Math.floor(Math.random() * 6))}`);
+      const strings = [...keys];
+      await c.insertMany([
+        ...strings.map((k, i) => ({ _id: k, odd: i % 2 === 1 })),
+        // stored as JSON strings by FerretDB (hex, base64), yet never matched by a string bound
+        { _id: new ObjectId() },
+        { _id: new Binary(Buffer.from('t|p|1')) },
+        { _id: 5 },
+        { _id: { nested: 't|p|1' } },
+        { _id: 'u|with bytes outside the keys\' alphabet' },
+      ]);
+      const deleted = strings.filter((_, i) => i % 7 === 3);
+      await c.deleteMany({ _id: { $in: deleted } });
+      const live = [...strings.filter((k) => !deleted.includes(k)), "u|with bytes outside the keys' alphabet"];
+      const byteOrder = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffer.from(y));
+      const cases: Array<{ gt?: string; gte?: string; lt?: string; lte?: string }> = [
+        { gte: 't|p|', lt: 't|p|~' },
+        { gt: 't|p|', lte: 't|p|~' },
+        { gt: 't|p' },
+        { lt: 't|p|0' },
+        { gte: 't|0', lt: 't|_' },
+        { gte: 't|', lt: 'u' },
+        { gt: 't|~', lt: 'u' },
+      ];
+      for (const range of cases) {
+        const filter = {
+          _id: {
+            ...(range.gt !== undefined ? { $gt: range.gt } : {}),
+            ...(range.gte !== undefined ? { $gte: range.gte } : {}),
+            ...(range.lt !== undefined ? { $lt: range.lt } : {}),
+            ...(range.lte !== undefined ? { $lte: range.lte } : {}),
+          },
+        };
+        const inRange = live
+          .filter((k) => (range.gt === undefined || byteOrder(k, range.gt) > 0) && (range.gte === undefined || byteOrder(k, range.gte) >= 0))
+          .filter((k) => (range.lt === undefined || byteOrder(k, range.lt) < 0) && (range.lte === undefined || byteOrder(k, range.lte) <= 0))
+          .sort(byteOrder);
+        for (const direction of [1, -1] as const) {
+          const expected = direction === 1 ? inRange : [...inRange].reverse();
+          for (const limit of [1, 7, 1000]) {
+            const got = await c.find(filter, { sort: { _id: direction }, limit }).toArray();
+            expect(got.map((d) => d._id), `${JSON.stringify(filter)} sort ${direction} limit ${limit}`).toEqual(expected.slice(0, limit));
+          }
+          // another field: the limit counts matching documents only
+          const odd = new Set(strings.filter((_, i) => i % 2 === 1));
+          const gotOdd = await c.find({ ...filter, odd: true }, { sort: { _id: direction }, limit: 5 }).toArray();
+          expect(gotOdd.map((d) => d._id)).toEqual(expected.filter((k) => odd.has(k)).slice(0, 5));
+        }
+        expect(await c.countDocuments(filter)).toBe(inRange.length);
+      }
+
+      const explain = await c.find({ _id: { $gt: 't|p|', $lt: 't|p|~' } }, { sort: { _id: -1 }, limit: 11 }).explain();
+      if (isFerretDB(explain)) {
+        const plan = JSON.stringify(explain.queryPlanner);
+        expect(plan).toMatch(/SEARCH \S+ USING INDEX \S+__id_ \(<expr>>\? AND <expr><\?\)/);
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+        expect([explain.filterPushdown, explain.sortPushdown, explain.limitPushdown]).toEqual([true, true, true]);
+        // with another field the backend cannot know how many rows the handler keeps: no limit below it
+        const withOther = await c.find({ _id: { $gt: 't|p|', $lt: 't|p|~' }, odd: true }, { sort: { _id: -1 }, limit: 11 }).explain();
+        expect([withOther.filterPushdown, withOther.limitPushdown]).toEqual([true, false]);
+      } else {
+        expect(JSON.stringify(explain)).not.toMatch(/COLLSCAN/);
       }
     } finally {
       await db.dropDatabase();
