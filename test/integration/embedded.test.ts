@@ -28,6 +28,13 @@ async function pidsMentioning(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** Documents whose `_id` values are of several BSON types. */
+interface MixedIdDoc {
+  _id: string | number | ObjectId | Binary | { nested: string };
+  tenantId?: string;
+  odd?: boolean;
+}
+
 /** An explain answered by FerretDB (the embedded launcher), which adds its version and pushdown flags. */
 function isFerretDB(explain: Document): boolean {
   return typeof (explain.serverInfo as { ferretdbVersion?: unknown } | undefined)?.ferretdbVersion === 'string';
@@ -176,7 +183,7 @@ describe('embedded launcher (FerretDB + NATS JetStream)', () => {
     const client = await MongoClient.connect(testInfra().mongoUri);
     const db = client.db(uniqueName('idin'));
     try {
-      const c = db.collection<{ _id: unknown; tenantId: string }>('docs');
+      const c = db.collection<MixedIdDoc>('docs');
       const oid = new ObjectId();
       await c.insertMany([
         ...Array.from({ length: 60 }, (_, i) => ({ _id: `d${i}`, tenantId: i % 2 === 0 ? 't1' : 't2' })),
@@ -217,7 +224,7 @@ describe('embedded launcher (FerretDB + NATS JetStream)', () => {
     const client = await MongoClient.connect(testInfra().mongoUri);
     const db = client.db(uniqueName('idrange'));
     try {
-      const c = db.collection<{ _id: unknown; odd?: boolean }>('docs');
+      const c = db.collection<MixedIdDoc>('docs');
       // composite keys: prefixes of each other, digits, '|' separators and '~' (the largest safe byte)
       const alphabet = ['a', 'b', 'z', '0', '9', '|', '~', '-', 'A', '_'];
       const random = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
