@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExitStatus } from './supervisor.js';
 
 export interface EmbeddedServers {
   /** e.g. `mongodb://127.0.0.1:40123/` */
@@ -18,6 +19,10 @@ export interface EmbeddedServers {
   natsUrl: string;
   /** The launcher's process id (its CPU use is the database's and the bus's). */
   pid: number | undefined;
+  /** Resolves when the launcher process ends, after it was ready: on stop(), or on its own (a crash, a kill). */
+  ended: Promise<ExitStatus>;
+  /** The launcher's last word on stderr (its own `embedded: ` line when it wrote one), to explain an exit. */
+  readonly lastError: string | null;
   /** Stops the launcher: SIGTERM, then SIGKILL if it has not exited after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -205,12 +210,22 @@ export async function startEmbedded(opts: StartEmbeddedOptions = {}): Promise<Em
 
   // Keep draining stdout so the launcher never blocks on a full pipe.
   child.stdout?.resume();
+  const ended = new Promise<ExitStatus>((resolveEnded) => {
+    if (hasExited(child)) resolveEnded({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolveEnded({ code, signal }));
+  });
 
   let stopping: Promise<void> | undefined;
   return {
     mongoUri: found.mongoUri!,
     natsUrl: found.natsUrl!,
     pid: child.pid,
+    ended,
+    get lastError() {
+      // Only its own fatal line: its other stderr lines are the servers' warnings.
+      const own = stderr.split('\n').filter((l) => l.startsWith('embedded: ')).at(-1);
+      return own ? own.slice('embedded: '.length).trim() : null;
+    },
     stop() {
       stopping ??= terminate(child);
       return stopping;

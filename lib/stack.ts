@@ -1,23 +1,29 @@
 import { createServer } from 'node:net';
-import { startProcess, stopAll, waitHealthy, type ProcessSpec, type RunningProcess } from './supervisor.js';
+import { startHealthy, Supervisor, type ProcessSpec, type RestartPolicy, type RunningProcess } from './supervisor.js';
+
+export type StackPorts = Record<'gateway' | 'collection' | 'analysis' | 'applications', number>;
 
 export interface StackOptions {
   mongoUri: string;
   natsUrl: string;
   workers: number;
-  ports?: Partial<Record<'gateway' | 'collection' | 'analysis' | 'applications', number>>;
+  ports?: Partial<StackPorts>;
   /** Extra environment for every process (e.g. DB_PREFIX, BUS_NAMESPACE, API_KEYS). */
   env?: Record<string, string>;
   write?: (line: string) => void;
-  /** Called when a process exits on its own while the stack is running. */
-  onUnexpectedExit?: (proc: RunningProcess, code: number | null) => void;
+  /** Restart a process that ends on its own with this policy; without one, its first crash is a failure. */
+  restart?: RestartPolicy;
+  /** Called once, after start-up, when a process cannot be kept running; the reason is one line. */
+  onFailure?: (reason: string) => void;
 }
 
 export interface Stack {
   gatewayUrl: string;
-  processes: RunningProcess[];
-  /** Starts one more analysis worker (competing consumer). */
-  addWorker(): RunningProcess;
+  ports: StackPorts;
+  /** The current incarnation of every process. */
+  readonly processes: RunningProcess[];
+  /** Starts one more analysis worker (competing consumer) and resolves once it is healthy. */
+  addWorker(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -42,15 +48,39 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the three subgraphs, the analysis workers and the gateway as separate processes, and waits until all are healthy. */
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Throws one line naming the first of `ports` (by its process name) that something already listens on. */
+export async function checkPortsFree(ports: Record<string, number>, host = '127.0.0.1'): Promise<void> {
+  for (const [name, port] of Object.entries(ports)) {
+    if (!(await portIsFree(port, host))) {
+      throw new Error(`port ${port} (${name}) is already in use on ${host}: stop what uses it or move reviewgraph with ${name.toUpperCase()}_PORT`);
+    }
+  }
+}
+
+const SUBGRAPH_HEALTHY_MS = 90_000;
+const GATEWAY_HEALTHY_MS = 60_000;
+
+/**
+ * Starts the three subgraphs, the analysis workers and the gateway as separate processes, each under
+ * a {@link Supervisor}, and waits until all are healthy.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const write = options.write ?? (() => undefined);
-  const ports = {
+  const ports: StackPorts = {
     gateway: options.ports?.gateway ?? (await freePort()),
     collection: options.ports?.collection ?? (await freePort()),
     analysis: options.ports?.analysis ?? (await freePort()),
     applications: options.ports?.applications ?? (await freePort()),
   };
+  await checkPortsFree(ports);
   const env = {
     ...options.env,
     MONGODB_URI: options.mongoUri,
@@ -63,33 +93,56 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ANALYSIS_URL: `http://127.0.0.1:${ports.analysis}/graphql`,
     APPLICATIONS_URL: `http://127.0.0.1:${ports.applications}/graphql`,
   };
-  const processes: RunningProcess[] = [];
-  let stopping = false;
-  const track = (proc: RunningProcess) => {
-    processes.push(proc);
-    void proc.exited.then((code) => {
-      if (!stopping) options.onUnexpectedExit?.(proc, code);
-    });
-    return proc;
+  const supervisors: Array<Supervisor<RunningProcess>> = [];
+  let started = false;
+  let startupFailure: string | null = null;
+  let failed = false;
+  const giveUp = (reason: string) => {
+    if (failed) return;
+    failed = true;
+    if (started) options.onFailure?.(reason);
+    else startupFailure = reason;
+  };
+  // Each process keeps its port across restarts, so the gateway (and `npm run reanalyze`) find it again.
+  const supervise = async (spec: ProcessSpec, healthUrl: string, timeoutMs: number) => {
+    const supervisor = new Supervisor(spec.name, () => startHealthy(spec, healthUrl, write, timeoutMs), { policy: options.restart ?? null, write, onGiveUp: giveUp });
+    supervisors.push(supervisor);
+    return supervisor.start();
   };
   let workerCount = 0;
-  const addWorker = () => track(startProcess(analysisWorkerSpec(`analysis-worker-${++workerCount}`, env), write));
+  const addWorker = async () => {
+    const metricsPort = await freePort();
+    const spec = analysisWorkerSpec(`analysis-worker-${++workerCount}`, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
+    return supervise(spec, `http://127.0.0.1:${metricsPort}/health`, SUBGRAPH_HEALTHY_MS);
+  };
   const stop = async () => {
-    stopping = true;
-    await stopAll([...processes].reverse());
+    failed = true;
+    for (const supervisor of supervisors) supervisor.halt();
+    // Gateway first, the subgraphs and workers behind it last.
+    for (const supervisor of [...supervisors].reverse()) await supervisor.stop();
   };
   try {
-    const subgraphs = (['collection', 'analysis', 'applications'] as const).map((name) => ({
-      proc: track(startProcess({ name, entry: `subgraphs/${name}/src/index.ts`, env }, write)),
-      health: `http://127.0.0.1:${ports[name]}/health`,
-    }));
-    for (let i = 0; i < options.workers; i++) addWorker();
-    await Promise.all(subgraphs.map((s) => waitHealthy(s.health, s.proc, 90_000)));
-    const gateway = track(startProcess({ name: 'gateway', entry: 'gateway/src/index.ts', env }, write));
-    await waitHealthy(`http://127.0.0.1:${ports.gateway}/health`, gateway, 60_000);
+    const subgraphs = (['collection', 'analysis', 'applications'] as const).map((name) =>
+      supervise({ name, entry: `subgraphs/${name}/src/index.ts`, env }, `http://127.0.0.1:${ports[name]}/health`, SUBGRAPH_HEALTHY_MS));
+    const workers = Array.from({ length: options.workers }, () => addWorker());
+    // Wait for all of them, so none is left running unseen when another fails.
+    const results = await Promise.allSettled([...subgraphs, ...workers]);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    await supervise({ name: 'gateway', entry: 'gateway/src/index.ts', env }, `http://127.0.0.1:${ports.gateway}/health`, GATEWAY_HEALTHY_MS);
+    if (startupFailure) throw new Error(startupFailure);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`, processes, addWorker, stop };
+  started = true;
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    ports,
+    get processes() {
+      return supervisors.flatMap((s) => (s.current ? [s.current] : []));
+    },
+    addWorker,
+    stop,
+  };
 }
