@@ -55,8 +55,12 @@ export async function insertManyIgnoringDuplicates<T extends Document>(collectio
     // A retried insert is safe: what the first attempt stored comes back as duplicates.
     await retryTransient(() => collection.insertMany(docs as never, { ordered: false }));
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
-    if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
+    // Only a bulk error that accounts for every document (inserted or duplicate) means "stored": the
+    // driver also throws MongoBulkWriteError, with no write errors, when the connection dies mid-insert.
+    const bulk = error as { writeErrors?: Array<{ index: number; code?: number }>; insertedCount?: number };
+    const writeErrors = bulk.writeErrors;
+    if (!writeErrors || writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw error;
+    if (bulk.insertedCount !== undefined && bulk.insertedCount + writeErrors.length !== docs.length) throw error;
     for (const w of writeErrors) duplicates.add(w.index);
   }
   return duplicates;

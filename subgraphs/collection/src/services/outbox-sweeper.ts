@@ -5,12 +5,30 @@ import { submittedEvent } from './review-events.js';
 export interface SweepResult { republished: number; dropped: number; failed: number }
 
 /**
+ * How long an entry whose review is not (yet) stored is kept. The entry is written before the review,
+ * so a missing review may be an insert still in flight (driver reconnects, retries, SQLite's busy
+ * wait); only once no insert can still land is the entry dropped. Well past the worst case of
+ * those waits (about two minutes).
+ */
+export const DEFAULT_DROP_MISSING_AFTER_MS = 10 * 60_000;
+
+export interface SweepOptions {
+  /** Entries younger than this are left to the request that wrote them. */
+  olderThanMs: number;
+  /** Entries whose review is missing are dropped only when older than this (default {@link DEFAULT_DROP_MISSING_AFTER_MS}). */
+  dropMissingAfterMs?: number;
+  limit?: number;
+}
+
+/**
  * Republishes events that were stored but never reached the bus (a crash or a bus outage between
  * the two). Event ids are fixed per review, so a double publish is stored once.
  */
-export async function sweepOutbox(deps: CollectionServices, opts: { olderThanMs: number; limit?: number }, now = new Date()): Promise<SweepResult> {
+export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, now = new Date()): Promise<SweepResult> {
   const stale = await deps.outbox.listStale(new Date(now.getTime() - opts.olderThanMs), opts.limit ?? 500);
   const result: SweepResult = { republished: 0, dropped: 0, failed: 0 };
+  let waiting = 0;
+  const dropBefore = now.getTime() - Math.max(opts.olderThanMs, opts.dropMissingAfterMs ?? DEFAULT_DROP_MISSING_AFTER_MS);
   const publish = async (items: PublishItem[]) => {
     const { published, failed } = await deps.publisher.publishMany(items);
     await deps.outbox.remove(published);
@@ -22,21 +40,25 @@ export async function sweepOutbox(deps: CollectionServices, opts: { olderThanMs:
   for (const entry of stale) if (!entry.event) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
   for (const [tenantId, entries] of byTenant) {
     const reviews = await deps.reviews.findByIds(tenantId, entries.map((e) => e.reviewId));
-    // No review behind an entry: the process died before storing it (the caller was never told it
-    // was accepted), or it was deleted since (its deletion event says the rest).
-    const orphans = entries.filter((e) => !reviews.has(e.reviewId)).map((e) => e._id);
-    await deps.outbox.remove(orphans);
+    // No review behind an entry: its insert failed (the caller was told so, never "accepted"), it was
+    // deleted since (its deletion event says the rest), or its insert has not landed yet. Only the
+    // last can still change, and only for a while: wait that out before dropping.
+    const missing = entries.filter((e) => !reviews.has(e.reviewId));
+    const orphans = missing.filter((e) => e.createdAt.getTime() < dropBefore);
+    await deps.outbox.remove(orphans.map((e) => e._id));
     result.dropped += orphans.length;
+    waiting += missing.length - orphans.length;
+    if (orphans.length > 0) deps.log.warn({ tenantId, reviews: orphans.map((e) => e.reviewId).slice(0, 20), dropped: orphans.length }, 'outbox entries dropped: their reviews were never stored or were deleted');
     const docs = [...reviews.values()];
     const products = await deps.products.findByIds(tenantId, docs.map((d) => d.productId));
     await publish(docs.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId))));
   }
-  if (result.republished + result.dropped + result.failed > 0) deps.log.info(result, 'outbox swept');
+  if (result.republished + result.dropped + result.failed + waiting > 0) deps.log.info({ ...result, waiting }, 'outbox swept');
   return result;
 }
 
 /** Runs the sweeper on an interval until stopped. */
-export function startOutboxSweeper(deps: CollectionServices, opts: { intervalMs: number; olderThanMs: number }): { stop(): Promise<void> } {
+export function startOutboxSweeper(deps: CollectionServices, opts: SweepOptions & { intervalMs: number }): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = sweepOutbox(deps, opts).catch((error) => deps.log.error({ err: error }, 'outbox sweep failed'));
