@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { PRODUCT_ID_PATTERN } from '../models/product.js';
 import type { ReviewDocument } from '../models/review.js';
@@ -6,7 +7,8 @@ import { ItemRejected, optionalString } from './rejection.js';
 export const MAX_TEXT_LENGTH = 20_000;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const EARLIEST = Date.UTC(1990, 0, 1);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+// Calendar-checked: Date.parse rolls 2026-02-31 over to 2026-03-03, zod's ISO formats refuse it.
+const ISO_DATE = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })]);
 const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/;
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
@@ -49,8 +51,10 @@ export function cleanReviewInput(input: ReviewInput, now: Date): CleanReview {
 function parseCreatedAt(value: string | null | undefined, now: Date): Date {
   if (value === null || value === undefined || value.trim() === '') return now;
   const trimmed = value.trim();
-  const millis = ISO_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  if (Number.isNaN(millis)) throw new ItemRejected('createdAt', 'INVALID', `createdAt "${trimmed.slice(0, 40)}" is not an ISO-8601 date`);
+  const millis = trimmed.length <= 40 && ISO_DATE.safeParse(trimmed).success ? Date.parse(trimmed) : Number.NaN;
+  if (Number.isNaN(millis)) {
+    throw new ItemRejected('createdAt', 'INVALID', `createdAt "${trimmed.slice(0, 40)}" is not a real ISO-8601 date or date-time (e.g. 2026-02-28 or 2026-02-28T10:00:00Z)`);
+  }
   if (millis > now.getTime() + CLOCK_SKEW_MS) throw new ItemRejected('createdAt', 'FUTURE_DATE', `createdAt ${trimmed} is in the future`);
   if (millis < EARLIEST) throw new ItemRejected('createdAt', 'OUT_OF_RANGE', 'createdAt is before 1990');
   return new Date(millis);
