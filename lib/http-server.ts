@@ -8,8 +8,8 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the per-request context; throw a GraphQLError to refuse the request. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the per-request context from the request and the exact body bytes it carried; throw a GraphQLError to refuse it. */
+  context: (req: IncomingMessage, rawBody: Buffer) => Promise<TContext>;
   /** Answers GET /health; resolve false when a dependency is down. */
   health?: () => Promise<boolean>;
   log: Logger;
@@ -19,7 +19,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 
 class PayloadTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -27,7 +27,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -66,10 +66,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       let body: unknown = undefined;
+      let rawBody: Buffer = Buffer.alloc(0);
       if (req.method === 'POST') {
-        const raw = await readBody(req);
+        rawBody = await readBody(req);
         try {
-          body = raw.length > 0 ? JSON.parse(raw) : {};
+          body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : {};
         } catch {
           sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
           return;
@@ -77,7 +78,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(req),
+        context: () => options.context(req, rawBody),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

@@ -1,22 +1,39 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { UnauthenticatedError, isExposedError } from './errors.js';
 import { INTERNAL_CONTEXT_HEADER, verifyInternalContext, type InternalContext } from './internal-context.js';
+import { requireScope, scopeFor } from './scopes.js';
 import { createGraphQLHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Database } from './mongo.js';
+
+/**
+ * Refuses an operation the signed context's scopes do not cover before any resolver runs (FORBIDDEN,
+ * HTTP 403): mutations need `write`, queries (reads and `_entities`) need `read`, so `scopes: []` gets nothing.
+ */
+function scopePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation) requireScope(contextValue as unknown as { caller: InternalContext }, scopeFor(operation.operation));
+        },
+      };
+    },
+  };
+}
 
 /** Builds an Apollo subgraph server whose unexpected errors reach clients only as "Internal server error". */
 function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: unknown, log: Logger): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers } as Parameters<typeof buildSubgraphSchema>[0]),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), scopePlugin<TContext>()],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (isExposedError(formatted.extensions?.code)) return formatted;
       log.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, 'resolver failed');
@@ -25,11 +42,11 @@ function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNo
   });
 }
 
-/** Reads and verifies the gateway's signed context from a request, or refuses it. */
-function requireInternalContext(req: IncomingMessage, secret: string): InternalContext {
+/** Reads the gateway's signed context and verifies it against the body bytes received, or refuses the request (HTTP 401). */
+function requireInternalContext(req: IncomingMessage, rawBody: Buffer, secret: string): InternalContext {
   const raw = req.headers[INTERNAL_CONTEXT_HEADER];
-  const context = verifyInternalContext(Array.isArray(raw) ? raw[0] : raw, secret);
-  if (!context) throw new UnauthenticatedError('This service only answers the reviewgraph gateway');
+  const context = verifyInternalContext(Array.isArray(raw) ? raw[0] : raw, secret, rawBody);
+  if (!context) throw new UnauthenticatedError('This service only answers the reviewgraph gateway: the signed context is missing, invalid, expired or was signed for another request');
   return context;
 }
 
@@ -57,7 +74,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: {
     apollo,
     log: options.log,
     metrics: options.metrics,
-    context: async (req) => options.contextFor(requireInternalContext(req, options.internalSecret)),
+    context: async (req, rawBody) => options.contextFor(requireInternalContext(req, rawBody, options.internalSecret)),
     health: async () => (await options.database.db.command({ ping: 1 })).ok === 1,
   });
   return { apollo, http };

@@ -24,6 +24,19 @@ const apiKeys = z
     return z.NEVER;
   });
 
+const switchSetting = z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true'));
+
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) ctx.addIssue({ code: 'custom', message: `${origin}: origins are scheme://host[:port], no wildcards or paths` });
+    }
+    return origins;
+  });
+
 export const gatewayEnv = z.object({
   INTERNAL_SECRET: platformEnv.INTERNAL_SECRET,
   LOG_LEVEL: platformEnv.LOG_LEVEL,
@@ -39,6 +52,16 @@ export const gatewayEnv = z.object({
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
   /** Requests per minute per API key (per tenant without keys), with bursts of a sixth of that. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  // Production defaults (authorisation in depth): introspection and field suggestions follow NODE_ENV unless set.
+  NODE_ENV: z.string().default('development'),
+  GRAPHQL_INTROSPECTION: switchSetting,
+  GRAPHQL_SUGGESTIONS: switchSetting,
+  /** Comma-separated browser origins allowed by CORS (exact `scheme://host[:port]`); none by default. */
+  CORS_ORIGINS: corsOrigins,
+  /** When set, GET /metrics also accepts `Authorization: Bearer <METRICS_TOKEN>` (for a scraper without an API key). */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** `true` serves GET /metrics to anyone (a private network only); otherwise it needs an API key or METRICS_TOKEN. */
+  METRICS_PUBLIC: switchSetting,
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { DEVELOPMENT_SECRET } from '../../lib/config.js';
 import { INTERNAL_CONTEXT_HEADER, signInternalContext } from '../../lib/internal-context.js';
 import type { Logger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
-import { createAuthenticator, presentedKey, type Caller } from './auth.js';
+import { bearerToken, createAuthenticator, presentedKey, scopeForOperation, unauthenticatedResponse, UNAUTHENTICATED_MESSAGE, WWW_AUTHENTICATE, type Caller } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { depthLimitRule } from './depth-limit.js';
 import { RateLimiter } from './rate-limit.js';
@@ -15,6 +16,16 @@ import { loadSupergraph } from './supergraph.js';
 interface RequestState { caller: Caller; requestId: string }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** The only paths the gateway answers; anything else (`/graphql/`, `//graphql`, `/GRAPHQL`, `/%67raphql`) is 404. */
+const ROUTES = new Set(['/graphql', '/health', '/metrics']);
+/** CSRF: only JSON posts, which a cross-site form cannot send without a CORS preflight. */
+const JSON_MEDIA_TYPE = 'application/json';
+
+/** The exact path of a request target, or null when it is not one the gateway serves. */
+function routeOf(target: string | undefined): string | null {
+  const path = (target ?? '').split('?')[0]!;
+  return ROUTES.has(path) ? path : null;
+}
 
 /** Builds the gateway over the committed supergraph: API keys, limits, signed context to subgraphs, masked errors, /health. */
 export function createGateway(config: GatewayConfig, log: Logger): { server: Server; dispose(): Promise<void> } {
@@ -24,19 +35,30 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
   if (auth.open) log.warn({ tenant: config.DEFAULT_TENANT }, 'no API_KEYS configured: every caller acts as the default tenant with read and write');
   const states = new WeakMap<Request, RequestState>();
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const production = config.NODE_ENV === 'production';
+  const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
+  const suggestions = config.GRAPHQL_SUGGESTIONS ?? !production;
 
   const guard: GatewayPlugin = {
     onRequest({ request, endResponse, fetchAPI }) {
-      const url = new URL(request.url);
-      if (url.pathname !== '/graphql') return;
+      // Every request that reaches the runtime passes here: auth, rate limit and body cap are not per path.
+      if (new URL(request.url).pathname !== '/graphql') {
+        endResponse(fetchAPI.Response.json({ errors: [{ message: 'Not found: the graph is served at /graphql', extensions: { code: 'NOT_FOUND' } }] }, { status: 404 }));
+        return;
+      }
       const caller = auth.authenticate(presentedKey(request.headers));
       if (!caller) {
-        endResponse(fetchAPI.Response.json({ errors: [{ message: 'A valid API key is required (x-api-key header)', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }));
+        endResponse(unauthenticatedResponse(fetchAPI));
         return;
       }
       const wait = limiter.take(caller.keyId ?? `tenant:${caller.tenantId}`);
       if (wait > 0) {
         endResponse(fetchAPI.Response.json({ errors: [{ message: `Rate limit exceeded; retry in ${wait} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait } }] }, { status: 429, headers: { 'retry-after': String(wait) } }));
+        return;
+      }
+      const mediaType = request.headers.get('content-type')?.split(';')[0]!.trim().toLowerCase();
+      if (request.method === 'POST' && mediaType !== JSON_MEDIA_TYPE) {
+        endResponse(fetchAPI.Response.json({ errors: [{ message: `POST bodies must be ${JSON_MEDIA_TYPE}; got ${mediaType ? mediaType.slice(0, 100) : 'no content-type'}`, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] }, { status: 415 }));
         return;
       }
       const length = Number(request.headers.get('content-length') ?? 0);
@@ -59,18 +81,41 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
         for (const error of errors ?? []) if (error.extensions) delete error.extensions.originalError;
         return r;
       };
-      if (Array.isArray(result)) setResult(result.map(strip) as typeof result);
-      else if (result && typeof result === 'object' && 'errors' in result) setResult(strip(result) as typeof result);
+      // Execution-time messages (variable coercion) carry suggestions too; GraphQL Armor covers validation.
+      const hideSuggestions = (r: unknown) => {
+        if (suggestions) return r;
+        for (const error of (r as { errors?: Array<{ message: string }> }).errors ?? []) error.message = error.message.replace(/\s*Did you mean [^?]*\?/g, '');
+        return r;
+      };
+      const clean = (r: unknown) => hideSuggestions(strip(r));
+      if (Array.isArray(result)) setResult(result.map(clean) as typeof result);
+      else if (result && typeof result === 'object' && 'errors' in result) setResult(clean(result) as typeof result);
     },
     onValidate({ addValidationRule }) {
       addValidationRule(depthLimitRule(config.MAX_QUERY_DEPTH));
     },
     onExecute({ args }) {
-      const operation = (args.document as DocumentNode).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+      // Decided on the operation the executor will run, not the first one in the document.
+      const scope = scopeForOperation(args.document as DocumentNode, args.operationName);
       const state = states.get((args.contextValue as { request: Request }).request);
-      if (operation && 'operation' in operation && operation.operation === 'mutation' && !state?.caller.scopes.includes('write')) {
-        throw new GraphQLError('This API key may only read', { extensions: { code: 'FORBIDDEN' } });
+      if (!state?.caller.scopes.includes(scope)) {
+        throw new GraphQLError(scope === 'write' ? 'This API key may only read: mutations need the write scope' : 'This API key may not read: queries need the read scope', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       }
+    },
+    onFetch({ context, options, setOptions }) {
+      // The signature covers the exact body sent to the subgraph, so a captured header fits no other request.
+      const state = states.get((context as { request?: Request } | undefined)?.request as Request);
+      if (!state) return;
+      const body = typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : null;
+      if (body === null) return;
+      setOptions({
+        ...options,
+        headers: {
+          ...(options.headers as Record<string, string> | undefined),
+          [INTERNAL_CONTEXT_HEADER]: signInternalContext({ ...state.caller, requestId: state.requestId }, config.INTERNAL_SECRET, body),
+          'x-request-id': state.requestId,
+        },
+      });
     },
   };
 
@@ -78,15 +123,18 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     supergraph: () => loadSupergraph(subgraphUrls),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    graphiql: !production,
     maskedErrors: { isDev: false },
     logging: false,
-    plugins: () => [guard],
-    propagateHeaders: {
-      fromClientToSubgraphs({ request }) {
-        const state = states.get(request);
-        if (!state) return {};
-        return { [INTERNAL_CONTEXT_HEADER]: signInternalContext({ ...state.caller, requestId: state.requestId }, config.INTERNAL_SECRET), 'x-request-id': state.requestId };
-      },
+    plugins: () => [guard, ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
+    ...(introspection ? {} : { disableIntrospection: {} }),
+    // A cross-site GET without a preflight-forcing header is refused; POSTs are JSON only (guard).
+    csrfPrevention: { requestHeaders: ['x-api-key', 'authorization', 'x-graphql-yoga-csrf'] },
+    // Only listed origins get CORS headers, and never credentials: keys travel in headers, not cookies.
+    cors: config.CORS_ORIGINS.length === 0 ? false : (request: Request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !config.CORS_ORIGINS.includes(origin)) return false;
+      return { origin: [origin], credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id'], maxAge: 600 };
     },
   });
 
@@ -99,6 +147,15 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
   };
 
   const metrics = createMetrics('gateway');
+  const metricsToken = config.METRICS_TOKEN ? Buffer.from(config.METRICS_TOKEN) : null;
+  const metricsAllowed = (req: IncomingMessage): boolean => {
+    if (config.METRICS_PUBLIC) return true;
+    const headers = new Headers();
+    for (const name of ['x-api-key', 'authorization']) if (typeof req.headers[name] === 'string') headers.set(name, req.headers[name]);
+    const token = bearerToken(headers);
+    if (metricsToken && token && Buffer.byteLength(token) === metricsToken.length && timingSafeEqual(Buffer.from(token), metricsToken)) return true;
+    return auth.authenticate(presentedKey(headers)) !== null;
+  };
   const server = createServer(async (req, res) => {
     const path = ['/graphql', '/health', '/metrics'].includes((req.url ?? '').split('?')[0]!) ? (req.url ?? '').split('?')[0]! : 'other';
     const stopTimer = metrics.httpDuration.startTimer({ path });
@@ -106,11 +163,20 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       stopTimer();
       metrics.httpRequests.inc({ path, status: String(res.statusCode) });
     });
-    if (req.url === '/metrics') {
+    const route = routeOf(req.url);
+    if (route === null) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Not found: the graph is served at /graphql', extensions: { code: 'NOT_FOUND' } }] }));
+      return;
+    }
+    if (route === '/metrics') {
+      if (!metricsAllowed(req)) {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': WWW_AUTHENTICATE }).end(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }));
+        return;
+      }
       res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       return;
     }
-    if (req.url === '/health') {
+    if (route === '/health') {
       const healthy = await subgraphsHealthy();
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));
       return;

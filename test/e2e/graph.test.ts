@@ -100,7 +100,7 @@ describe('one graph through the gateway', () => {
   });
 
   it('serves Prometheus metrics on the gateway and on the applications consumer', async () => {
-    const gateway = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    const gateway = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'), { headers: { 'x-api-key': READ_KEY } })).text();
     expect(gateway).toMatch(/reviewgraph_http_requests_total\{[^}]*path="\/graphql"[^}]*status="200"[^}]*\} [1-9]/);
     const applicationsUrl = stack.processes.find((p) => p.spec.name === 'applications')!.spec.env.APPLICATIONS_URL!;
     const applications = await (await fetch(applicationsUrl.replace('/graphql', '/metrics'))).text();

@@ -190,14 +190,16 @@ describe('trust boundary', () => {
       const post = (body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       const unsigned = await post(JSON.stringify({ query: '{ products { edges { cursor } } }' }));
       expect((await unsigned.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-      const forged = await post(JSON.stringify({ query: '{ __typename }' }), { [INTERNAL_CONTEXT_HEADER]: signInternalContext(caller(), 'some-other-secret-value') });
+      const typename = JSON.stringify({ query: '{ __typename }' });
+      const forged = await post(typename, { [INTERNAL_CONTEXT_HEADER]: signInternalContext(caller(), 'some-other-secret-value', typename) });
       expect((await forged.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-      const signed = { [INTERNAL_CONTEXT_HEADER]: signInternalContext(caller(), TEST_SECRET) };
-      const ok = await post(JSON.stringify({ query: '{ __typename }' }), signed);
+      const signed = (body: string) => ({ [INTERNAL_CONTEXT_HEADER]: signInternalContext(caller(), TEST_SECRET, body) });
+      const ok = await post(typename, signed(typename));
       expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
-      const badJson = await post('{"query": ', signed);
+      const badJson = await post('{"query": ', signed('{"query": '));
       expect(badJson.status).toBe(400);
-      const badQuery = await post(JSON.stringify({ query: '{ products { ' }), signed);
+      const unparsable = JSON.stringify({ query: '{ products { ' });
+      const badQuery = await post(unparsable, signed(unparsable));
       expect(badQuery.status).toBe(400);
       expect((await badQuery.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     } finally {

@@ -1,21 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { signInternalContext, verifyInternalContext } from '../../lib/internal-context.js';
+import { MAX_AGE_MS, MAX_CLOCK_SKEW_MS, signInternalContext, verifyInternalContext } from '../../lib/internal-context.js';
 
 const SECRET = 'unit-test-secret-0123456789';
 const context = { tenantId: 'acme', scopes: ['read'], requestId: 'r-1', keyId: 'k' };
+const BODY = JSON.stringify({ query: 'query R { products { edges { cursor } } }', variables: {}, operationName: 'R' });
 
 describe('signed internal context', () => {
-  it('round-trips a context signed with the shared secret', () => {
-    expect(verifyInternalContext(signInternalContext(context, SECRET), SECRET)).toEqual(context);
+  it('round-trips a context signed with the shared secret for the body it travels with', () => {
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY), SECRET, BODY)).toEqual(context);
+    expect(verifyInternalContext(signInternalContext(context, SECRET, Buffer.from(BODY)), SECRET, Buffer.from(BODY))).toEqual(context);
   });
 
-  it('refuses missing, forged, tampered, malformed and stale headers', () => {
-    const signed = signInternalContext(context, SECRET);
+  it('refuses missing, forged, tampered, malformed and unbound headers', () => {
+    const signed = signInternalContext(context, SECRET, BODY);
     const [payload, signature] = signed.split('.');
     const otherTenant = Buffer.from(JSON.stringify({ ...context, tenantId: 'victim', iat: Date.now() })).toString('base64url');
-    for (const header of [undefined, '', 'garbage', `${payload}`, `${payload}.${signature}.x`, signInternalContext(context, 'another-secret-entirely'), `${otherTenant}.${signature}`, 'x'.repeat(5000)]) {
-      expect(verifyInternalContext(header, SECRET)).toBeNull();
+    const unbound = Buffer.from(JSON.stringify({ ...context, iat: Date.now() })).toString('base64url');
+    const unboundSigned = `${unbound}.${signInternalContext(context, SECRET, BODY).split('.')[1]}`;
+    for (const header of [undefined, '', 'garbage', `${payload}`, `${payload}.${signature}.x`, signInternalContext(context, 'another-secret-entirely', BODY), `${otherTenant}.${signature}`, unboundSigned, 'x'.repeat(5000)]) {
+      expect(verifyInternalContext(header, SECRET, BODY)).toBeNull();
     }
-    expect(verifyInternalContext(signInternalContext(context, SECRET, Date.now() - 10 * 60_000), SECRET)).toBeNull();
+  });
+
+  it('is bound to the exact body: a captured header does not work for other variables, another operation name or a GET', () => {
+    const signed = signInternalContext(context, SECRET, BODY);
+    const other = (change: Record<string, unknown>) => JSON.stringify({ ...(JSON.parse(BODY) as object), ...change });
+    for (const body of [other({ variables: { first: 100 } }), other({ operationName: 'W' }), other({ query: 'mutation W { deleteReviews(ids: []) { deleted } }' }), `${BODY} `, '']) {
+      expect(verifyInternalContext(signed, SECRET, body)).toBeNull();
+    }
+  });
+
+  it('expires after a minute and refuses timestamps from the future beyond the clock skew', () => {
+    const now = Date.now();
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now - MAX_AGE_MS + 1_000), SECRET, BODY, now)).toEqual(context);
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now - MAX_AGE_MS - 1), SECRET, BODY, now)).toBeNull();
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now + MAX_CLOCK_SKEW_MS - 1_000), SECRET, BODY, now)).toEqual(context);
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now + MAX_CLOCK_SKEW_MS + 1), SECRET, BODY, now)).toBeNull();
+    expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now + 4 * 60_000), SECRET, BODY, now)).toBeNull();
+    expect(MAX_AGE_MS).toBeLessThanOrEqual(60_000);
   });
 });

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
+import { requireScope } from '../../../../lib/scopes.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { ProductDocument } from '../models/product.js';
 import { deleteReviews } from '../services/review-deletion.js';
@@ -7,7 +8,9 @@ import { cleanProductInput } from '../validation/product-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
 
 export const Mutation: MutationResolvers = {
-  upsertProducts: async (_parent, { input }, { services, tenantId }) => {
+  upsertProducts: async (_parent, { input }, context) => {
+    requireScope(context, 'write');
+    const { services, tenantId } = context;
     if (input.products.length > MAX_BATCH) {
       throw new BadUserInputError(`upsertProducts takes at most ${MAX_BATCH} products per call; got ${input.products.length}`);
     }
@@ -23,6 +26,12 @@ export const Mutation: MutationResolvers = {
     }
     return { products, rejected };
   },
-  submitReviews: (_parent, { input }, { services, tenantId, caller }) => submitReviews(services, tenantId, input.reviews, caller.requestId),
-  deleteReviews: (_parent, { ids }, { services, tenantId, caller }) => deleteReviews(services, tenantId, ids, caller.requestId),
+  submitReviews: (_parent, { input }, context) => {
+    requireScope(context, 'write');
+    return submitReviews(context.services, context.tenantId, input.reviews, context.caller.requestId);
+  },
+  deleteReviews: (_parent, { ids }, context) => {
+    requireScope(context, 'write');
+    return deleteReviews(context.services, context.tenantId, ids, context.caller.requestId);
+  },
 };
