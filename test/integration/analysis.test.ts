@@ -184,6 +184,33 @@ describe('the analysis worker on the bus', () => {
   });
 });
 
+describe('engine failures', () => {
+  it('retries a review the engine fails on, then dead-letters it with the reason, storing no result for it', async () => {
+    // Terms whose iteration throws: the real engine fails inside its own code (extending the taxonomy)
+    // for reviews of this category only, as a corrupt model or an engine bug would.
+    const corrupt = Object.assign(['band'], { [Symbol.iterator]: () => { throw new Error('tagger table corrupt'); } });
+    const taxonomies: AnalyserDeps['taxonomies'] = {
+      extensionsFor: async (tenantId, category) => (category === 'exploding-watch' ? { strap: corrupt } : deps.taxonomies.extensionsFor(tenantId, category)),
+    };
+    const consumer = await startAnalysisConsumer(bus, { ...deps, taxonomies }, { batchSize: 16, maxDeliver: 3, backoffMs: [100] });
+    const failing = { ...item('rev_c00000000000000000000001', 'The strap broke after a week.'), productCategory: 'exploding-watch' };
+    const healthy = item('rev_c00000000000000000000002', 'The strap is comfortable and the battery lasts.');
+    await bus.publishMany([failing, healthy].map((review) => ({ subject: topics.submitted, event: newEvent('review.submitted', 'tenant-a', { ...review, tenantId: undefined }) })));
+    try {
+      const dead = await eventually(async () => (await bus.deadLetters(topics.stream.name)).find((d) => (d.event?.data as { reviewId?: string } | undefined)?.reviewId === failing.reviewId), 30_000, 'engine failure dead-lettered');
+      expect(dead.reason).toBe('analysis engine failed: tagger table corrupt');
+      expect(dead.deliveries).toBe(3);
+      const stored = await server.services.analyses.findByIds('tenant-a', [failing.reviewId, healthy.reviewId]);
+      expect(stored.has(failing.reviewId)).toBe(false);
+      expect(stored.get(healthy.reviewId)?.status).toBe('DONE');
+      const analysis = await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Review { analysis { status } } } }`, { r: [{ __typename: 'Review', id: failing.reviewId }] });
+      expect(analysis.data!._entities[0].analysis.status).toBe('PENDING');
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
+
 describe('re-analysis with a newer model', () => {
   it('re-analyses every older result once, in the background, as a new revision that downstream can move counts with', async () => {
     const before = await database.db.collection('analyses').find({ status: { $ne: 'DELETED' } }, { projection: { _id: 1, revision: 1, sentiment: 1 } }).toArray();

@@ -49,6 +49,14 @@ export function canonicalAspect(term: string, taxonomy: Taxonomy): string {
   }
 }
 
+/** The engine failed on a text (a bug or a broken model), as opposed to a text it cannot analyse. */
+export class AnalysisEngineError extends Error {
+  constructor(cause: unknown) {
+    super(`analysis engine failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'AnalysisEngineError';
+  }
+}
+
 function empty(status: EngineStatus, reason: string | null, language: string | null = null, confidence = 0): TextAnalysis {
   return { status, statusReason: reason, language, languageConfidence: confidence, sentiment: null, aspects: [], keyphrases: [], evidence: [], modelVersion: MODEL_VERSION };
 }
@@ -83,7 +91,8 @@ class EngineAnalyzer implements Analyzer {
     try {
       return this.run(typeof text === 'string' ? text : text == null ? '' : String(text), opts ?? {});
     } catch (err) {
-      return empty('NO_TEXT', `analysis failed: ${(err as Error)?.message ?? String(err)}`);
+      // A fault is not a verdict on the text: the caller retries it, never stores it as a result.
+      throw new AnalysisEngineError(err);
     }
   }
 
