@@ -409,13 +409,19 @@ describe('tenant isolation across all subgraphs (read, list, page, mutate, infer
       const ids = (await gql('{ products(first: 100) { edges { node { id } } } }', {}, BETA_WRITE)).body!.data!.products.edges.map((e: { node: { id: string } }) => e.node.id);
       return ids.length > 0 && !ids.includes(seeded.alphaProduct) && ids.includes(seeded.betaProduct);
     });
+    // Another tenant's cursor may page beta's own list or be refused as a foreign cursor; it never yields alpha's entries.
+    const refusedCursor = (r: Answer) => !hasData(r) && code(r) === 'BAD_USER_INPUT';
     await isolated('products page after alpha\'s cursor', async () => {
       const r = await gql('query($after: String) { products(first: 100, after: $after) { edges { node { id } } } }', { after: alphaPage[0].cursor }, BETA_WRITE);
-      return r.body!.data === undefined || r.body!.data!.products.edges.every((e: { node: { id: string } }) => e.node.id !== seeded.alphaProduct && !seeded.alphaReviews.includes(e.node.id));
+      return refusedCursor(r) || r.body!.data!.products.edges.every((e: { node: { id: string } }) => e.node.id !== seeded.alphaProduct);
     });
     await isolated('reviews page of beta\'s product after alpha\'s review cursor', async () => {
       const r = await gql('query($id: ID!, $after: String) { product(id: $id) { reviews(first: 100, after: $after) { edges { node { id } } } } }', { id: seeded.betaProduct, after: alphaReviewsPage[0].cursor }, BETA_WRITE);
-      return r.body!.data!.product.reviews.edges.length === 0;
+      return refusedCursor(r) || r.body!.data!.product.reviews.edges.every((e: { node: { id: string } }) => !seeded.alphaReviews.includes(e.node.id));
+    });
+    await isolated('alpha\'s product page with alpha\'s review cursor, asked by beta', async () => {
+      const r = await gql('query($id: ID!, $after: String) { product(id: $id) { reviews(first: 100, after: $after) { edges { node { id } } } } }', { id: seeded.alphaProduct, after: alphaReviewsPage[0].cursor }, BETA_WRITE);
+      return refusedCursor(r) || r.body!.data!.product === null;
     });
   });
 
