@@ -4,7 +4,13 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Request body limit of every subgraph. The gateway forwards a client's variables as they came, so this
+ * stays above the gateway's own MAX_BODY_BYTES (its config refuses a larger one): what the gateway accepts
+ * is never refused here.
+ */
+export const SUBGRAPH_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = SUBGRAPH_MAX_BODY_BYTES;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;

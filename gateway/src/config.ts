@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, platformEnv, portSetting } from '../../lib/config.js';
+import { SUBGRAPH_MAX_BODY_BYTES } from '../../lib/http-server.js';
 
 const apiKey = z.object({
   key: z.string().min(16, 'API keys are at least 16 characters'),
@@ -62,6 +63,21 @@ export const gatewayEnv = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** `true` serves GET /metrics to anyone (a private network only); otherwise it needs an API key or METRICS_TOKEN. */
   METRICS_PUBLIC: switchSetting,
+  // Operation limits (README "Limits"): checked before any subgraph is called.
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(50).default(2_000),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(15),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(5_000),
+  /** Field selections with every fragment spread expanded (what the query planner walks). */
+  MAX_QUERY_FIELDS: z.coerce.number().int().min(10).default(1_000),
+  /** Items a list without `first` is assumed to hold when costing an operation. */
+  COST_ASSUMED_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  /** analyzeText costs one unit per this many characters of its text. */
+  COST_TEXT_CHARACTERS_PER_UNIT: z.coerce.number().int().min(1).default(10),
+  /** Request body bytes, counted as they arrive (chunked bodies too); at most what a subgraph accepts from the gateway. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(SUBGRAPH_MAX_BODY_BYTES - 1024 * 1024, 'at most 1 MiB below the subgraphs\' body limit').default(12 * 1024 * 1024),
+  /** Milliseconds the gateway waits for one subgraph request before answering without that subgraph's fields. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

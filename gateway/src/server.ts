@@ -9,8 +9,11 @@ import type { Logger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
 import { bearerToken, createAuthenticator, presentedKey, scopeForOperation, unauthenticatedResponse, UNAUTHENTICATED_MESSAGE, WWW_AUTHENTICATE, type Caller } from './auth.js';
 import type { GatewayConfig } from './config.js';
-import { depthLimitRule } from './depth-limit.js';
+import { readBodyWithin } from './body-limit.js';
+import { limitPlugins } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
+import { subgraphFailurePlugin } from './resilience.js';
+import { resultOrderPlugin } from './result-order.js';
 import { loadSupergraph } from './supergraph.js';
 
 interface RequestState { caller: Caller; requestId: string }
@@ -61,18 +64,8 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
         endResponse(fetchAPI.Response.json({ errors: [{ message: `POST bodies must be ${JSON_MEDIA_TYPE}; got ${mediaType ? mediaType.slice(0, 100) : 'no content-type'}`, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] }, { status: 415 }));
         return;
       }
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > config.MAX_QUERY_BYTES * 50) {
-        endResponse(fetchAPI.Response.json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }] }, { status: 413 }));
-        return;
-      }
       const given = request.headers.get('x-request-id');
       states.set(request, { caller, requestId: given && REQUEST_ID.test(given) ? given : randomUUID() });
-    },
-    onParams({ params }) {
-      if (typeof params.query === 'string' && params.query.length > config.MAX_QUERY_BYTES) {
-        throw new GraphQLError(`Query is ${params.query.length} characters; the limit is ${config.MAX_QUERY_BYTES}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-      }
     },
     onResultProcess({ result, setResult }) {
       // Yoga attaches the parser's own error to request errors (bad JSON bodies); clients get the message alone.
@@ -90,9 +83,6 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       const clean = (r: unknown) => hideSuggestions(strip(r));
       if (Array.isArray(result)) setResult(result.map(clean) as typeof result);
       else if (result && typeof result === 'object' && 'errors' in result) setResult(clean(result) as typeof result);
-    },
-    onValidate({ addValidationRule }) {
-      addValidationRule(depthLimitRule(config.MAX_QUERY_DEPTH));
     },
     onExecute({ args }) {
       // Decided on the operation the executor will run, not the first one in the document.
@@ -125,8 +115,10 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     landingPage: false,
     graphiql: !production,
     maskedErrors: { isDev: false },
+    upstreamTimeout: config.SUBGRAPH_TIMEOUT_MS,
     logging: false,
-    plugins: () => [guard, ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
+    // Limits, ordering and subgraph failures: limits.ts, result-order.ts, resilience.ts.
+    plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(config.SUBGRAPH_TIMEOUT_MS), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
     ...(introspection ? {} : { disableIntrospection: {} }),
     // A cross-site GET without a preflight-forcing header is refused; POSTs are JSON only (guard).
     csrfPrevention: { requestHeaders: ['x-api-key', 'authorization', 'x-graphql-yoga-csrf'] },
@@ -180,6 +172,12 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       const healthy = await subgraphsHealthy();
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));
       return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const body = await readBodyWithin(req, res, config.MAX_BODY_BYTES);
+      if (body === null) return;
+      // The runtime takes a body already read from `req.body` (see @whatwg-node/server normalizeNodeRequest).
+      (req as IncomingMessage & { body?: Buffer }).body = body;
     }
     await runtime(req, res);
   });

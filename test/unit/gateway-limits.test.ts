@@ -1,20 +1,48 @@
-import { parse, specifiedRules, validate, buildSchema } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../gateway/src/auth.js';
 import { gatewayEnv } from '../../gateway/src/config.js';
-import { depthLimitRule } from '../../gateway/src/depth-limit.js';
+import { costModel } from '../../gateway/src/limits.js';
+import { operationSize } from '../../gateway/src/operation-cost.js';
 
-const schema = buildSchema('type Query { node: Node } type Node { child: Node name: String }');
+const schema = buildSchema(`
+  type Query { products(first: Int = 20): ProductConnection! product(id: ID!): Product analyzeText(text: String!): Analysis! }
+  type ProductConnection { edges: [ProductEdge!]! }
+  type ProductEdge { node: Product! }
+  type Product { name: String reviews(first: Int = 20): ProductConnection! tags: [Tag!]! }
+  type Tag { name: String }
+  type Analysis { label: String }
+`);
+const model = costModel(gatewayEnv.parse({}));
+const size = (query: string, variables: Record<string, unknown> = {}) => operationSize(schema, parse(query), undefined, variables, model);
 
-describe('query depth limit', () => {
-  const errors = (query: string) => validate(schema, parse(query), [...specifiedRules, depthLimitRule(3)]).map((e) => e.message);
-  it('allows queries up to the limit and refuses deeper ones, through fragments too', () => {
-    expect(errors('{ node { child { name } } }')).toEqual([]);
-    expect(errors('{ node { child { child { name } } } }')).toEqual(['Query depth 4 exceeds the limit of 3']);
-    expect(errors('{ node { ...F } } fragment F on Node { child { child { name } } }')).toEqual(['Query depth 4 exceeds the limit of 3']);
+describe('operation cost (before any subgraph is called)', () => {
+  it('counts objects times the page sizes around them, `first` from literals, variables or the default, capped at 100', () => {
+    expect(size('{ product(id: 1) { name } }').cost).toBe(1);
+    expect(size('{ products(first: 5) { edges { node { name } } } }').cost).toBe(1 + 5 * (1 + 1));
+    expect(size('query($n: Int) { products(first: $n) { edges { node { name } } } }', { n: 7 }).cost).toBe(1 + 7 * 2);
+    expect(size('{ products { edges { node { name } } } }').cost).toBe(1 + 20 * 2);
+    expect(size('{ products(first: 5000) { edges { node { name } } } }').cost).toBe(1 + 100 * 2);
+    expect(size('{ product(id: 1) { tags { name } } }').cost).toBe(1 + model.assumedListSize);
   });
-  it('does not loop on cyclic fragments (which validation reports on its own)', () => {
-    expect(errors('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }').length).toBeGreaterThan(0);
+  it('multiplies nested pages, so a page of pages of pages is refused by the default limit', () => {
+    const nested = '{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { reviews(first: 100) { edges { node { name } } } } } } } } } }';
+    expect(size(nested).cost).toBeGreaterThan(1_000_000);
+    expect(size(nested).cost).toBeGreaterThan(gatewayEnv.parse({}).MAX_QUERY_COST);
+  });
+  it('counts analyzeText by the length of its text, passed inline or as a variable', () => {
+    expect(size('{ analyzeText(text: "abc") { label } }').cost).toBe(1 + 1);
+    expect(size('query($t: String!) { analyzeText(text: $t) { label } }', { t: 'x'.repeat(5_000) }).cost).toBe(1 + 5_000 / model.textArguments['Query.analyzeText']!.charactersPerUnit);
+  });
+  it('costs a fragment once per spread and expands it in linear time, however it is chained', () => {
+    let query = '{ product(id: 1) { ...F0 } }\n';
+    for (let i = 0; i < 40; i++) query += `fragment F${i} on Product { ...F${i + 1} ...F${i + 1} }\n`;
+    query += 'fragment F40 on Product { name tags { name } }';
+    const started = performance.now();
+    const result = size(query);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(result.fields).toBe(2 ** 40 * 3 + 1);
+    expect(result.cost).toBe(1 + 2 ** 40 * model.assumedListSize);
   });
 });
 
