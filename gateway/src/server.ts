@@ -115,6 +115,9 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     landingPage: false,
     graphiql: !production,
     maskedErrors: { isDev: false },
+    // The HTTP executor merges identical in-flight subgraph queries by URL and body alone, before the
+    // signed context is attached: two tenants asking the same thing at once would share one answer.
+    transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
     upstreamTimeout: config.SUBGRAPH_TIMEOUT_MS,
     logging: false,
     // Limits, ordering and subgraph failures: limits.ts, result-order.ts, resilience.ts.

@@ -402,6 +402,19 @@ describe('tenant isolation across all subgraphs (read, list, page, mutate, infer
     await isolated('applications _entities', async () => (await direct('applications', applications, beta(applications))).body!.data!._entities[0].insights === null);
   });
 
+  it('concurrent identical queries of two tenants each get their own data (no shared upstream request)', async () => {
+    // Same document, same subgraph body: a gateway that merges in-flight subgraph requests would answer both tenants from one.
+    const query = '{ productBySku(sku: "ISO-SHARED-1") { name reviews(first: 5) { edges { node { id } } } } }';
+    await isolated('40 concurrent identical queries, alpha and beta interleaved', async () => {
+      const keys = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? ALPHA_WRITE : BETA_WRITE));
+      const answers = await Promise.all(keys.map((key) => gql(query, {}, key)));
+      return answers.every((a, i) => {
+        const product = a.body!.data!.productBySku;
+        return keys[i] === ALPHA_WRITE ? product.name === 'Alpha Watch' && product.reviews.edges.length === 3 : product.name === 'Beta Watch' && product.reviews.edges.length === 0;
+      });
+    });
+  });
+
   it('lists and pages: beta lists only its own products, even from alpha\'s cursors', async () => {
     const alphaPage = (await gql('{ products(first: 1) { edges { cursor node { id } } } }')).body!.data!.products.edges;
     const alphaReviewsPage = (await gql('query($id: ID!) { product(id: $id) { reviews(first: 1) { edges { cursor } } } }', { id: seeded.alphaProduct })).body!.data!.product.reviews.edges;
