@@ -9,6 +9,7 @@ import { createLoaders } from './loaders.js';
 import { OutboxRepository } from './repositories/outbox-repository.js';
 import { ProductRepository } from './repositories/product-repository.js';
 import { ReviewRepository } from './repositories/review-repository.js';
+import { ReviewTombstoneRepository } from './repositories/review-tombstone-repository.js';
 import { resolvers } from './resolvers/index.js';
 import type { CollectionServices, EventPublisher } from './services/collection-services.js';
 
@@ -22,11 +23,12 @@ export async function createServer(deps: CollectionServerDeps) {
     products: new ProductRepository(deps.database),
     reviews: new ReviewRepository(deps.database),
     outbox: new OutboxRepository(deps.database),
+    tombstones: new ReviewTombstoneRepository(deps.database),
     publisher: deps.publisher,
     topics: deps.topics,
     log: deps.log,
   };
-  await Promise.all([services.products.ensureIndexes(), services.reviews.ensureIndexes(), services.outbox.ensureIndexes()]);
+  await Promise.all([services.products.ensureIndexes(), services.reviews.ensureIndexes(), services.outbox.ensureIndexes(), services.tombstones.ensureIndexes()]);
   const contextFor = (caller: InternalContext): CollectionContext => ({
     caller,
     tenantId: caller.tenantId,

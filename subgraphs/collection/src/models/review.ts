@@ -13,14 +13,21 @@ export interface ReviewDocument {
   receivedAt: Date;
   source: string;
   externalId: string | null;
+  /** Deletions of this source + externalId before this review was stored (absent: none); see reviewIdFor. */
+  incarnation?: number;
 }
 
 export const REVIEW_ID_PATTERN = /^rev_[0-9a-f]{24}$/;
 
-/** Reviews with an external id get a deterministic id, so a partner's retry finds the stored review instead of a twin. */
-export function reviewIdFor(tenantId: string, source: string, externalId: string | null): string {
+/**
+ * Reviews with an external id get a deterministic id, so a partner's retry finds the stored review
+ * instead of a twin. Once deleted, the same source + externalId comes back as a new incarnation
+ * with its own id: events and downstream state of the deleted one can never be mistaken for it.
+ */
+export function reviewIdFor(tenantId: string, source: string, externalId: string | null, incarnation = 0): string {
   if (externalId === null) return `rev_${randomBytes(12).toString('hex')}`;
-  return `rev_${createHash('sha256').update(`${tenantId}\u0000${source}\u0000${externalId}`).digest('hex').slice(0, 24)}`;
+  const key = incarnation === 0 ? `${tenantId}\u0000${source}\u0000${externalId}` : `${tenantId}\u0000${source}\u0000${externalId}\u0000${incarnation}`;
+  return `rev_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 
 /** What the `review.submitted` event carries to the services downstream. */

@@ -4,6 +4,7 @@ import type { ReviewTopics } from '../../../../lib/streams.js';
 import type { OutboxRepository } from '../repositories/outbox-repository.js';
 import type { ProductRepository } from '../repositories/product-repository.js';
 import type { ReviewRepository } from '../repositories/review-repository.js';
+import type { ReviewTombstoneRepository } from '../repositories/review-tombstone-repository.js';
 
 export type EventPublisher = Pick<Bus, 'publishMany'>;
 
@@ -12,6 +13,7 @@ export interface CollectionServices {
   products: ProductRepository;
   reviews: ReviewRepository;
   outbox: OutboxRepository;
+  tombstones: ReviewTombstoneRepository;
   publisher: EventPublisher;
   topics: ReviewTopics;
   log: Logger;

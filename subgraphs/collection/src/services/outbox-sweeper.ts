@@ -1,5 +1,7 @@
 import type { PublishItem } from '../../../../lib/bus/index.js';
+import type { OutboxDocument } from '../repositories/outbox-repository.js';
 import type { CollectionServices } from './collection-services.js';
+import { removeReviews } from './review-deletion.js';
 import { submittedEvent } from './review-events.js';
 
 export interface SweepResult { republished: number; dropped: number; failed: number }
@@ -35,6 +37,7 @@ export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, 
     result.republished += published.length;
     result.failed += failed.length;
   };
+  await finishDeletions(deps, stale.filter((entry) => entry.event?.subject === deps.topics.deleted), now);
   await publish(stale.flatMap((entry) => (entry.event ? [entry.event] : [])));
   const byTenant = new Map<string, typeof stale>();
   for (const entry of stale) if (!entry.event) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
@@ -55,6 +58,21 @@ export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, 
   }
   if (result.republished + result.dropped + result.failed + waiting > 0) deps.log.info({ ...result, waiting }, 'outbox swept');
   return result;
+}
+
+/**
+ * A deletion's entry is written before its review is deleted: if the request died in between, the
+ * review is still listed, so finish deleting it before its event tells downstream it is gone.
+ */
+async function finishDeletions(deps: CollectionServices, entries: readonly OutboxDocument[], now: Date): Promise<void> {
+  const byTenant = new Map<string, string[]>();
+  for (const e of entries) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e.reviewId]);
+  for (const [tenantId, ids] of byTenant) {
+    const left = [...(await deps.reviews.findByIds(tenantId, ids)).values()];
+    if (left.length === 0) continue;
+    await removeReviews(deps, tenantId, left, now);
+    deps.log.info({ tenantId, reviews: left.length }, 'outbox: finished deletions cut short');
+  }
 }
 
 /** Runs the sweeper on an interval until stopped. */

@@ -1,9 +1,19 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
-import { REVIEW_ID_PATTERN } from '../models/review.js';
+import { REVIEW_ID_PATTERN, reviewIdFor, type ReviewDocument } from '../models/review.js';
 import type { CollectionServices } from './collection-services.js';
 import { deletedEvent } from './review-events.js';
 
 export const MAX_DELETE_BATCH = 100;
+
+/**
+ * Deletes stored reviews, recording each one's tombstone first: a resubmission must never reuse the
+ * id of an incarnation that is deleted downstream.
+ */
+export async function removeReviews(deps: CollectionServices, tenantId: string, reviews: readonly ReviewDocument[], now: Date): Promise<void> {
+  const tombstones = reviews.flatMap((r) => (r.externalId === null ? [] : [{ baseId: reviewIdFor(tenantId, r.source, r.externalId), incarnation: r.incarnation ?? 0 }]));
+  await deps.tombstones.recordDeletions(tenantId, tombstones, now);
+  await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
+}
 
 export interface DeleteResult { deleted: string[]; notFound: string[]; pending: string[] }
 
@@ -20,7 +30,7 @@ export async function deleteReviews(deps: CollectionServices, tenantId: string, 
   const reviews = [...found.values()];
   const events = reviews.map((review) => deletedEvent(deps.topics, review, requestId));
   await deps.outbox.add(events.map((item, i) => ({ _id: item.event.id, tenantId, reviewId: reviews[i]!._id, createdAt: now, event: item })));
-  await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
+  await removeReviews(deps, tenantId, reviews, now);
   const { published } = await deps.publisher.publishMany(events);
   await deps.outbox.remove(published);
   const publishedIds = new Set(published);

@@ -28,7 +28,11 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
     }
   });
 
-  const products = await deps.products.findByIds(tenantId, valid.map((v) => v.review.productId));
+  const baseIdOf = (review: CleanReview) => (review.externalId === null ? null : reviewIdFor(tenantId, review.source, review.externalId));
+  const [products, deletions] = await Promise.all([
+    deps.products.findByIds(tenantId, valid.map((v) => v.review.productId)),
+    deps.tombstones.deletionsOf(tenantId, valid.flatMap((v) => baseIdOf(v.review) ?? [])),
+  ]);
   const byId = new Map<string, ReviewDocument>();
   const itemIds: Array<{ index: number; id: string }> = [];
   for (const { index, review } of valid) {
@@ -36,8 +40,10 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
       rejected.push({ index, field: 'productId', code: 'UNKNOWN_PRODUCT', message: `no product with id ${review.productId}` });
       continue;
     }
-    const id = reviewIdFor(tenantId, review.source, review.externalId);
-    if (!byId.has(id)) byId.set(id, { _id: id, tenantId, ...review, receivedAt: now });
+    // After a deletion the same source + externalId is a new incarnation, with an id of its own.
+    const incarnation = deletions.get(baseIdOf(review) ?? '') ?? 0;
+    const id = reviewIdFor(tenantId, review.source, review.externalId, incarnation);
+    if (!byId.has(id)) byId.set(id, { _id: id, tenantId, ...review, ...(incarnation > 0 ? { incarnation } : {}), receivedAt: now });
     itemIds.push({ index, id });
   }
 
