@@ -97,8 +97,11 @@ export type Polarity =
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
-  /** Reviews that mention a canonical aspect (e.g. battery), optionally with one polarity, newest analysed first. `first` is capped at 100. */
-  reviewsMentioning: ReviewConnection;
+  /**
+   * Reviews that mention a canonical aspect (e.g. battery), optionally with one polarity, newest analysed first. `first` is capped at 100.
+   * Null, with an error, when the analysis service fails or times out: the rest of the product still answers.
+   */
+  reviewsMentioning?: Maybe<ReviewConnection>;
 };
 
 
@@ -111,10 +114,10 @@ export type ProductReviewsMentioningArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Analyses a text synchronously without storing it (at most 5,000 characters). */
-  analyzeText: TextAnalysis;
-  /** The aspects recognised for a product category: the defaults plus the caller's own terms. */
-  aspectTaxonomy: Array<AspectDefinition>;
+  /** Analyses a text synchronously without storing it (at most 5,000 characters). Null, with an error, when the analysis service fails or times out. */
+  analyzeText?: Maybe<TextAnalysis>;
+  /** The aspects recognised for a product category: the defaults plus the caller's own terms. Null, with an error, when the analysis service fails or times out. */
+  aspectTaxonomy?: Maybe<Array<AspectDefinition>>;
 };
 
 
@@ -302,7 +305,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Polarity: Polarity;
-  Product: ResolverTypeWrapper<Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversTypes['ReviewConnection'] }>;
+  Product: ResolverTypeWrapper<Omit<Product, 'reviewsMentioning'> & { reviewsMentioning?: Maybe<ResolversTypes['ReviewConnection']> }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -327,7 +330,7 @@ export type ResolversParentTypes = ResolversObject<{
   ExtendAspectTaxonomyInput: ExtendAspectTaxonomyInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Product: Omit<Product, 'reviewsMentioning'> & { reviewsMentioning: ResolversParentTypes['ReviewConnection'] } | FederationReferenceTypes['Product'];
+  Product: Omit<Product, 'reviewsMentioning'> & { reviewsMentioning?: Maybe<ResolversParentTypes['ReviewConnection']> } | FederationReferenceTypes['Product'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
@@ -377,12 +380,12 @@ export type PageInfoResolvers<ContextType = AnalysisContext, ParentType extends 
 export type ProductResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  reviewsMentioning?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsMentioningArgs, 'aspect' | 'first'>>;
+  reviewsMentioning?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<ProductReviewsMentioningArgs, 'aspect' | 'first'>>;
 }>;
 
 export type QueryResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  analyzeText?: Resolver<ResolversTypes['TextAnalysis'], ParentType, ContextType, RequireFields<QueryAnalyzeTextArgs, 'text'>>;
-  aspectTaxonomy?: Resolver<Array<ResolversTypes['AspectDefinition']>, ParentType, ContextType, Partial<QueryAspectTaxonomyArgs>>;
+  analyzeText?: Resolver<Maybe<ResolversTypes['TextAnalysis']>, ParentType, ContextType, RequireFields<QueryAnalyzeTextArgs, 'text'>>;
+  aspectTaxonomy?: Resolver<Maybe<Array<ResolversTypes['AspectDefinition']>>, ParentType, ContextType, Partial<QueryAspectTaxonomyArgs>>;
 }>;
 
 export type ReviewResolvers<ContextType = AnalysisContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review'], FederationReferenceType extends FederationReferenceTypes['Review'] = FederationReferenceTypes['Review']> = ResolversObject<{
