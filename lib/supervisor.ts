@@ -36,7 +36,8 @@ function cpuProfileArgs(): string[] {
 /** Starts a TypeScript entry point as its own Node process, prefixing each output line with its name. */
 export function startProcess(spec: ProcessSpec, write: (line: string) => void): RunningProcess {
   const child = spawn(process.execPath, [...cpuProfileArgs(), ...(spec.nodeFlags ?? []), '--import', tsxLoader, spec.entry], {
-    env: { ...process.env, ...spec.env },
+    // REVIEWGRAPH_SUPERVISOR_PID: the process stops on its own when this one dies (lib/service.ts).
+    env: { ...process.env, ...spec.env, REVIEWGRAPH_SUPERVISOR_PID: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let lastError: string | null = null;

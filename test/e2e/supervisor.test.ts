@@ -21,6 +21,8 @@ interface Started {
 const dataDir = mkdtempSync(join(tmpdir(), 'rg-supervisor-'));
 const started: Started[] = [];
 let first: Started;
+/** The stack the last tests run against: the first one, until it is killed. */
+let current: Started;
 let ports: Record<'gateway' | 'collection' | 'analysis' | 'applications', number>;
 let gatewayUrl: string;
 
@@ -298,20 +300,37 @@ describe('npm start supervises the stack', () => {
     }
   }, 60_000);
 
-  it('stops everything with one clear line when a process crash-loops', async () => {
-    const startPid = first.child.pid!;
-    const family = childrenOf(startPid).map((c) => c.pid);
+  it('leaves nothing running when npm start itself is killed with SIGKILL, and a new start on the same folder takes over its stale lock', async () => {
+    const family = childrenOf(first.child.pid!).map((c) => c.pid);
     expect(family.length).toBeGreaterThanOrEqual(7);
-    const mark = first.lines.length;
+    process.kill(first.child.pid!, 'SIGKILL');
+    await first.exit;
+    await eventually(async () => (family.filter(isRunning).length === 0 ? true : undefined), 30_000, 'every process of the killed stack gone');
+    const stale = JSON.parse(readFileSync(join(dataDir, 'reviewgraph.lock'), 'utf8')) as { pid: number };
+    expect(stale.pid).toBe(first.child.pid);
+
+    current = npmStart(['--workers', '1', '--data-dir', dataDir], portEnv(ports));
+    await line(current, /^reviewgraph is up: /, 240_000);
+    expect((JSON.parse(readFileSync(join(dataDir, 'reviewgraph.lock'), 'utf8')) as { pid: number }).pid).toBe(current.child.pid);
+    // Same data folder: what the first stack stored is served by the second.
+    const answer = await gql(`{ productBySku(sku: "SUP-WORKER") { insights { reviewCount analyzedCount } } }`);
+    expect(answer.body).toEqual({ data: { productBySku: { insights: { reviewCount: 350, analyzedCount: 350 } } } });
+  }, 300_000);
+
+  it('stops everything with one clear line when a process crash-loops', async () => {
+    const startPid = current.child.pid!;
+    const family = childrenOf(startPid).map((c) => c.pid);
+    expect(family.length).toBeGreaterThanOrEqual(6);
+    const mark = current.lines.length;
     // Kill every gateway incarnation as soon as it appears: a crash loop.
     const deadline = Date.now() + 120_000;
-    while (first.child.exitCode === null && Date.now() < deadline) {
+    while (current.child.exitCode === null && Date.now() < deadline) {
       for (const c of childrenOf(startPid)) if (c.args.includes('gateway/src/index.ts')) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const exit = await Promise.race([first.exit, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+    const exit = await Promise.race([current.exit, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
     expect(exit?.code).toBe(1);
-    const said = first.lines.slice(mark).filter((l) => l.startsWith('reviewgraph: '));
+    const said = current.lines.slice(mark).filter((l) => l.startsWith('reviewgraph: '));
     const verdict = said.filter((l) => l.includes('stopping everything'));
     expect(verdict).toHaveLength(1);
     expect(verdict[0]).toMatch(/^reviewgraph: gateway .*5 crashes within 60 s, giving up; stopping everything$/);
