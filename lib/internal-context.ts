@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What the gateway tells a subgraph about the caller, signed so a subgraph exposed by mistake leaks nothing. */
 export interface InternalContext {
@@ -23,9 +23,13 @@ export function bodyHash(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-/** Encodes and signs a context bound to one request body as `<payload>.<signature>`. */
+/**
+ * Encodes and signs a context bound to one request body as `<payload>.<signature>`. A random nonce
+ * makes every signature unique, so a subgraph can refuse a second use of one (lib/replay-guard.ts)
+ * without refusing two identical requests the gateway sends in the same millisecond.
+ */
 export function signInternalContext(context: InternalContext, secret: string, body: string | Uint8Array, now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ ...context, iat: now, bh: bodyHash(body) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ ...context, iat: now, bh: bodyHash(body), n: randomBytes(12).toString('base64url') })).toString('base64url');
   return `${payload}.${mac(payload, secret)}`;
 }
 

@@ -5,7 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { UnauthenticatedError, isExposedError } from './errors.js';
-import { INTERNAL_CONTEXT_HEADER, verifyInternalContext, type InternalContext } from './internal-context.js';
+import { INTERNAL_CONTEXT_HEADER, MAX_AGE_MS, MAX_CLOCK_SKEW_MS, verifyInternalContext, type InternalContext } from './internal-context.js';
+import { ReplayGuard } from './replay-guard.js';
 import { requireScope, scopeFor } from './scopes.js';
 import { createGraphQLHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
@@ -43,10 +44,12 @@ function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNo
 }
 
 /** Reads the gateway's signed context and verifies it against the body bytes received, or refuses the request (HTTP 401). */
-function requireInternalContext(req: IncomingMessage, rawBody: Buffer, secret: string): InternalContext {
+function requireInternalContext(req: IncomingMessage, rawBody: Buffer, secret: string, replays: ReplayGuard): InternalContext {
   const raw = req.headers[INTERNAL_CONTEXT_HEADER];
-  const context = verifyInternalContext(Array.isArray(raw) ? raw[0] : raw, secret, rawBody);
+  const header = Array.isArray(raw) ? raw[0] : raw;
+  const context = verifyInternalContext(header, secret, rawBody);
   if (!context) throw new UnauthenticatedError('This service only answers the reviewgraph gateway: the signed context is missing, invalid, expired or was signed for another request');
+  if (!replays.firstUse(header!.slice(header!.lastIndexOf('.') + 1))) throw new UnauthenticatedError('This signed context was already used: each one is good for one request');
   return context;
 }
 
@@ -70,11 +73,12 @@ export async function serveSubgraph<TContext extends BaseContext>(options: {
 }): Promise<SubgraphServing<TContext>> {
   const apollo = createSubgraphApollo<TContext>(options.typeDefs, options.resolvers, options.log);
   await apollo.start();
+  const replays = new ReplayGuard(MAX_AGE_MS + MAX_CLOCK_SKEW_MS);
   const http = createGraphQLHttpServer<TContext>({
     apollo,
     log: options.log,
     metrics: options.metrics,
-    context: async (req, rawBody) => options.contextFor(requireInternalContext(req, rawBody, options.internalSecret)),
+    context: async (req, rawBody) => options.contextFor(requireInternalContext(req, rawBody, options.internalSecret, replays)),
     health: async () => (await options.database.db.command({ ping: 1 })).ok === 1,
   });
   return { apollo, http };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_AGE_MS, MAX_CLOCK_SKEW_MS, signInternalContext, verifyInternalContext } from '../../lib/internal-context.js';
+import { ReplayGuard } from '../../lib/replay-guard.js';
 
 const SECRET = 'unit-test-secret-0123456789';
 const context = { tenantId: 'acme', scopes: ['read'], requestId: 'r-1', keyId: 'k' };
@@ -38,5 +39,23 @@ describe('signed internal context', () => {
     expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now + MAX_CLOCK_SKEW_MS + 1), SECRET, BODY, now)).toBeNull();
     expect(verifyInternalContext(signInternalContext(context, SECRET, BODY, now + 4 * 60_000), SECRET, BODY, now)).toBeNull();
     expect(MAX_AGE_MS).toBeLessThanOrEqual(60_000);
+  });
+
+  it('signs the same request twice differently, so a replay guard can refuse the second use of one signature only', () => {
+    const now = Date.now();
+    const [a, b] = [signInternalContext(context, SECRET, BODY, now), signInternalContext(context, SECRET, BODY, now)];
+    expect(a).not.toBe(b);
+    const guard = new ReplayGuard(MAX_AGE_MS + MAX_CLOCK_SKEW_MS);
+    expect(guard.firstUse(a, now)).toBe(true);
+    expect(guard.firstUse(b, now)).toBe(true);
+    expect(guard.firstUse(a, now + 30_000)).toBe(false);
+    expect(guard.firstUse(a, now + MAX_AGE_MS + MAX_CLOCK_SKEW_MS + 1)).toBe(true); // by then verification refuses it as stale
+  });
+
+  it('keeps a bounded memory of signatures', () => {
+    const guard = new ReplayGuard(60_000, 3);
+    for (const s of ['a', 'b', 'c', 'd']) expect(guard.firstUse(s, 0)).toBe(true);
+    expect(guard.firstUse('d', 1)).toBe(false);
+    expect(guard.firstUse('a', 1)).toBe(true);
   });
 });
