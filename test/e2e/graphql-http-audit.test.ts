@@ -1,4 +1,4 @@
-import { serverAudits } from 'graphql-http';
+import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../lib/stack.js';
 import { testInfra, uniqueName } from '../support/infra.js';
@@ -46,7 +46,7 @@ describe('graphql-http server audits', () => {
       headers.set('x-api-key', KEY);
       return fetch(input, { ...init, headers });
     };
-    const results = [];
+    const results: AuditResult[] = [];
     for (const audit of serverAudits({ url: stack.gatewayUrl, fetchFn: fetchWithKey })) results.push(await audit.fn());
     expect(results.length).toBeGreaterThan(50);
     const gaps = (status: string) => Object.fromEntries(results.filter((r) => r.status === status).map((r) => [r.name, 'reason' in r ? r.reason : '']));
