@@ -394,13 +394,23 @@ describe('item 7: the production defaults are switches', () => {
   const typo = '{ prodcts { edges { cursor } } }';
   const token = 'metrics-scraper-token-0123456789';
 
-  it('turns introspection and suggestions back on when configured, or outside production; METRICS_TOKEN and METRICS_PUBLIC open /metrics', async () => {
+  it('turns introspection and suggestions back on when configured, or outside production; METRICS_TOKEN and METRICS_PUBLIC open /metrics; CSRF prevention holds without keys', async () => {
     await withGateway({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SUGGESTIONS: 'true', METRICS_TOKEN: token }, async (base) => {
       expect((await post(base, introspect)).body!.data!.__schema.queryType.name).toBe('Query');
       expect((await post(base, typo)).body!.errors![0]!.message).toMatch(/Did you mean "products"/);
       expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
       expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    });
+    // Without API_KEYS (a laptop) no key is needed, so CSRF prevention is what stops a cross-site GET or form.
+    await withGateway({ NODE_ENV: 'development', API_KEYS: '' }, async (base) => {
+      const target = `${base}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+      const simpleGet = await answer(await fetch(target));
+      expect(simpleGet.status).toBe(403);
+      expect(simpleGet.body!.data ?? null).toBeNull();
+      expect((await answer(await fetch(target, { headers: { 'x-graphql-yoga-csrf': '1' } }))).body!.data!.__typename).toBe('Query');
+      const form = await answer(await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: 'mutation { upsertProducts(input: { products: [{ sku: "SEC-CSRF-2", name: "x" }] }) { products { id } } }' }).toString() }));
+      expect(form.status).toBe(415);
     });
     await withGateway({ NODE_ENV: 'development', METRICS_PUBLIC: 'true' }, async (base) => {
       expect((await post(base, introspect)).body!.data!.__schema.queryType.name).toBe('Query');
