@@ -243,6 +243,8 @@ describe('npm start supervises the stack', () => {
     const endpointsBefore = readFileSync(join(dataDir, 'endpoints.json'), 'utf8');
     const launchers = childrenOf(first.child.pid!).filter((c) => c.args.includes('reviewgraph-embedded'));
     expect(launchers).toHaveLength(1);
+    const services = ['collection', 'applications', 'analysis-worker-1', 'analysis-worker-2'];
+    const servicePids = services.map((name) => pidOf(first, name, name.startsWith('analysis-worker') ? 'analysis worker ready' : `${name} subgraph ready`));
     const mark = first.lines.length;
     process.kill(launchers[0]!.pid, 'SIGKILL');
     await line(first, new RegExp(`^reviewgraph: embedded launcher \\(pid ${launchers[0]!.pid}\\) killed by SIGKILL; restarting it in`), 20_000, mark);
@@ -255,6 +257,9 @@ describe('npm start supervises the stack', () => {
     const ids = new Set(await eventually(async () => submit(productId, 20, 4).catch(() => undefined), 60_000, 'reviews accepted again'));
     await eventually(async () => ((await insightsOf(productId))?.analyzedCount === ids.size ? true : undefined), 120_000, 'the new reviews analysed and counted');
     expect(await analysedReviewIds(productId)).toEqual(ids);
+    // The same service processes did it: they reconnected on their own, none was restarted.
+    expect(servicePids.filter(isRunning)).toEqual(servicePids);
+    expect(first.lines.slice(mark).filter((l) => l.startsWith('reviewgraph: ') && !l.includes('embedded launcher'))).toEqual([]);
     expect(first.lines.filter((l) => l.includes('stopping everything'))).toEqual([]);
   }, 300_000);
 
@@ -315,6 +320,21 @@ describe('npm start supervises the stack', () => {
     // Same data folder: what the first stack stored is served by the second.
     const answer = await gql(`{ productBySku(sku: "SUP-WORKER") { insights { reviewCount analyzedCount } } }`);
     expect(answer.body).toEqual({ data: { productBySku: { insights: { reviewCount: 350, analyzedCount: 350 } } } });
+  }, 300_000);
+
+  it('stops everything on Ctrl-C (SIGINT to the whole process group) without restarting anything, and frees the data folder', async () => {
+    const family = childrenOf(current.child.pid!).map((c) => c.pid);
+    const mark = current.lines.length;
+    process.kill(-current.child.pid!, 'SIGINT');
+    const exit = await Promise.race([current.exit, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
+    expect(exit?.code).toBe(0);
+    expect(current.lines.slice(mark).filter((l) => l.startsWith('reviewgraph: '))).toEqual(['reviewgraph: stopping…', 'reviewgraph: stopped']);
+    expect(family.filter(isRunning)).toEqual([]);
+    expect(existsSync(join(dataDir, 'reviewgraph.lock'))).toBe(false);
+    expect(existsSync(join(dataDir, 'endpoints.json'))).toBe(false);
+
+    current = npmStart(['--workers', '1', '--data-dir', dataDir], portEnv(ports));
+    await line(current, /^reviewgraph is up: /, 240_000);
   }, 300_000);
 
   it('stops everything with one clear line when a process crash-loops', async () => {
