@@ -358,4 +358,31 @@ describe('npm start supervises the stack', () => {
     expect(family.filter(isRunning), 'no process of the stack is left').toEqual([]);
     expect(existsSync(join(dataDir, 'reviewgraph.lock'))).toBe(false);
   }, 180_000);
+
+  it('stops everything with one clear line when the killed launcher cannot come back (its port is taken)', async () => {
+    current = npmStart(['--workers', '1', '--data-dir', dataDir], portEnv(ports));
+    await line(current, /^reviewgraph is up: /, 240_000);
+    const family = childrenOf(current.child.pid!).map((c) => c.pid);
+    const launcher = childrenOf(current.child.pid!).find((c) => c.args.includes('reviewgraph-embedded'))!;
+    const mongoPort = Number(new URL((JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as { mongoUri: string }).mongoUri).port);
+    const mark = current.lines.length;
+    process.kill(launcher.pid, 'SIGKILL');
+    // Take the launcher's database port in the half second before its restart.
+    const squatter: Server = createServer();
+    const deadline = Date.now() + 400;
+    while (!(await new Promise<boolean>((r) => { squatter.once('error', () => r(false)); squatter.listen(mongoPort, '127.0.0.1', () => r(true)); }))) {
+      if (Date.now() > deadline) throw new Error(`port ${mongoPort} not free after the kill`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    try {
+      const exit = await Promise.race([current.exit, new Promise<null>((r) => setTimeout(() => r(null), 120_000))]);
+      expect(exit?.code).toBe(1);
+    } finally {
+      squatter.close();
+    }
+    const verdict = current.lines.slice(mark).filter((l) => l.includes('stopping everything'));
+    expect(verdict).toHaveLength(1);
+    expect(verdict[0]).toMatch(new RegExp(`^reviewgraph: embedded launcher failed to restart: .*port 127\\.0\\.0\\.1:${mongoPort} is already in use; that is 5 crashes within 60 s, giving up; stopping everything$`));
+    expect(family.filter(isRunning), 'no process of the stack is left').toEqual([]);
+  }, 400_000);
 });
