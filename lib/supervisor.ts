@@ -135,14 +135,12 @@ export interface Supervisable {
   stop(): Promise<void>;
 }
 
-export interface SupervisorOptions<T> {
+export interface SupervisorOptions {
   /** null: never restart; the first crash gives up. */
   policy: RestartPolicy | null;
   write: (line: string) => void;
   /** Called once when the process cannot be kept running; the reason is one line. */
   onGiveUp: (reason: string) => void;
-  /** Called with each new incarnation after a restart (once it is healthy). */
-  onRestart?: (instance: T) => void;
 }
 
 /**
@@ -157,17 +155,12 @@ export class Supervisor<T extends Supervisable> {
   private crashes: number[] = [];
   private timer: NodeJS.Timeout | null = null;
   private launching: Promise<void> | null = null;
-  private restarts = 0;
 
-  constructor(readonly name: string, private readonly launch: () => Promise<T>, private readonly options: SupervisorOptions<T>) {}
+  constructor(readonly name: string, private readonly launch: () => Promise<T>, private readonly options: SupervisorOptions) {}
 
   /** The running incarnation (the last one while a restart is pending). */
   get current(): T | null {
     return this.instance;
-  }
-
-  get restartCount(): number {
-    return this.restarts;
   }
 
   /** Starts the first incarnation; a failure here is thrown, not retried. */
@@ -196,7 +189,8 @@ export class Supervisor<T extends Supervisable> {
     const startedAt = Date.now();
     void instance.ended.then((status) => {
       if (this.stopping || this.instance !== instance) return;
-      const why = `${describeExit(status)}${instance.lastError ? ` (${instance.lastError})` : ''}`;
+      // Its last error line explains an exit it chose; a signal came from outside.
+      const why = `${describeExit(status)}${instance.lastError && !status.signal ? ` (${instance.lastError})` : ''}`;
       this.crashed(`${this.name} (pid ${instance.pid}) ${why}`, Date.now() - startedAt);
     });
   }
@@ -236,9 +230,7 @@ export class Supervisor<T extends Supervisable> {
       await instance.stop();
       return;
     }
-    this.restarts++;
     this.adopt(instance);
     this.options.write(`reviewgraph: ${this.name} is back (pid ${instance.pid})`);
-    this.options.onRestart?.(instance);
   }
 }
