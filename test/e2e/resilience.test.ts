@@ -122,3 +122,23 @@ describe('field order', () => {
     expect(new Set(seen)).toEqual(new Set(['name,insights,reviews,reviewsMentioning']));
   }, 60_000);
 });
+
+describe('a dead subgraph', () => {
+  // Runs last in this file: the killed analysis process is not restarted here (npm start's supervisor does that).
+  it('answers at once without the analysis fields, naming the unreachable service, when analysis is killed', async () => {
+    const analysis = stack.processes.find((p) => p.spec.name === 'analysis')!;
+    analysis.child.kill('SIGKILL');
+    await analysis.ended;
+    const answer = await gql(PRODUCT_QUERY, { sku: SKU });
+    expect(answer.ms).toBeLessThan(1_000);
+    const product = answer.body.data!.productBySku;
+    expect(product.name).toBe('Trail GPS Watch');
+    expect(product.insights.reviewCount).toBe(3);
+    expect(product.reviewsMentioning).toBeNull();
+    expect(product.reviews.edges.map((e: any) => e.node.analysis)).toEqual([null, null, null]);
+    for (const error of answer.body.errors!) {
+      expect(error).toMatchObject({ message: 'The analysis service could not be reached; its fields are null', extensions: { code: 'SUBGRAPH_UNAVAILABLE', service: 'analysis' } });
+    }
+    expect(answer.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
+  });
+});
