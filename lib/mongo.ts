@@ -4,7 +4,7 @@ import { MongoClient, type Collection, type Db, type Document, type Filter } fro
 export interface Database {
   client: MongoClient;
   db: Db;
-  /** FerretDB scans for `$in`; a filter holding `_id: value` is what it serves from the `_id` index. */
+  /** Whether the server is FerretDB (reported in logs and benchmarks; repositories run the same code on both). */
   isFerretDB: boolean;
   close(): Promise<void>;
 }
@@ -27,20 +27,16 @@ export async function connectDatabase(uri: string, name: string): Promise<Databa
 type IdDocument = Document & { _id: string; tenantId: string };
 
 /**
- * Loads many documents of one tenant by `_id` in one call: `$in` on MongoDB, concurrent point reads
- * on FerretDB. The result is keyed by `_id`; missing ids are simply absent.
+ * Loads many documents of one tenant by `_id` in one command, `_id: { $in }` with the tenant: served by
+ * the `_id` index on MongoDB and on the embedded FerretDB (its patched backend narrows by the `_id`
+ * list, its handler applies the tenant). The result is keyed by `_id`; missing ids are simply absent.
  */
-export async function findByIds<T extends IdDocument>(database: Database, collection: Collection<T>, tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
+export async function findByIds<T extends IdDocument>(_database: Database, collection: Collection<T>, tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
   const found = new Map<string, T>();
   if (unique.length === 0) return found;
-  if (database.isFerretDB) {
-    const docs = await Promise.all(unique.map((id) => collection.findOne({ _id: id } as Filter<T>)));
-    for (const doc of docs) if (doc && doc.tenantId === tenantId) found.set(doc._id, doc as T);
-  } else {
-    const docs = await collection.find({ _id: { $in: unique }, tenantId } as Filter<T>).toArray();
-    for (const doc of docs) found.set(doc._id, doc as T);
-  }
+  const docs = await collection.find({ _id: { $in: unique }, tenantId } as Filter<T>, { comment: `findByIds ${collection.collectionName}` }).toArray();
+  for (const doc of docs) found.set(doc._id, doc as T);
   return found;
 }
 

@@ -79,7 +79,11 @@ export type Product = {
   category?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  /** Reviews of this product, newest first. `first` is capped at 100. */
+  /**
+   * Reviews of this product, newest first unless `orderBy` says otherwise; `rating` keeps one rating
+   * (1-5), newest first (oldest first with OLDEST or LOWEST_RATING). `first` is capped at 100. A cursor
+   * works only with the same product, `orderBy` and `rating`.
+   */
   reviews: ReviewConnection;
   sku: Scalars['String']['output'];
 };
@@ -88,6 +92,8 @@ export type Product = {
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<ReviewOrder>;
+  rating?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ProductConnection = {
@@ -199,6 +205,14 @@ export type ReviewInput = {
   text: Scalars['String']['input'];
   title?: InputMaybe<Scalars['String']['input']>;
 };
+
+export type ReviewOrder =
+  /** Highest rating first, newest first within a rating. */
+  | 'HIGHEST_RATING'
+  /** Lowest rating first, oldest first within a rating. */
+  | 'LOWEST_RATING'
+  | 'NEWEST'
+  | 'OLDEST';
 
 export type SubmitReviewsInput = {
   reviews: Array<ReviewInput>;
@@ -340,6 +354,7 @@ export type ResolversTypes = ResolversObject<{
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
   ReviewInput: ReviewInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ReviewOrder: ReviewOrder;
   SubmitReviewsInput: SubmitReviewsInput;
   SubmitReviewsPayload: ResolverTypeWrapper<SubmitReviewsPayload>;
   UpsertProductsInput: UpsertProductsInput;
@@ -407,7 +422,7 @@ export type ProductResolvers<ContextType = CollectionContext, ParentType extends
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first'>>;
+  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first' | 'orderBy'>>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -1,14 +1,20 @@
 import type { Collection } from 'mongodb';
+import { ListEntries, type ListPage } from '../../../../lib/list-entries.js';
 import { findByIds, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { productList, productListEntry } from '../models/lists.js';
 import { productIdFor, type ProductDocument } from '../models/product.js';
+
 
 export interface ProductFields { sku: string; name: string; brand: string | null; category: string | null }
 
 export class ProductRepository {
   readonly collection: Collection<ProductDocument>;
+  /** The products' entries in the tenant's product list (models/lists.ts). */
+  readonly lists: ListEntries;
 
   constructor(private readonly database: Database) {
     this.collection = database.db.collection<ProductDocument>('products');
+    this.lists = new ListEntries(database.db, 'list_entries');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -18,6 +24,8 @@ export class ProductRepository {
   /** Creates or updates one product by SKU; one atomic upsert per product. */
   async upsertBySku(tenantId: string, fields: ProductFields, now = new Date()): Promise<ProductDocument> {
     const _id = productIdFor(tenantId, fields.sku);
+    // the list entry first: a crash before the upsert leaves an entry without a product, skipped when read
+    await this.lists.add([productListEntry({ _id, tenantId })]);
     const doc = await retryTransient(() => this.collection.findOneAndUpdate(
       { _id, tenantId },
       { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
@@ -35,9 +43,11 @@ export class ProductRepository {
     return this.collection.findOne({ _id: productIdFor(tenantId, sku), tenantId });
   }
 
-  /** A page of products ordered by id; scans on the embedded FerretDB, so pages stay bounded. */
-  async listPage(tenantId: string, limit: number, afterId: string | null): Promise<ProductDocument[]> {
-    const filter = afterId ? { tenantId, _id: { $gt: afterId } } : { tenantId };
-    return this.collection.find(filter).sort({ _id: 1 }).limit(limit).toArray();
+  /** A page of the tenant's products in id order: one range read of the list, one `$in` read of the products. */
+  listPage(tenantId: string, first: number, afterKey: string | null): Promise<ListPage<ProductDocument>> {
+    return this.lists.readPage(productList(tenantId), afterKey, first, 'listProducts', async (entries) => {
+      const found = await this.findByIds(tenantId, entries.map((e) => e.ref));
+      return entries.map((e) => found.get(e.ref) ?? null);
+    });
   }
 }

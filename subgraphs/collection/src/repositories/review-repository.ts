@@ -1,22 +1,31 @@
 import type { Collection } from 'mongodb';
+import { ListEntries, type ListPage } from '../../../../lib/list-entries.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { reviewListEntries, type KeyedList } from '../models/lists.js';
 import type { ReviewDocument } from '../models/review.js';
 
-export interface ReviewCursor { createdAt: Date; id: string }
 
 export class ReviewRepository {
   readonly collection: Collection<ReviewDocument>;
+  /** The reviews' entries in the lists of models/lists.ts, written with the reviews. */
+  readonly lists: ListEntries;
 
   constructor(private readonly database: Database) {
     this.collection = database.db.collection<ReviewDocument>('reviews');
+    this.lists = new ListEntries(database.db, 'list_entries');
   }
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ tenantId: 1, productId: 1, createdAt: -1, _id: -1 }, { name: 'tenant_product_newest' });
   }
 
-  /** Inserts new reviews; returns the ids that already existed (same source + externalId), untouched. */
+  /**
+   * Inserts new reviews; returns the ids that already existed (same source + externalId), untouched.
+   * Their list entries go first, so a crash between the two writes leaves an entry without its
+   * review (skipped when read), never a stored review missing from its lists.
+   */
   async insertNew(reviews: ReviewDocument[]): Promise<Set<string>> {
+    await this.lists.add(reviews.flatMap(reviewListEntries));
     const duplicates = await insertManyIgnoringDuplicates(this.collection, reviews);
     return new Set([...duplicates].map((index) => reviews[index]!._id));
   }
@@ -25,16 +34,24 @@ export class ReviewRepository {
     return findByIds(this.database, this.collection, tenantId, ids);
   }
 
-  /** Newest-first page of one product's reviews, keyset-paginated on (createdAt, _id). */
-  async listByProduct(tenantId: string, productId: string, limit: number, after: ReviewCursor | null): Promise<ReviewDocument[]> {
-    const filter = after
-      ? { tenantId, productId, $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] }
-      : { tenantId, productId };
-    return this.collection.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
+  /** A page of a product's reviews (models/lists.ts): one range read of its entries, one `$in` read of the reviews. */
+  listPage(tenantId: string, list: KeyedList, first: number, afterKey: string | null): Promise<ListPage<ReviewDocument>> {
+    return this.lists.readPage(list, afterKey, first, 'listReviews', async (entries) => {
+      const found = await this.findByIds(tenantId, entries.map((e) => e.ref));
+      // skipped: an entry whose review is gone or never got stored, or one written for a resubmission
+      // of a stored review (its key is not where the stored review's time and rating put it)
+      return entries.map((e) => {
+        const review = found.get(e.ref);
+        return review && reviewListEntries(review).some((own) => own._id === e._id) ? review : null;
+      });
+    });
   }
 
-  /** One `$in` delete (one call; with `tenantId` in the filter it scans on FerretDB either way). */
+  /** Deletes reviews (one `$in` delete) and their list entries (a read of the reviews, then one delete). */
   async deleteByIds(tenantId: string, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId }));
+    if (ids.length === 0) return;
+    const found = await this.findByIds(tenantId, ids);
+    await retryTransient(() => this.collection.deleteMany({ _id: { $in: [...ids] }, tenantId }));
+    await this.lists.remove([...found.values()].flatMap(reviewListEntries).map((e) => e._id));
   }
 }

@@ -1,18 +1,20 @@
-import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/pagination.js';
+import { BadUserInputError } from '../../../../lib/errors.js';
+import { listConnection } from '../../../../lib/list-connection.js';
+import { decodeListCursor } from '../../../../lib/list-cursor.js';
+import { pageSize } from '../../../../lib/pagination.js';
 import type { ProductResolvers } from '../__generated__/resolvers-types.js';
-
-interface ReviewCursorValue { t: number; id: string }
-const isReviewCursor = (value: unknown): value is ReviewCursorValue =>
-  typeof value === 'object' && value !== null && Number.isFinite((value as ReviewCursorValue).t) && typeof (value as ReviewCursorValue).id === 'string';
+import { reviewList } from '../models/lists.js';
 
 export const Product: ProductResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.product.load(reference.id),
   id: (product) => product._id,
-  reviews: async (product, { first, after }, { services, tenantId }) => {
+  reviews: async (product, { first, after, orderBy, rating }, { services, tenantId }) => {
     const limit = pageSize(first);
-    const cursor = decodeCursor(after, isReviewCursor);
-    const page = await services.reviews.listByProduct(tenantId, product._id, limit + 1, cursor ? { createdAt: new Date(cursor.t), id: cursor.id } : null);
-    const edges = page.slice(0, limit).map((node) => ({ cursor: encodeCursor({ t: node.createdAt.getTime(), id: node._id }), node }));
-    return { edges, pageInfo: { hasNextPage: page.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+    if (rating !== null && rating !== undefined && !(Number.isInteger(rating) && rating >= 1 && rating <= 5)) {
+      throw new BadUserInputError('rating must be an integer from 1 to 5', { argument: 'rating' });
+    }
+    const list = reviewList(tenantId, product._id, orderBy ?? 'NEWEST', rating ?? null);
+    const page = await services.reviews.listPage(tenantId, list, limit, decodeListCursor(list.prefix, list.order, after));
+    return listConnection(list, page, (review) => review);
   },
 };
