@@ -78,6 +78,8 @@ export const gatewayEnv = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(SUBGRAPH_MAX_BODY_BYTES - 1024 * 1024, 'at most 1 MiB below the subgraphs\' body limit').default(12 * 1024 * 1024),
   /** Milliseconds the gateway waits for one subgraph request before answering without that subgraph's fields. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** The same for mutations, which store and publish whole batches while the caller waits. */
+  SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config.js';
 import { readBodyWithin } from './body-limit.js';
 import { limitPlugins } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
-import { subgraphFailurePlugin } from './resilience.js';
+import { subgraphFailurePlugin, upstreamTimeout } from './resilience.js';
 import { resultOrderPlugin } from './result-order.js';
 import { loadSupergraph } from './supergraph.js';
 
@@ -109,6 +109,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     },
   };
 
+  const subgraphTimeouts = { queryMs: config.SUBGRAPH_TIMEOUT_MS, mutationMs: config.SUBGRAPH_MUTATION_TIMEOUT_MS };
   const runtime = createGatewayRuntime({
     supergraph: () => loadSupergraph(subgraphUrls),
     graphqlEndpoint: '/graphql',
@@ -118,10 +119,10 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     // The HTTP executor merges identical in-flight subgraph queries by URL and body alone, before the
     // signed context is attached: two tenants asking the same thing at once would share one answer.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
-    upstreamTimeout: config.SUBGRAPH_TIMEOUT_MS,
+    upstreamTimeout: upstreamTimeout(subgraphTimeouts),
     logging: false,
     // Limits, ordering and subgraph failures: limits.ts, result-order.ts, resilience.ts.
-    plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(config.SUBGRAPH_TIMEOUT_MS), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
+    plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(subgraphTimeouts), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
     ...(introspection ? {} : { disableIntrospection: {} }),
     // A cross-site GET without a preflight-forcing header is refused; POSTs are JSON only (guard).
     csrfPrevention: { requestHeaders: ['x-api-key', 'authorization', 'x-graphql-yoga-csrf'] },

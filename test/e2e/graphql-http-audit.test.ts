@@ -25,7 +25,7 @@ beforeAll(async () => {
   const name = uniqueName('audit').toLowerCase();
   stack = await startStack({
     ...testInfra(),
-    workers: 1,
+    workers: 0,
     env: {
       DB_PREFIX: name,
       BUS_NAMESPACE: name,

@@ -64,7 +64,7 @@ beforeAll(async () => {
   const name = uniqueName('limits').toLowerCase();
   stack = await startStack({
     ...testInfra(),
-    workers: 1,
+    workers: 0,
     env: {
       DB_PREFIX: name,
       BUS_NAMESPACE: name,

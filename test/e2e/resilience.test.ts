@@ -7,6 +7,7 @@ import { testInfra, uniqueName } from '../support/infra.js';
 // within the per-subgraph timeout, and responses keep the order of the selection set.
 const KEY = 'resilience-key-0123456789abcdef';
 const TIMEOUT_MS = 3_000;
+const MUTATION_TIMEOUT_MS = 6_000;
 let stack: Stack;
 
 async function gql(query: string, variables: Record<string, unknown> = {}) {
@@ -38,6 +39,7 @@ beforeAll(async () => {
       BUS_NAMESPACE: name,
       LOG_LEVEL: 'warn',
       SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
+      SUBGRAPH_MUTATION_TIMEOUT_MS: String(MUTATION_TIMEOUT_MS),
       API_KEYS: JSON.stringify([{ key: KEY, name: 'resilience', tenantId: 'resilience', scopes: ['read', 'write'] }]),
     },
   });
@@ -98,6 +100,22 @@ describe('a hung subgraph', () => {
       expect(new Set(answer.body.errors!.map((e) => `${e.extensions!.code} ${e.extensions!.service}`))).toEqual(new Set(['SUBGRAPH_TIMEOUT analysis']));
     } finally {
       analysis.child.kill('SIGCONT');
+    }
+  }, 30_000);
+  it('gives a mutation its own, longer timeout: a stopped collection answers SUBGRAPH_TIMEOUT after it, not before', async () => {
+    const collection = stack.processes.find((p) => p.spec.name === 'collection')!;
+    expect(collection.child.kill('SIGSTOP')).toBe(true);
+    try {
+      const answer = await gql('mutation { upsertProducts(input: { products: [{ sku: "RES-HUNG", name: "Hung" }] }) { products { id } } }');
+      expect(answer.ms).toBeGreaterThanOrEqual(MUTATION_TIMEOUT_MS - 100);
+      expect(answer.ms).toBeLessThan(MUTATION_TIMEOUT_MS + 2_000);
+      expect(answer.body.errors).toMatchObject([{
+        message: `The collection service did not answer within ${MUTATION_TIMEOUT_MS} ms; its fields are null`,
+        path: ['upsertProducts'],
+        extensions: { code: 'SUBGRAPH_TIMEOUT', service: 'collection' },
+      }]);
+    } finally {
+      collection.child.kill('SIGCONT');
     }
   }, 30_000);
 });
