@@ -309,7 +309,7 @@ describe('npm start supervises the stack', () => {
     const family = childrenOf(first.child.pid!).map((c) => c.pid);
     expect(family.length).toBeGreaterThanOrEqual(7);
     process.kill(first.child.pid!, 'SIGKILL');
-    await first.exit;
+    expect(await Promise.race([first.exit, new Promise<null>((r) => setTimeout(() => r(null), 10_000))])).toEqual({ code: null, signal: 'SIGKILL' });
     await eventually(async () => (family.filter(isRunning).length === 0 ? true : undefined), 30_000, 'every process of the killed stack gone');
     const stale = JSON.parse(readFileSync(join(dataDir, 'reviewgraph.lock'), 'utf8')) as { pid: number };
     expect(stale.pid).toBe(first.child.pid);
