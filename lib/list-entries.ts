@@ -64,3 +64,27 @@ export class ListEntries {
     return this.collection.find(listPageFilter<ListEntryDocument>(prefix, direction, afterKey), { sort: { _id: direction }, limit, comment }).toArray();
   }
 }
+
+/**
+ * Writes the entries of documents stored before their lists existed, once per collection of
+ * entries: one scan of `source`, in batches, then a marker (its key is in no list) that later starts skip.
+ */
+export async function backfillListEntries<T extends { _id: string }>(lists: ListEntries, name: string, source: Collection<T>, entriesOf: (doc: T) => ListEntryDocument[]): Promise<void> {
+  const marker = `backfilled|${name}`;
+  if (await lists.collection.findOne({ _id: marker }, { projection: { _id: 1 } })) return;
+  let batch: ListEntryDocument[] = [];
+  for await (const doc of source.find({}, { comment: `backfill ${name}` })) {
+    try {
+      batch.push(...entriesOf(doc as T));
+    } catch (error) {
+      // a document no list can hold (no valid date or rating) stays out of the lists, as it would now
+      if (!(error instanceof RangeError)) throw error;
+    }
+    if (batch.length >= 2_000) {
+      await lists.add(batch);
+      batch = [];
+    }
+  }
+  await lists.add(batch);
+  await lists.add([{ _id: marker, tenantId: '', ref: '' }]);
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../lib/mongo.js';
 import type { ReviewTopics } from '../../lib/streams.js';
 import { createServer } from '../../subgraphs/collection/src/server.js';
-import { caller, freshBus, silentLog, TEST_SECRET } from '../support/fixtures.js';
+import { caller, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
 import { testInfra, uniqueName } from '../support/infra.js';
 
 type Server = Awaited<ReturnType<typeof createServer>>;
@@ -230,5 +230,27 @@ describe('products, read from the tenant’s keyed list', () => {
     expect(otherTenant.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const theirs = (await run(`{ products(first: 5) { edges { node { id sku name } } } }`, {}, 'tenant-b')).data!.products.edges;
     expect(theirs.map((e: { node: { name: string } }) => e.node.name)).toEqual(['Their watch']);
+  });
+});
+
+describe('a store written before the lists existed', () => {
+  it('lists its products and reviews after the first start', async () => {
+    const legacy = await freshDatabase('lists-legacy');
+    const now = new Date('2026-03-01T00:00:00Z');
+    const product = { _id: 'prd_00000000000000000000aaaa', tenantId: 'tenant-a', sku: 'OLD-1', name: 'Old watch', brand: null, category: null, createdAt: now, updatedAt: now };
+    await legacy.db.collection('products').insertOne(product as never);
+    await legacy.db.collection('reviews').insertMany([1, 2, 3].map((i) => ({
+      _id: `rev_00000000000000000000aaa${i}`, tenantId: 'tenant-a', productId: product._id, rating: i, title: null, text: `old review ${i}`, author: null, locale: null,
+      createdAt: new Date(now.getTime() + i * 1000), receivedAt: now, source: 'api', externalId: null,
+    })) as never);
+    const { bus, topics: legacyTopics } = await freshBus('lists-legacy');
+    const started = await createServer({ database: legacy, publisher: bus, topics: legacyTopics, log: silentLog, internalSecret: TEST_SECRET });
+    const response = await started.apollo.executeOperation(
+      { query: `{ products(first: 5) { edges { node { id reviews(first: 5) { edges { node { id } } } } } } }` },
+      { contextValue: started.contextFor(caller('tenant-a')) },
+    );
+    const result = (response.body as { singleResult: Result }).singleResult;
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.products.edges).toEqual([{ node: { id: product._id, reviews: { edges: [3, 2, 1].map((i) => ({ node: { id: `rev_00000000000000000000aaa${i}` } })) } } }]);
   });
 });

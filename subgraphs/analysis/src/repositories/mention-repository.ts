@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ListEntries, type ListEntryDocument, type ListPage } from '../../../../lib/list-entries.js';
+import { backfillListEntries, ListEntries, type ListEntryDocument, type ListPage } from '../../../../lib/list-entries.js';
 import { listKey, textPart, timePart } from '../../../../lib/list-key.js';
 import { insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
@@ -45,6 +45,7 @@ export class MentionRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ tenantId: 1, keys: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_key_newest' });
+    await backfillListEntries(this.lists, 'mention_sets', this.collection, entriesOf);
   }
 
   /** Stores the entries of first results, then their sets in one call (sets already there stay as they are). */

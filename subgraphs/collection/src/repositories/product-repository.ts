@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ListEntries, type ListPage } from '../../../../lib/list-entries.js';
+import { backfillListEntries, ListEntries, type ListPage } from '../../../../lib/list-entries.js';
 import { findByIds, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { productList, productListEntry } from '../models/lists.js';
 import { productIdFor, type ProductDocument } from '../models/product.js';
@@ -19,6 +19,7 @@ export class ProductRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ tenantId: 1, sku: 1 }, { unique: true, name: 'tenant_sku' });
+    await backfillListEntries(this.lists, 'products', this.collection, (product) => [productListEntry(product)]);
   }
 
   /** Creates or updates one product by SKU; one atomic upsert per product. */

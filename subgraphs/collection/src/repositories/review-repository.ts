@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ListEntries, type ListPage } from '../../../../lib/list-entries.js';
+import { backfillListEntries, ListEntries, type ListPage } from '../../../../lib/list-entries.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { reviewListEntries, type KeyedList } from '../models/lists.js';
 import type { ReviewDocument } from '../models/review.js';
@@ -17,6 +17,7 @@ export class ReviewRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ tenantId: 1, productId: 1, createdAt: -1, _id: -1 }, { name: 'tenant_product_newest' });
+    await backfillListEntries(this.lists, 'reviews', this.collection, reviewListEntries);
   }
 
   /**
