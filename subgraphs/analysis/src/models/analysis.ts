@@ -79,5 +79,6 @@ export interface ReviewAnalyzedData {
   previousLabel: Polarity | null;
   revision: number;
   modelVersion: string | null;
-  aspects: Array<{ aspect: string; polarity: Polarity }>;
+  /** score (confidence), snippet and its span [start, end) in the review text let applications quote the mention. */
+  aspects: Array<{ aspect: string; polarity: Polarity; score: number; snippet: string; start: number; end: number }>;
 }

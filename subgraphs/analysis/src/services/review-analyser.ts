@@ -31,7 +31,7 @@ function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument): PublishItem
     previousLabel: doc.previousLabel,
     revision: doc.revision,
     modelVersion: doc.modelVersion,
-    aspects: doc.aspects.map((a) => ({ aspect: a.aspect, polarity: a.polarity })),
+    aspects: doc.aspects.map((a) => ({ aspect: a.aspect, polarity: a.polarity, score: a.score, snippet: a.snippet, start: a.start, end: a.end })),
   };
   return { subject: topics.analyzed, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id: analyzedEventId(doc._id, doc.revision) }) };
 }
