@@ -6,22 +6,38 @@
  * subgraphs sent (from the server's `serverStatus` command counters) at `first: 10` and `first: 100`.
  * The store is written through the repositories the subgraphs use (reviews with their list entries,
  * analyses, mention sets with theirs), without running the analysis engine, so a large store builds in minutes.
- * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--clients 20]
+ * With `--baseline REF` the same stores (up to `--baseline-max` reviews: the baseline may scan) are
+ * built and measured again with the code of REF, checked out into a temporary folder with its own
+ * launcher, in the same run.
+ * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--clients 20] [--baseline REF] [--baseline-max 20000]
  * (sizes: two or more stores, each ≥ 1,500 reviews; a store of 200,000 takes several minutes to build on 2 cores)
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Db } from 'mongodb';
-import { connectDatabase, databaseName, type Database } from '../../lib/mongo.js';
-import { startStack, type Stack } from '../../lib/stack.js';
+import { startEmbedded } from '../../lib/embedded.js';
+import { databaseName, type Database } from '../../lib/mongo.js';
+import type { Stack } from '../../lib/stack.js';
 import { mentionKeys, type AnalysisDocument } from '../../subgraphs/analysis/src/models/analysis.js';
-import { AnalysisRepository } from '../../subgraphs/analysis/src/repositories/analysis-repository.js';
-import { MentionRepository } from '../../subgraphs/analysis/src/repositories/mention-repository.js';
 import type { ReviewDocument } from '../../subgraphs/collection/src/models/review.js';
-import { ProductRepository } from '../../subgraphs/collection/src/repositories/product-repository.js';
-import { ReviewRepository } from '../../subgraphs/collection/src/repositories/review-repository.js';
 import { benchInfra } from '../infra.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '3000,200000' }, requests: { type: 'string', default: '40' }, clients: { type: 'string', default: '20' } } });
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '3000,200000' },
+    requests: { type: 'string', default: '40' },
+    clients: { type: 'string', default: '20' },
+    baseline: { type: 'string' },
+    'baseline-max': { type: 'string', default: '20000' },
+  },
+});
+const baselineMax = Number(values['baseline-max']);
 const sizes = values.sizes.split(',').map(Number);
 const requests = Number(values.requests);
 const clients = Number(values.clients);
@@ -92,7 +108,14 @@ async function commandsPer(admin: Db, run: () => Promise<void>): Promise<number>
   return ((await dataCommands(admin)) - before) / 10;
 }
 
-interface Store { collection: Database; analysis: Database; products: ProductRepository; reviews: ReviewRepository; analyses: AnalysisRepository; mentions: MentionRepository; size: number; productIds: string[] }
+/** What the store is written through: the subgraphs' repositories, of this checkout or of the baseline's. */
+interface Repos {
+  products: { upsertBySku(tenantId: string, fields: { sku: string; name: string; brand: string | null; category: string | null }): Promise<{ _id: string }> };
+  reviews: { insertNew(reviews: ReviewDocument[]): Promise<unknown> };
+  analyses: { insertFirstResults(docs: AnalysisDocument[]): Promise<unknown> };
+  mentions: { addFirst(sets: Array<{ _id: string; tenantId: string; keys: string[]; analyzedAt: Date; revision: number }>): Promise<unknown> };
+}
+interface Store { repos: Repos; size: number; productIds: string[] }
 
 const ASPECTS = ['battery', 'gps', 'strap', 'screen', 'price'];
 function reviewAt(i: number, productId: string): ReviewDocument {
@@ -114,71 +137,131 @@ function analysisOf(review: ReviewDocument): AnalysisDocument {
 async function growTo(store: Store, size: number): Promise<void> {
   while (store.productIds.length < 1 + FILLERS) {
     const n = store.productIds.length;
-    store.productIds.push((await store.products.upsertBySku(TENANT, { sku: n === 0 ? TARGET_SKU : `FILL-${n}`, name: `Watch ${n}`, brand: 'Bench', category: 'sport-watch' }))._id);
+    store.productIds.push((await store.repos.products.upsertBySku(TENANT, { sku: n === 0 ? TARGET_SKU : `FILL-${n}`, name: `Watch ${n}`, brand: 'Bench', category: 'sport-watch' }))._id);
   }
   for (let start = store.size; start < size; start += 1_000) {
     const batch: ReviewDocument[] = [];
     for (let i = start; i < Math.min(size, start + 1_000); i++) batch.push(reviewAt(i, store.productIds[i < TARGET_REVIEWS ? 0 : 1 + (i % FILLERS)]!));
-    await store.reviews.insertNew(batch);
+    await store.repos.reviews.insertNew(batch);
     const analyses = batch.map(analysisOf);
-    await store.analyses.insertFirstResults(analyses);
-    await store.mentions.addFirst(analyses.map((a) => ({ _id: a._id, tenantId: TENANT, keys: mentionKeys(a.productId, a.aspects), analyzedAt: a.analyzedAt!, revision: 1 })));
+    await store.repos.analyses.insertFirstResults(analyses);
+    await store.repos.mentions.addFirst(analyses.map((a) => ({ _id: a._id, tenantId: TENANT, keys: mentionKeys(a.productId, a.aspects), analyzedAt: a.analyzedAt!, revision: 1 })));
     process.stdout.write(`\r  store: ${Math.min(size, start + 1_000).toLocaleString('en')} / ${size.toLocaleString('en')} reviews`);
   }
   store.size = size;
   process.stdout.write('\n');
 }
 
-const infra = await benchInfra();
-const admin = new MongoClient(infra.mongoUri);
-await admin.connect();
-let stack: Stack | undefined;
-const collection = await connectDatabase(infra.mongoUri, databaseName(prefix, 'collection'));
-const analysis = await connectDatabase(infra.mongoUri, databaseName(prefix, 'analysis'));
-try {
-  const store: Store = { collection, analysis, products: new ProductRepository(collection), reviews: new ReviewRepository(collection), analyses: new AnalysisRepository(analysis), mentions: new MentionRepository(analysis), size: 0, productIds: [] };
-  stack = await startStack({
-    mongoUri: infra.mongoUri,
-    natsUrl: infra.natsUrl,
-    workers: 1,
-    env: { DB_PREFIX: prefix, BUS_NAMESPACE: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', API_KEYS: JSON.stringify([{ key: KEY, name: 'bench', tenantId: TENANT, scopes: ['read', 'write'] }]) },
-  });
-  const running = stack;
-  const pages = {
-    'product page (README query, 10 reviews)': () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
-    'partner page (products(first: 6), 20 reviews each)': () => gql(running, PARTNER_PAGE),
-    'reviewsMentioning(battery, NEGATIVE, first: 20)': () => gql(running, MENTIONING, { sku: TARGET_SKU }),
-  };
-  const rows: Array<{ size: number; name: string; p50: number; p99: number; rps?: number }> = [];
-  const commandRows: Array<{ size: number; ten: number; hundred: number }> = [];
-  for (const size of sizes) {
-    await growTo(store, size);
-    for (const [name, run] of Object.entries(pages)) {
-      const { p50, p99 } = await latency(run);
-      const rps = name.startsWith('product page') || name.startsWith('partner page') ? await throughput(run) : undefined;
-      rows.push({ size, name, p50, p99, rps });
-      process.stdout.write(`  ${size.toLocaleString('en')} reviews, ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms${rps === undefined ? '' : `, ${rps.toFixed(1)} req/s at ${clients} clients`}\n`);
-    }
-    const ten = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }));
-    const hundred = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 100 }));
-    commandRows.push({ size, ten, hundred });
-  }
+interface Row { side: string; size: number; name: string; p50: number; p99: number; rps?: number }
+interface CommandRow { side: string; size: number; ten: number; hundred: number }
 
-  const base = sizes[0]!;
-  process.stdout.write(`\n\`npm run bench:reads -- --sizes ${sizes.join(',')} --requests ${requests} --clients ${clients}\` (one product of ${TARGET_REVIEWS} reviews among ${1 + FILLERS} products; ratios against the ${base.toLocaleString('en')}-review store of the same run)\n\n`);
-  process.stdout.write(`| read | store | p50 ms | p99 ms | p50 ratio | req/s at ${clients} clients | req/s ratio |\n|---|---|---|---|---|---|---|\n`);
-  for (const row of rows) {
-    const baseline = rows.find((r) => r.size === base && r.name === row.name)!;
-    const rpsCells = row.rps === undefined ? '| – | – |' : `| ${row.rps.toFixed(1)} | ${(row.rps / baseline.rps!).toFixed(2)} × |`;
-    process.stdout.write(`| ${row.name} | ${row.size.toLocaleString('en')} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${(row.p50 / baseline.p50).toFixed(2)} × ${rpsCells}\n`);
-  }
-  process.stdout.write(`\n| store | database commands per product page, reviews(first: 10) | reviews(first: 100) |\n|---|---|---|\n`);
-  for (const row of commandRows) process.stdout.write(`| ${row.size.toLocaleString('en')} | ${row.ten.toFixed(1)} | ${row.hundred.toFixed(1)} |\n`);
-} finally {
-  await stack?.stop();
-  await collection.db.dropDatabase().catch(() => undefined);
-  await analysis.db.dropDatabase().catch(() => undefined);
-  for (const name of ['applications']) await admin.db(databaseName(prefix, name)).dropDatabase().catch(() => undefined);
-  await Promise.all([collection.close(), analysis.close(), admin.close()]);
-  await infra.close();
+/** The modules a side runs: this checkout's, or the baseline checkout's (imported from its folder). */
+interface Side {
+  label: string;
+  root: string;
+  binaryPath?: string;
 }
+
+/** Starts a side's servers and stack, grows its store through `sizes`, and measures at each. */
+async function measureSide(side: Side, sideSizes: number[], rows: Row[], commandRows: CommandRow[]): Promise<void> {
+  const load = (path: string) => import(pathToFileURL(join(side.root, path)).href);
+  const mongo = await load('lib/mongo.ts');
+  const stackModule = await load('lib/stack.ts');
+  const [ProductRepo, ReviewRepo, AnalysisRepo, MentionRepo] = await Promise.all([
+    load('subgraphs/collection/src/repositories/product-repository.ts').then((m) => m.ProductRepository),
+    load('subgraphs/collection/src/repositories/review-repository.ts').then((m) => m.ReviewRepository),
+    load('subgraphs/analysis/src/repositories/analysis-repository.ts').then((m) => m.AnalysisRepository),
+    load('subgraphs/analysis/src/repositories/mention-repository.ts').then((m) => m.MentionRepository),
+  ]);
+  const dataDir = resolve(`.data/bench-reads-${side.label}-${process.pid}`);
+  const embedded = side.binaryPath ? await startEmbedded({ dataDir, binaryPath: side.binaryPath }) : null;
+  const infra = embedded ? { mongoUri: embedded.mongoUri, natsUrl: embedded.natsUrl, close: async () => { await embedded.stop(); await rm(dataDir, { recursive: true, force: true }); } } : await benchInfra();
+  const admin = new MongoClient(infra.mongoUri);
+  await admin.connect();
+  const collection: Database = await mongo.connectDatabase(infra.mongoUri, databaseName(prefix, 'collection'));
+  const analysis: Database = await mongo.connectDatabase(infra.mongoUri, databaseName(prefix, 'analysis'));
+  let stack: Stack | undefined;
+  try {
+    const store: Store = { repos: { products: new ProductRepo(collection), reviews: new ReviewRepo(collection), analyses: new AnalysisRepo(analysis), mentions: new MentionRepo(analysis) }, size: 0, productIds: [] };
+    // the stack starts its processes from entry paths relative to the working directory: the side's checkout
+    const cwd = process.cwd();
+    process.chdir(side.root);
+    stack = (await stackModule.startStack({
+      mongoUri: infra.mongoUri,
+      natsUrl: infra.natsUrl,
+      workers: 1,
+      env: { DB_PREFIX: prefix, BUS_NAMESPACE: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', API_KEYS: JSON.stringify([{ key: KEY, name: 'bench', tenantId: TENANT, scopes: ['read', 'write'] }]) },
+    }).finally(() => process.chdir(cwd))) as Stack;
+    const running = stack;
+    const pages = {
+      'product page (README query, 10 reviews)': () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
+      'partner page (products(first: 6), 20 reviews each)': () => gql(running, PARTNER_PAGE),
+      'reviewsMentioning(battery, NEGATIVE, first: 20)': () => gql(running, MENTIONING, { sku: TARGET_SKU }),
+    };
+    for (const size of sideSizes) {
+      await growTo(store, size);
+      for (const [name, run] of Object.entries(pages)) {
+        const { p50, p99 } = await latency(run);
+        const rps = name.startsWith('product page') || name.startsWith('partner page') ? await throughput(run) : undefined;
+        rows.push({ side: side.label, size, name, p50, p99, rps });
+        process.stdout.write(`  ${side.label}, ${size.toLocaleString('en')} reviews, ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms${rps === undefined ? '' : `, ${rps.toFixed(1)} req/s at ${clients} clients`}\n`);
+      }
+      const ten = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }));
+      const hundred = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 100 }));
+      commandRows.push({ side: side.label, size, ten, hundred });
+    }
+  } finally {
+    await stack?.stop();
+    for (const owner of ['collection', 'analysis', 'applications']) await admin.db(databaseName(prefix, owner)).dropDatabase().catch(() => undefined);
+    await Promise.all([collection.close(), analysis.close(), admin.close()]);
+    await infra.close();
+  }
+}
+
+/** Checks `ref` out beside this one (sharing node_modules) and builds its launcher; returns the side and how to remove it. */
+async function baselineCheckout(ref: string): Promise<{ side: Side; remove(): Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'reviewgraph-bench-baseline-'));
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const commit = git('rev-parse', '--short', ref);
+  git('worktree', 'add', '--detach', root, commit);
+  await symlink(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  process.stdout.write(`  baseline ${commit}: building its launcher in ${root}\n`);
+  const build = spawnSync(process.execPath, ['scripts/build-embedded.mjs'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`baseline launcher build failed: ${build.stderr}`);
+  return {
+    side: { label: `baseline ${commit}`, root, binaryPath: join(root, 'bin', 'reviewgraph-embedded') },
+    async remove() {
+      git('worktree', 'remove', '--force', root);
+    },
+  };
+}
+
+const rows: Row[] = [];
+const commandRows: CommandRow[] = [];
+const current: Side = { label: 'this checkout', root: repoRoot };
+await measureSide(current, sizes, rows, commandRows);
+const baselineSizes = sizes.filter((s) => s <= baselineMax);
+if (values.baseline && baselineSizes.length > 0) {
+  const checkout = await baselineCheckout(values.baseline);
+  try {
+    await measureSide(checkout.side, baselineSizes, rows, commandRows);
+  } finally {
+    await checkout.remove();
+  }
+}
+
+const base = sizes[0]!;
+const flags = `--sizes ${sizes.join(',')} --requests ${requests} --clients ${clients}${values.baseline ? ` --baseline ${values.baseline} --baseline-max ${baselineMax}` : ''}`;
+process.stdout.write(`\n\`npm run bench:reads -- ${flags}\` (one product of ${TARGET_REVIEWS} reviews among ${1 + FILLERS} products; ratios against the ${base.toLocaleString('en')}-review store of this checkout, same run)\n\n`);
+process.stdout.write(`| code | read | store | p50 ms | p99 ms | p50 ratio | req/s at ${clients} clients | req/s ratio |\n|---|---|---|---|---|---|---|---|\n`);
+for (const row of rows) {
+  const baseline = rows.find((r) => r.side === current.label && r.size === base && r.name === row.name)!;
+  const rpsCells = row.rps === undefined ? '| – | – |' : `| ${row.rps.toFixed(1)} | ${(row.rps / baseline.rps!).toFixed(2)} × |`;
+  process.stdout.write(`| ${row.side} | ${row.name} | ${row.size.toLocaleString('en')} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${(row.p50 / baseline.p50).toFixed(2)} × ${rpsCells}\n`);
+}
+process.stdout.write(`\n| code | store | database commands per product page, reviews(first: 10) | reviews(first: 100) |\n|---|---|---|---|\n`);
+for (const row of commandRows) process.stdout.write(`| ${row.side} | ${row.size.toLocaleString('en')} | ${row.ten.toFixed(1)} | ${row.hundred.toFixed(1)} |\n`);
