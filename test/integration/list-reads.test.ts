@@ -1,6 +1,8 @@
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listPageFilter } from '../../lib/list-key.js';
 import type { Database } from '../../lib/mongo.js';
+import { reviewList } from '../../subgraphs/collection/src/models/lists.js';
 import type { ReviewTopics } from '../../lib/streams.js';
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { caller, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
@@ -135,6 +137,17 @@ describe('a product’s reviews, read from their keyed lists', () => {
     // the product, the list's entries, the reviews (`$in`), the reviews' products (`$in`, one batch)
     expect(ten.length).toBeLessThanOrEqual(4);
     expect(hundred).toEqual(ten);
+  });
+
+  it('reads a page as one _id range of the list entries, with its sort and limit served by the index', async () => {
+    const list = reviewList('tenant-a', productA, 'NEWEST', null);
+    const explain = await database.db.collection('list_entries').find(listPageFilter(list.prefix, list.direction, null), { sort: { _id: list.direction }, limit: 11 }).explain();
+    if (typeof (explain.serverInfo as { ferretdbVersion?: unknown } | undefined)?.ferretdbVersion === 'string') {
+      expect(JSON.stringify(explain.queryPlanner)).toMatch(/SEARCH \S+ USING INDEX \S+__id_ \(<expr>>\? AND <expr><\?\)/);
+      expect([explain.filterPushdown, explain.sortPushdown, explain.limitPushdown]).toEqual([true, true, true]);
+    } else {
+      expect(JSON.stringify(explain)).not.toMatch(/COLLSCAN|SORT_KEY_GENERATOR|"stage":"SORT"/);
+    }
   });
 
   it('keeps pages stable while reviews are inserted, and drops deleted reviews', async () => {
