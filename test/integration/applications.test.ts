@@ -23,7 +23,7 @@ const insightsOf = async (productId: string) =>
     { r: [{ __typename: 'Product', id: productId }] })).data!._entities[0].insights;
 
 const submitted = (reviewId: string, productId: string, rating: number, id?: string) =>
-  ({ subject: topics.submitted, event: newEvent('review.submitted', 'tenant-a', { reviewId, productId, rating, text: 't', productCategory: null, title: null, locale: null, createdAt: new Date().toISOString() }, { id }) });
+  ({ subject: topics.submitted, event: newEvent('review.submitted', 'tenant-a', { reviewId, productId, rating, text: 't', productCategory: null, title: null, locale: null, createdAt: '2026-03-01T10:00:00.000Z' }, { id }) });
 const analyzed = (reviewId: string, productId: string, label: string, previousLabel: string | null, revision: number, id?: string) =>
   ({ subject: topics.analyzed, event: newEvent('review.analyzed', 'tenant-a', { reviewId, productId, status: 'DONE', label, previousLabel, revision, modelVersion: 'm1', aspects: [] }, { id }) });
 

@@ -6,6 +6,7 @@ import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { ApplicationsContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import { InsightsRepository } from './repositories/insights-repository.js';
+import { ReviewStateRepository } from './repositories/review-state-repository.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
@@ -15,8 +16,10 @@ export interface ApplicationsServerDeps { database: Database; log: Logger; inter
 /** Builds the applications subgraph without listening. */
 export async function createServer(deps: ApplicationsServerDeps) {
   const insights = new InsightsRepository(deps.database);
+  const states = new ReviewStateRepository(deps.database);
   await insights.ensureIndexes();
-  const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, loaders: createLoaders(caller.tenantId, insights) });
+  await states.ensureIndexes();
+  const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, repos: { insights }, loaders: createLoaders(caller.tenantId, insights) });
   const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, metrics: deps.metrics, contextFor });
-  return { apollo, http, insights, contextFor };
+  return { apollo, http, insights, states, contextFor };
 }

@@ -4,6 +4,7 @@ import type { ApplicationsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -14,10 +15,61 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** One canonical aspect of a product; each review that mentions it counts once, with the polarity most of its mentions have. */
+export type AspectInsight = {
+  __typename?: 'AspectInsight';
+  aspect: Scalars['String']['output'];
+  /** 95% Wilson lower bound of the negative share. */
+  conScore: Scalars['Float']['output'];
+  mentions: Scalars['Int']['output'];
+  negative: Scalars['Int']['output'];
+  /** Up to 3 negative quotes, chosen the same way. */
+  negativeQuotes: Array<AspectQuote>;
+  negativeShare: Scalars['Float']['output'];
+  neutral: Scalars['Int']['output'];
+  neutralShare: Scalars['Float']['output'];
+  positive: Scalars['Int']['output'];
+  /** Up to 3 positive quotes: the most confident mentions, then the most recent reviews; one per review. */
+  positiveQuotes: Array<AspectQuote>;
+  positiveShare: Scalars['Float']['output'];
+  /** 95% Wilson lower bound of the positive share: high only when many reviews back it. */
+  proScore: Scalars['Float']['output'];
+};
+
+/** Net sentiment is (positive - negative) / mentions. */
+export type AspectMove = {
+  __typename?: 'AspectMove';
+  aspect: Scalars['String']['output'];
+  change: Scalars['Float']['output'];
+  firstMentions: Scalars['Int']['output'];
+  firstNetSentiment: Scalars['Float']['output'];
+  lastMentions: Scalars['Int']['output'];
+  lastNetSentiment: Scalars['Float']['output'];
+};
+
+/** A review's clause about an aspect, with the span of the aspect term in the review text. */
+export type AspectQuote = {
+  __typename?: 'AspectQuote';
+  /** The analyser's confidence in the mention's polarity. */
+  confidence: Scalars['Float']['output'];
+  review: Review;
+  reviewCreatedAt: Scalars['String']['output'];
+  snippet: Scalars['String']['output'];
+  span: QuoteSpan;
+};
+
+export type LocaleInsight = {
+  __typename?: 'LocaleInsight';
+  averageRating?: Maybe<Scalars['Float']['output']>;
+  locale: Scalars['String']['output'];
+  reviewCount: Scalars['Int']['output'];
+  sentimentBreakdown: SentimentBreakdown;
+};
+
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
-  /** Rolled up from review events as they arrive; null until the product's first review event. */
+  /** Rolled up from review events as they arrive; null until the product's first review event (and for another tenant's product). */
   insights?: Maybe<ProductInsights>;
 };
 
@@ -25,13 +77,55 @@ export type ProductInsights = {
   __typename?: 'ProductInsights';
   /** Reviews whose analysis has been counted. */
   analyzedCount: Scalars['Int']['output'];
+  /** Canonical aspects by the number of reviews that mention them (ties: by name). first: 1-50. */
+  aspects: Array<AspectInsight>;
   /** Mean star rating; null with no reviews. */
   averageRating?: Maybe<Scalars['Float']['output']>;
+  /** Reviews by locale (und: no locale given), most reviews first. */
+  byLocale: Array<LocaleInsight>;
   /** One bucket per star rating, 1 to 5. */
   ratingHistogram: Array<RatingBucket>;
   reviewCount: Scalars['Int']['output'];
   sentimentBreakdown: SentimentBreakdown;
+  /** Aspects customers complain about most, by conScore (the 95% Wilson lower bound of the negative share); only aspects with a negative mention. first: 1-20. */
+  topCons: Array<AspectInsight>;
+  /** Aspects customers praise most, by proScore (the 95% Wilson lower bound of the positive share); only aspects with a positive mention. first: 1-20. */
+  topPros: Array<AspectInsight>;
+  /**
+   * Daily buckets of the reviews written in [from, to) (UTC dates, YYYY-MM-DD; from inclusive, to
+   * exclusive), grouped by DAY (at most 366 buckets), WEEK (ISO weeks from Monday; at most 260) or MONTH (at most 120).
+   */
+  trend: Trend;
   updatedAt: Scalars['String']['output'];
+};
+
+
+export type ProductInsightsAspectsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProductInsightsTopConsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProductInsightsTopProsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProductInsightsTrendArgs = {
+  from: Scalars['String']['input'];
+  granularity: TrendGranularity;
+  to: Scalars['String']['input'];
+};
+
+/** Character offsets [start, end) in the review text. */
+export type QuoteSpan = {
+  __typename?: 'QuoteSpan';
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
 };
 
 export type RatingBucket = {
@@ -40,12 +134,46 @@ export type RatingBucket = {
   rating: Scalars['Int']['output'];
 };
 
+/** A review, completed by the collection subgraph through the gateway. */
+export type Review = {
+  __typename?: 'Review';
+  id: Scalars['ID']['output'];
+};
+
 export type SentimentBreakdown = {
   __typename?: 'SentimentBreakdown';
   negative: Scalars['Int']['output'];
   neutral: Scalars['Int']['output'];
   positive: Scalars['Int']['output'];
 };
+
+export type Trend = {
+  __typename?: 'Trend';
+  buckets: Array<TrendBucket>;
+  from: Scalars['String']['output'];
+  granularity: TrendGranularity;
+  /** Aspects whose net sentiment moved most between the first and the last half of the range (at least 3 mentions in each half), largest move first; at most 5. */
+  movers: Array<AspectMove>;
+  to: Scalars['String']['output'];
+};
+
+/** Reviews written in [start, end). */
+export type TrendBucket = {
+  __typename?: 'TrendBucket';
+  averageRating?: Maybe<Scalars['Float']['output']>;
+  end: Scalars['String']['output'];
+  negativeShare?: Maybe<Scalars['Float']['output']>;
+  neutralShare?: Maybe<Scalars['Float']['output']>;
+  /** Shares of the analysed reviews in the bucket; null when none is analysed. */
+  positiveShare?: Maybe<Scalars['Float']['output']>;
+  reviewCount: Scalars['Int']['output'];
+  start: Scalars['String']['output'];
+};
+
+export type TrendGranularity =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -142,28 +270,84 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AspectInsight: ResolverTypeWrapper<AspectInsight>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AspectMove: ResolverTypeWrapper<AspectMove>;
+  AspectQuote: ResolverTypeWrapper<AspectQuote>;
+  LocaleInsight: ResolverTypeWrapper<LocaleInsight>;
   Product: ResolverTypeWrapper<Omit<Product, 'insights'> & { insights?: Maybe<ResolversTypes['ProductInsights']> }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductInsights: ResolverTypeWrapper<InsightsDocument>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  QuoteSpan: ResolverTypeWrapper<QuoteSpan>;
   RatingBucket: ResolverTypeWrapper<RatingBucket>;
+  Review: ResolverTypeWrapper<Review>;
   SentimentBreakdown: ResolverTypeWrapper<SentimentBreakdown>;
+  Trend: ResolverTypeWrapper<Trend>;
+  TrendBucket: ResolverTypeWrapper<TrendBucket>;
+  TrendGranularity: TrendGranularity;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AspectInsight: AspectInsight;
+  String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  Int: Scalars['Int']['output'];
+  AspectMove: AspectMove;
+  AspectQuote: AspectQuote;
+  LocaleInsight: LocaleInsight;
   Product: Omit<Product, 'insights'> & { insights?: Maybe<ResolversParentTypes['ProductInsights']> } | FederationReferenceTypes['Product'];
   ID: Scalars['ID']['output'];
   ProductInsights: InsightsDocument;
-  Int: Scalars['Int']['output'];
-  Float: Scalars['Float']['output'];
-  String: Scalars['String']['output'];
+  QuoteSpan: QuoteSpan;
   RatingBucket: RatingBucket;
+  Review: Review;
   SentimentBreakdown: SentimentBreakdown;
+  Trend: Trend;
+  TrendBucket: TrendBucket;
   Boolean: Scalars['Boolean']['output'];
+}>;
+
+export type AspectInsightResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectInsight'] = ResolversParentTypes['AspectInsight']> = ResolversObject<{
+  aspect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  conScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  mentions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  negative?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  negativeQuotes?: Resolver<Array<ResolversTypes['AspectQuote']>, ParentType, ContextType>;
+  negativeShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  neutral?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  neutralShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  positive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  positiveQuotes?: Resolver<Array<ResolversTypes['AspectQuote']>, ParentType, ContextType>;
+  positiveShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  proScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type AspectMoveResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectMove'] = ResolversParentTypes['AspectMove']> = ResolversObject<{
+  aspect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  firstMentions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstNetSentiment?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lastMentions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastNetSentiment?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type AspectQuoteResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectQuote'] = ResolversParentTypes['AspectQuote']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  review?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
+  reviewCreatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  snippet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['QuoteSpan'], ParentType, ContextType>;
+}>;
+
+export type LocaleInsightResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['LocaleInsight'] = ResolversParentTypes['LocaleInsight']> = ResolversObject<{
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
@@ -174,16 +358,30 @@ export type ProductResolvers<ContextType = ApplicationsContext, ParentType exten
 
 export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['ProductInsights'] = ResolversParentTypes['ProductInsights']> = ResolversObject<{
   analyzedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  aspects?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsAspectsArgs, 'first'>>;
   averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  byLocale?: Resolver<Array<ResolversTypes['LocaleInsight']>, ParentType, ContextType>;
   ratingHistogram?: Resolver<Array<ResolversTypes['RatingBucket']>, ParentType, ContextType>;
   reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
+  topCons?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsTopConsArgs, 'first'>>;
+  topPros?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsTopProsArgs, 'first'>>;
+  trend?: Resolver<ResolversTypes['Trend'], ParentType, ContextType, RequireFields<ProductInsightsTrendArgs, 'from' | 'granularity' | 'to'>>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QuoteSpanResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['QuoteSpan'] = ResolversParentTypes['QuoteSpan']> = ResolversObject<{
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RatingBucketResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['RatingBucket'] = ResolversParentTypes['RatingBucket']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReviewResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type SentimentBreakdownResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['SentimentBreakdown'] = ResolversParentTypes['SentimentBreakdown']> = ResolversObject<{
@@ -192,10 +390,36 @@ export type SentimentBreakdownResolvers<ContextType = ApplicationsContext, Paren
   positive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type TrendResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Trend'] = ResolversParentTypes['Trend']> = ResolversObject<{
+  buckets?: Resolver<Array<ResolversTypes['TrendBucket']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  granularity?: Resolver<ResolversTypes['TrendGranularity'], ParentType, ContextType>;
+  movers?: Resolver<Array<ResolversTypes['AspectMove']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TrendBucketResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['TrendBucket'] = ResolversParentTypes['TrendBucket']> = ResolversObject<{
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  negativeShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  neutralShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  positiveShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
+  AspectInsight?: AspectInsightResolvers<ContextType>;
+  AspectMove?: AspectMoveResolvers<ContextType>;
+  AspectQuote?: AspectQuoteResolvers<ContextType>;
+  LocaleInsight?: LocaleInsightResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductInsights?: ProductInsightsResolvers<ContextType>;
+  QuoteSpan?: QuoteSpanResolvers<ContextType>;
   RatingBucket?: RatingBucketResolvers<ContextType>;
+  Review?: ReviewResolvers<ContextType>;
   SentimentBreakdown?: SentimentBreakdownResolvers<ContextType>;
+  Trend?: TrendResolvers<ContextType>;
+  TrendBucket?: TrendBucketResolvers<ContextType>;
 }>;
 

@@ -1,49 +1,107 @@
 import type { Bus, EventEnvelope, RunningConsumer } from '../../../../lib/bus/index.js';
+import { KeyedLock } from '../../../../lib/keyed-lock.js';
 import type { Logger } from '../../../../lib/logger.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
-import type { SentimentLabel } from '../models/insights.js';
-import type { InsightsEffect, InsightsIncrements, InsightsRepository } from '../repositories/insights-repository.js';
+import { countedReview, reviewStateId, stateVersionId, type ReviewFacts, type ReviewStateDocument } from '../models/review-state.js';
+import type { InsightsRepository, ProductChange } from '../repositories/insights-repository.js';
+import { ReviewStateRepository } from '../repositories/review-state-repository.js';
+import { reviewEventFacts, type ReviewEventFacts } from './review-event-facts.js';
 
 export const APPLICATIONS_CONSUMER = 'applications';
-const LABELS = new Set<unknown>(['POSITIVE', 'NEUTRAL', 'NEGATIVE']);
+const MAX_ATTEMPTS = 30;
 
-type Effect = Omit<InsightsEffect, 'tenantId'>;
+/** `states` defaults to the review states beside `insights` in the same database. */
+export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; topics: ReviewTopics; log: Logger }
 
-function record(event: EventEnvelope<unknown>): Record<string, unknown> {
-  if (typeof event.data !== 'object' || event.data === null) throw new Error(`${event.type} ${event.id}: data is not an object`);
-  return event.data as Record<string, unknown>;
+interface Parsed { index: number; tenantId: string; facts: ReviewEventFacts }
+
+const sameFacts = (a: ReviewFacts, b: ReviewFacts) => a.deleted === b.deleted && JSON.stringify(a.submitted) === JSON.stringify(b.submitted) && JSON.stringify(a.analysis) === JSON.stringify(b.analysis);
+
+/**
+ * Applies one batch of review events, exactly once in effect:
+ * 1. each review's facts move forward as a new insert-only version of its state, which records
+ *    the change of what the review contributes (from, to), keyed by that version;
+ * 2. every change of those reviews not yet marked applied is folded into the product's insights
+ *    and the months of daily buckets it touches (each aggregate skips keys it already holds);
+ * 3. the folded changes are marked applied.
+ * A crash anywhere is repaired by the redelivery: step 1 finds the facts already there (no new
+ * version), step 2 skips what the aggregates already hold, step 3 marks. Returns one entry per
+ * item: an Error to retry it (or dead-letter it when it is malformed or contradictory).
+ */
+export async function applyReviewEvents(deps: { insights: InsightsRepository; states: ReviewStateRepository }, events: readonly EventEnvelope<unknown>[], lock = new KeyedLock(), now = new Date()): Promise<Array<void | Error>> {
+  const results: Array<void | Error> = events.map(() => undefined);
+  const groups = new Map<string, Parsed[]>();
+  events.forEach((event, index) => {
+    try {
+      const facts = reviewEventFacts(event, event.type);
+      if (!facts) return;
+      const id = reviewStateId(event.tenantId, facts.productId, facts.reviewId);
+      groups.set(id, [...(groups.get(id) ?? []), { index, tenantId: event.tenantId, facts }]);
+    } catch (error) {
+      results[index] = error as Error;
+    }
+  });
+  const tenants = new Set([...groups.values()].map((g) => g[0]!.tenantId));
+  const known = new Map<string, ReviewStateDocument[]>();
+  for (const tenantId of tenants) {
+    for (const [id, versions] of await deps.states.versions(tenantId, [...groups].filter(([, g]) => g[0]!.tenantId === tenantId).map(([id]) => id))) known.set(id, versions);
+  }
+
+  await Promise.all([...groups].map(([id, group]) => lock.run(id, async () => {
+    try {
+      known.set(id, await advanceState(deps.states, id, group, known.get(id) ?? [], results));
+    } catch (error) {
+      for (const { index } of group) results[index] ??= error as Error;
+    }
+  })));
+
+  try {
+    for (const tenantId of tenants) {
+      const versions = [...groups.keys()].flatMap((id) => known.get(id) ?? []).filter((v) => v.tenantId === tenantId && v.change);
+      const applied = await deps.states.appliedOf(tenantId, versions.map((v) => v._id));
+      const pending = versions.filter((v) => !applied.has(v._id));
+      const changes: ProductChange[] = pending.map((v) => ({ ...v.change!, tenantId, productId: v.productId }));
+      await deps.insights.applyChanges(changes, now);
+      await deps.states.markApplied(tenantId, pending.map((v) => v._id));
+    }
+  } catch (error) {
+    for (const group of groups.values()) for (const { index } of group) results[index] ??= error as Error;
+  }
+  return results;
 }
 
-/** What one review event changes in its product's insights, and the key that makes it count once. */
-export function effectOf(event: EventEnvelope<unknown>): Effect | null {
-  const subject = event.type;
-  const data = record(event);
-  const { reviewId, productId } = data;
-  if (typeof reviewId !== 'string' || typeof productId !== 'string') throw new Error(`${subject} ${event.id}: lacks reviewId or productId`);
-  if (subject === 'review.submitted') {
-    const rating = data.rating;
-    if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
-    return { productId, key: `s:${reviewId}`, increments: { reviewCount: 1, ratingSum: rating as number, [`ratings.r${rating}`]: 1 } };
+async function advanceState(states: ReviewStateRepository, id: string, group: Parsed[], loaded: ReviewStateDocument[], results: Array<void | Error>): Promise<ReviewStateDocument[]> {
+  let versions = loaded;
+  const { tenantId } = group[0]!;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) versions = (await states.versions(tenantId, [id])).get(id) ?? [];
+    const { reviewId, productId } = group[0]!.facts;
+    const latest = versions.at(-1);
+    const base: ReviewFacts = latest ?? { submitted: null, analysis: null, deleted: false };
+    let facts: ReviewFacts = { submitted: base.submitted, analysis: base.analysis, deleted: base.deleted };
+    for (const { index, facts: change } of group) {
+      try {
+        facts = change.change(facts);
+        results[index] = undefined;
+      } catch (error) {
+        results[index] = error as Error;
+      }
+    }
+    if (sameFacts(facts, base)) return versions;
+    const version = (latest?.version ?? 0) + 1;
+    const from = countedReview(reviewId, base);
+    const to = countedReview(reviewId, facts);
+    const change = JSON.stringify(from) === JSON.stringify(to) ? null : { key: `${reviewId}:${version}`, from, to };
+    const next: ReviewStateDocument = { _id: stateVersionId(id, version), stateId: id, tenantId, productId, reviewId, version, ...facts, change };
+    if (await states.insertVersion(next)) return [...versions, next];
   }
-  if (subject === 'review.deleted') {
-    const rating = data.rating;
-    if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
-    return { productId, key: `d:${reviewId}`, increments: { reviewCount: -1, ratingSum: -(rating as number), [`ratings.r${rating}`]: -1 } };
-  }
-  if (subject === 'review.analyzed') {
-    const label = LABELS.has(data.label) ? (data.label as SentimentLabel) : null;
-    const previous = LABELS.has(data.previousLabel) ? (data.previousLabel as SentimentLabel) : null;
-    if (!Number.isInteger(data.revision)) throw new Error(`${subject} ${event.id}: revision is not an integer`);
-    const increments: InsightsIncrements = { analyzedCount: (label ? 1 : 0) - (previous ? 1 : 0) };
-    if (label) increments[`sentiment.${label}`] = 1;
-    if (previous) increments[`sentiment.${previous}`] = (increments[`sentiment.${previous}`] ?? 0) - 1;
-    return { productId, key: `a:${reviewId}:${data.revision}`, increments };
-  }
-  return null;
+  throw new Error(`review state ${id} kept changing under concurrent writers; the events will be retried`);
 }
 
 /** Keeps product insights current from review events, through the `applications` durable consumer. */
-export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsRepository; topics: ReviewTopics; log: Logger }, opts: { maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
+export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts: { maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
+  const lock = new KeyedLock();
+  const repos = { insights: deps.insights, states: deps.states ?? new ReviewStateRepository(deps.insights.database) };
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: APPLICATIONS_CONSUMER,
@@ -54,26 +112,7 @@ export function startInsightsConsumer(bus: Bus, deps: { insights: InsightsReposi
     maxMessages: 128,
     batch: {
       size: 128,
-      async handler(items) {
-        const results: Array<void | Error> = items.map(() => undefined);
-        const effects: Array<{ index: number; effect: InsightsEffect }> = [];
-        items.forEach(({ event }, index) => {
-          try {
-            const effect = effectOf(event);
-            if (effect) effects.push({ index, effect: { tenantId: event.tenantId, ...effect } });
-          } catch (error) {
-            results[index] = error as Error;
-          }
-        });
-        try {
-          const applied = await deps.insights.applyEffects(effects.map((e) => e.effect));
-          const repeats = applied.filter((a) => !a).length;
-          if (repeats > 0) deps.log.debug({ repeats }, 'events already counted');
-        } catch (error) {
-          for (const { index } of effects) results[index] = error as Error;
-        }
-        return results;
-      },
+      handler: (items) => applyReviewEvents(repos, items.map((i) => i.event), lock),
     },
   });
 }

@@ -1,0 +1,55 @@
+import type { Collection } from 'mongodb';
+import { isDuplicateKeyError } from '../../../../lib/errors.js';
+import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { stateVersionId, type AppliedMarker, type ReviewStateDocument } from '../models/review-state.js';
+
+const PROBE = 8;
+
+/** The versions of what applications knows of each review (from its events), and which changes reached the aggregates. */
+export class ReviewStateRepository {
+  readonly collection: Collection<ReviewStateDocument>;
+  readonly applied: Collection<AppliedMarker>;
+
+  constructor(private readonly database: Database) {
+    this.collection = database.db.collection<ReviewStateDocument>('review_states');
+    this.applied = database.db.collection<AppliedMarker>('review_changes_applied');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Read and written by _id only (one product's states are one _id range, for rebuilds).
+  }
+
+  /** Every version of each state, oldest first, read PROBE versions at a time by `_id`. */
+  async versions(tenantId: string, stateIds: readonly string[]): Promise<Map<string, ReviewStateDocument[]>> {
+    const result = new Map<string, ReviewStateDocument[]>(stateIds.map((id) => [id, []]));
+    let open = [...new Set(stateIds)];
+    for (let from = 1; open.length > 0; from += PROBE) {
+      const ids = open.flatMap((id) => Array.from({ length: PROBE }, (_, i) => stateVersionId(id, from + i)));
+      const found = await findByIds(this.database, this.collection, tenantId, ids);
+      const docs = [...found.values()].sort((a, b) => a.version - b.version);
+      for (const doc of docs) result.get(doc.stateId)!.push(doc);
+      open = open.filter((id) => result.get(id)!.length === from + PROBE - 1);
+    }
+    return result;
+  }
+
+  /** Which of these version ids have their change applied. */
+  async appliedOf(tenantId: string, versionIds: readonly string[]): Promise<Set<string>> {
+    return new Set((await findByIds(this.database, this.applied, tenantId, versionIds)).keys());
+  }
+
+  /** Inserts a new version; false when another writer made that version first. */
+  async insertVersion(doc: ReviewStateDocument): Promise<boolean> {
+    try {
+      await retryTransient(() => this.collection.insertOne(doc));
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async markApplied(tenantId: string, versionIds: readonly string[]): Promise<void> {
+    await insertManyIgnoringDuplicates(this.applied, versionIds.map((_id) => ({ _id, tenantId })));
+  }
+}
