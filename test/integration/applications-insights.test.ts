@@ -218,4 +218,15 @@ describe('rebuild', () => {
     expect(after.map(strip)).toEqual(before.map(strip));
     expect(monthsAfter.map(strip)).toEqual(monthsBefore.map(strip));
   });
+
+  it('resumes after an interruption with the next product, and counts every product once', async () => {
+    const abort = new AbortController();
+    const first = await rebuildInsights({ insights: server.insights, states: server.states }, { restart: true, signal: abort.signal, onProgress: (p) => { if (p.products === 1) abort.abort(); } });
+    expect(first).toMatchObject({ products: 1, done: false });
+    const seen: number[] = [];
+    const rest = await rebuildInsights({ insights: server.insights, states: server.states }, { onProgress: (p) => seen.push(p.products) });
+    expect(rest).toMatchObject({ products: 3, done: true });
+    expect(seen[0]).toBe(2);
+    expect((await insightsOf(P1)).reviewCount).toBe(3);
+  });
 });

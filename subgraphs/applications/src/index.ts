@@ -19,7 +19,7 @@ try {
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'applications', log, streams: [topics.stream] });
   metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, APPLICATIONS_CONSUMER));
-  const consumer = await startInsightsConsumer(bus, { insights, states, topics, log });
+  const consumer = await startInsightsConsumer(bus, { insights, states, topics, log }, { ackWaitMs: config.APPLICATIONS_ACK_WAIT_MS });
   const port = await listen(http, config.APPLICATIONS_PORT);
   log.info({ port }, 'applications subgraph ready');
   onShutdown(log, async () => {

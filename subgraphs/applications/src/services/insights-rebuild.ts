@@ -35,7 +35,7 @@ const PROGRESS_ID = 'rebuild-insights';
  * rerun after a crash redoes at most the product it was in. Run it with the insights consumer
  * stopped, since a change folded while a product is rewritten would be overwritten.
  */
-export async function rebuildInsights(repos: { insights: InsightsRepository; states: ReviewStateRepository }, opts: { restart?: boolean; onProgress?: (p: RebuildProgress) => void; now?: Date } = {}): Promise<RebuildProgress> {
+export async function rebuildInsights(repos: { insights: InsightsRepository; states: ReviewStateRepository }, opts: { restart?: boolean; signal?: AbortSignal; onProgress?: (p: RebuildProgress) => void; now?: Date } = {}): Promise<RebuildProgress> {
   const progressCollection = repos.insights.database.db.collection<ProgressDocument>('rebuild_progress');
   let progress = opts.restart ? null : await progressCollection.findOne({ _id: PROGRESS_ID });
   if (!progress || progress.finishedAt) progress = { _id: PROGRESS_ID, afterId: null, products: 0, reviews: 0, startedAt: new Date(), finishedAt: null };
@@ -54,6 +54,7 @@ export async function rebuildInsights(repos: { insights: InsightsRepository; sta
   for (;;) {
     const after: string | null = current?.states.at(-1)?._id ?? progress.afterId;
     const page: ReviewStateDocument[] = await repos.states.collection.find(after ? { _id: { $gt: after } } : {}, { sort: { _id: 1 }, limit: PAGE, comment: 'rebuildPage' }).toArray();
+    if (opts.signal?.aborted) return { products: progress.products, reviews: progress.reviews, done: false };
     for (const state of page) {
       const prefix = state.stateId.slice(0, state.stateId.lastIndexOf('_') + 1);
       if (current && current.prefix !== prefix) {
