@@ -141,7 +141,7 @@ describe('insights under kill -9 of the consumer', () => {
     };
     await compare('incremental');
     await stopAll([current]);
-    const rebuilt = await rebuildInsights({ insights, states: new ReviewStateRepository(database) });
+    const rebuilt = await rebuildInsights({ insights, states: new ReviewStateRepository(database) }, { graceMs: 0 });
     expect(rebuilt).toMatchObject({ products: PRODUCTS, reviews: expect.any(Number), done: true });
     await compare('after rebuild-insights');
   }, 420_000);

@@ -211,7 +211,7 @@ describe('rebuild', () => {
     const strip = ({ version: _v, updatedAt: _u, recentEffects: _r, ...rest }: Record<string, unknown>) => rest;
     const before = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
     const monthsBefore = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
-    const result = await rebuildInsights({ insights: server.insights, states: server.states });
+    const result = await rebuildInsights({ insights: server.insights, states: server.states }, { graceMs: 0 });
     expect(result).toMatchObject({ products: 3, done: true });
     const after = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
     const monthsAfter = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
@@ -221,12 +221,22 @@ describe('rebuild', () => {
 
   it('resumes after an interruption with the next product, and counts every product once', async () => {
     const abort = new AbortController();
-    const first = await rebuildInsights({ insights: server.insights, states: server.states }, { restart: true, signal: abort.signal, onProgress: (p) => { if (p.products === 1) abort.abort(); } });
+    const first = await rebuildInsights({ insights: server.insights, states: server.states }, { restart: true, graceMs: 0, signal: abort.signal, onProgress: (p) => { if (p.products === 1) abort.abort(); } });
     expect(first).toMatchObject({ products: 1, done: false });
     const seen: number[] = [];
-    const rest = await rebuildInsights({ insights: server.insights, states: server.states }, { onProgress: (p) => seen.push(p.products) });
+    const rest = await rebuildInsights({ insights: server.insights, states: server.states }, { graceMs: 0, onProgress: (p) => seen.push(p.products) });
     expect(rest).toMatchObject({ products: 3, done: true });
     expect(seen[0]).toBe(2);
     expect((await insightsOf(P1)).reviewCount).toBe(3);
+  });
+
+  it('holds the consumer while a rebuild runs, and applies what waited afterwards', async () => {
+    const rebuild = rebuildInsights({ insights: server.insights, states: server.states }, { restart: true, graceMs: 2_500 });
+    await new Promise((r) => setTimeout(r, 300));
+    await bus.publishMany([submitted('rev_during', P1, 5, '2026-03-20T08:00:00.000Z', 'en-US')]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await insightsOf(P1)).reviewCount, 'held during the rebuild').toBe(3);
+    await rebuild;
+    await waitFor(async () => ((await insightsOf(P1)).reviewCount === 4 ? true : undefined), 'the held event applied');
   });
 });

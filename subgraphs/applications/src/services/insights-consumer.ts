@@ -5,6 +5,7 @@ import type { ReviewTopics } from '../../../../lib/streams.js';
 import { countedReview, reviewStateId, stateVersionId, type ReviewFacts, type ReviewStateDocument } from '../models/review-state.js';
 import type { InsightsRepository, ProductChange } from '../repositories/insights-repository.js';
 import { ReviewStateRepository } from '../repositories/review-state-repository.js';
+import { rebuildRunning } from './insights-rebuild.js';
 import { reviewEventFacts, type ReviewEventFacts } from './review-event-facts.js';
 
 export const APPLICATIONS_CONSUMER = 'applications';
@@ -112,7 +113,11 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
     maxMessages: 128,
     batch: {
       size: 128,
-      handler: (items) => applyReviewEvents(repos, items.map((i) => i.event), lock),
+      async handler(items) {
+        // A rebuild rewrites whole products: hold the batch (the bus keeps it ours with in-progress heartbeats) until it is done.
+        while (await rebuildRunning(repos.insights.database)) await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return applyReviewEvents(repos, items.map((i) => i.event), lock);
+      },
     },
   });
 }

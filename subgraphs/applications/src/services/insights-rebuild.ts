@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { retryTransient } from '../../../../lib/mongo.js';
+import { retryTransient, type Database } from '../../../../lib/mongo.js';
 import { emptyInsights, type InsightsDocument } from '../models/insights.js';
 import { countedReview, type CountedReview, type ReviewStateDocument } from '../models/review-state.js';
 import { emptyTrendMonth, trendMonthId, type TrendMonthDocument } from '../models/trend-month.js';
@@ -21,7 +21,17 @@ export function recompute(tenantId: string, productId: string, reviews: readonly
   return { insights, months };
 }
 
-interface ProgressDocument { _id: string; afterId: string | null; products: number; reviews: number; startedAt: Date; finishedAt: Date | null }
+interface ProgressDocument { _id: string; afterId: string | null; products: number; reviews: number; startedAt: Date; finishedAt: Date | null; heartbeatAt?: Date | null }
+
+/** A rebuild that wrote no heartbeat for this long (it crashed, or was stopped) no longer holds the consumer. */
+const HEARTBEAT_STALE_MS = 30_000;
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Whether a rebuild is running now: the insights consumer holds its batches meanwhile. */
+export async function rebuildRunning(database: Database, now = Date.now()): Promise<boolean> {
+  const progress = await database.db.collection<ProgressDocument>('rebuild_progress').findOne({ _id: PROGRESS_ID }, { comment: 'rebuildProgress' });
+  return !!progress && !progress.finishedAt && !!progress.heartbeatAt && now - progress.heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
+}
 
 export interface RebuildProgress { products: number; reviews: number; done: boolean }
 
@@ -35,21 +45,36 @@ const PROGRESS_ID = 'rebuild-insights';
  * rerun after a crash redoes at most the product it was in. Run it with the insights consumer
  * stopped, since a change folded while a product is rewritten would be overwritten.
  */
-export async function rebuildInsights(repos: { insights: InsightsRepository; states: ReviewStateRepository }, opts: { restart?: boolean; signal?: AbortSignal; onProgress?: (p: RebuildProgress) => void; now?: Date } = {}): Promise<RebuildProgress> {
+export async function rebuildInsights(repos: { insights: InsightsRepository; states: ReviewStateRepository }, opts: { restart?: boolean; signal?: AbortSignal; graceMs?: number; onProgress?: (p: RebuildProgress) => void; now?: Date } = {}): Promise<RebuildProgress> {
   const progressCollection = repos.insights.database.db.collection<ProgressDocument>('rebuild_progress');
   let progress = opts.restart ? null : await progressCollection.findOne({ _id: PROGRESS_ID });
   if (!progress || progress.finishedAt) progress = { _id: PROGRESS_ID, afterId: null, products: 0, reviews: 0, startedAt: new Date(), finishedAt: null };
+  progress.heartbeatAt = new Date();
   await progressCollection.replaceOne({ _id: PROGRESS_ID }, progress, { upsert: true });
+  const heartbeat = setInterval(() => {
+    void progressCollection.updateOne({ _id: PROGRESS_ID, finishedAt: null }, { $set: { heartbeatAt: new Date() } }).catch(() => undefined);
+  }, HEARTBEAT_EVERY_MS);
+  try {
+    // Batches the consumer began before it saw the heartbeat finish first.
+    await new Promise((resolve) => setTimeout(resolve, opts.graceMs ?? 3_000));
+    return await rebuildAll(repos, progressCollection, progress, opts);
+  } finally {
+    clearInterval(heartbeat);
+    await progressCollection.updateOne({ _id: PROGRESS_ID }, { $set: { heartbeatAt: null } });
+  }
+}
+
+async function rebuildAll(repos: { insights: InsightsRepository; states: ReviewStateRepository }, progressCollection: Collection<ProgressDocument>, progress: ProgressDocument, opts: { signal?: AbortSignal; onProgress?: (p: RebuildProgress) => void; now?: Date }): Promise<RebuildProgress> {
   const now = opts.now ?? new Date();
   let current = null as { prefix: string; tenantId: string; productId: string; states: ReviewStateDocument[] } | null;
   const finishProduct = async () => {
     if (!current) return;
     await writeProduct(repos, current.tenantId, current.productId, current.states, now);
-    progress!.afterId = `${current.prefix}~`;
-    progress!.products += 1;
-    progress!.reviews += current.states.length;
-    await progressCollection.replaceOne({ _id: PROGRESS_ID }, progress!);
-    opts.onProgress?.({ products: progress!.products, reviews: progress!.reviews, done: false });
+    progress.afterId = `${current.prefix}~`;
+    progress.products += 1;
+    progress.reviews += current.states.length;
+    await progressCollection.replaceOne({ _id: PROGRESS_ID }, progress);
+    opts.onProgress?.({ products: progress.products, reviews: progress.reviews, done: false });
   };
   for (;;) {
     const after: string | null = current?.states.at(-1)?._id ?? progress.afterId;
@@ -68,6 +93,7 @@ export async function rebuildInsights(repos: { insights: InsightsRepository; sta
   }
   await finishProduct();
   progress.finishedAt = new Date();
+  progress.heartbeatAt = null;
   await progressCollection.replaceOne({ _id: PROGRESS_ID }, progress);
   const result = { products: progress.products, reviews: progress.reviews, done: true };
   opts.onProgress?.(result);
