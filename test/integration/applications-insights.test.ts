@@ -206,13 +206,67 @@ describe('trends', () => {
   });
 });
 
+describe('summary and comparison', () => {
+  const P4 = 'prd_400000000000000000000004';
+  const summaryOf = async (productId: string) => (await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { insights { summary { text sufficient citedReviews { id } } } } } }`, { r: [{ __typename: 'Product', id: productId }] })).data!._entities[0].insights.summary;
+  const COMPARE = `query($ids: [ID!]!) { compareProducts(ids: $ids) { products { product { id } reviewCount averageRating positiveShare negativeShare } ratingSpread sharedAspects { aspect spread products { product { id } mentions netSentiment } } } }`;
+
+  it('says so when there are too few analysed reviews, and claims nothing else', async () => {
+    expect(await summaryOf(P1)).toEqual({ text: 'Too few reviews to summarise yet: 3 reviews, 3 analysed; a summary needs at least 5 analysed reviews.', sufficient: false, citedReviews: [] });
+  });
+
+  it('builds the paragraph from the counts and the best quotes, and cites the reviews it quotes', async () => {
+    const ratings = [5, 5, 4, 5, 2, 1];
+    await bus.publishMany(ratings.flatMap((rating, i) => {
+      const id = `rev_s${i + 1}`;
+      const aspects = i < 4 ? [m('battery', 'POSITIVE', 0.9 - i * 0.1, `battery p${i + 1}`)] : [m('gps', 'NEGATIVE', 1.3 - i * 0.1, `gps n${i + 1}`)];
+      if (i === 0) aspects.push(m('strap', 'POSITIVE', 0.5));
+      return [submitted(id, P4, rating, `2026-03-0${i + 1}T08:00:00.000Z`, 'en'), analyzed(id, P4, i < 4 ? 'POSITIVE' : 'NEGATIVE', 1, aspects)];
+    }));
+    await waitFor(async () => ((await insightsOf(P4))?.analyzedCount === 6 ? true : undefined), 'six analysed reviews of P4');
+    expect(await summaryOf(P4)).toEqual({
+      text: 'Based on 6 reviews (average 3.7 of 5 stars): of the 6 analysed, 67% are positive, 0% neutral and 33% negative. '
+        + 'Customers praise the battery: 4 of the 4 reviews that mention it are positive, e.g. "battery p1". '
+        + 'Customers complain about the gps: 2 of the 2 reviews that mention it are negative, e.g. "gps n5".',
+      sufficient: true,
+      citedReviews: [{ id: 'rev_s1' }, { id: 'rev_s5' }],
+    });
+  });
+
+  it('compares 2 to 5 products of the tenant, the strongest aspect difference first', async () => {
+    const two = (await run(COMPARE, { ids: [P4, P2] })).data!.compareProducts;
+    expect(two.products.map((p: { product: { id: string } }) => p.product.id)).toEqual([P4, P2]);
+    expect(two.products[0]).toMatchObject({ reviewCount: 6, averageRating: 3.67, positiveShare: 0.6667, negativeShare: 0.3333 });
+    expect(two.ratingSpread).toBe(0.05);
+    expect(two.sharedAspects).toEqual([{ aspect: 'battery', spread: 0.8571, products: [{ product: { id: P4 }, mentions: 4, netSentiment: 1 }, { product: { id: P2 }, mentions: 7, netSentiment: 0.1429 }] }]);
+    const three = (await run(COMPARE, { ids: [P1, P2, P4] })).data!.compareProducts;
+    expect(three.sharedAspects.map((a: { aspect: string; spread: number }) => [a.aspect, a.spread])).toEqual([['battery', 1]]);
+  });
+
+  it('refuses 1, 6 or 50 ids, repeated ids, unknown and foreign products, and a caller without read', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `prd_${i.toString(16).padStart(24, '0')}`);
+    for (const [list, message] of [[[P1], /2 to 5 product ids; got 1/], [ids(6), /got 6/], [ids(50), /got 50/], [[P1, P2, P1], /prd_100000000000000000000001 is given more than once/], [[P1, ''], /1 to 200 characters/]] as const) {
+      const result = await run(COMPARE, { ids: list });
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(message);
+    }
+    const unknown = await run(COMPARE, { ids: [P1, 'prd_ffffffffffffffffffffffff'] });
+    expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', ids: ['prd_ffffffffffffffffffffffff'] } });
+    const foreign = await run(COMPARE, { ids: [P1, P2] }, caller('tenant-b'));
+    expect(foreign.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', ids: [P1, P2] } });
+    expect(foreign.data).toBeNull();
+    const refused = await run(COMPARE, { ids: [P1, P2] }, { ...caller(), scopes: [] });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('rebuild', () => {
   it('recomputes from the review states exactly what the consumer folded', async () => {
     const strip = ({ version: _v, updatedAt: _u, recentEffects: _r, ...rest }: Record<string, unknown>) => rest;
     const before = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
     const monthsBefore = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
     const result = await rebuildInsights({ insights: server.insights, states: server.states }, { graceMs: 0 });
-    expect(result).toMatchObject({ products: 3, done: true });
+    expect(result).toMatchObject({ products: 4, done: true });
     const after = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
     const monthsAfter = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
     expect(after.map(strip)).toEqual(before.map(strip));
@@ -225,7 +279,7 @@ describe('rebuild', () => {
     expect(first).toMatchObject({ products: 1, done: false });
     const seen: number[] = [];
     const rest = await rebuildInsights({ insights: server.insights, states: server.states }, { graceMs: 0, onProgress: (p) => seen.push(p.products) });
-    expect(rest).toMatchObject({ products: 3, done: true });
+    expect(rest).toMatchObject({ products: 4, done: true });
     expect(seen[0]).toBe(2);
     expect((await insightsOf(P1)).reviewCount).toBe(3);
   });

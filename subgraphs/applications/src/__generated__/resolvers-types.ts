@@ -15,6 +15,14 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AspectComparison = {
+  __typename?: 'AspectComparison';
+  aspect: Scalars['String']['output'];
+  /** In the order of the compared products. */
+  products: Array<AspectOfProduct>;
+  spread: Scalars['Float']['output'];
+};
+
 /** One canonical aspect of a product; each review that mentions it counts once, with the polarity most of its mentions have. */
 export type AspectInsight = {
   __typename?: 'AspectInsight';
@@ -47,6 +55,16 @@ export type AspectMove = {
   lastNetSentiment: Scalars['Float']['output'];
 };
 
+/** Net sentiment is (positive - negative) / mentions. */
+export type AspectOfProduct = {
+  __typename?: 'AspectOfProduct';
+  mentions: Scalars['Int']['output'];
+  negativeShare: Scalars['Float']['output'];
+  netSentiment: Scalars['Float']['output'];
+  positiveShare: Scalars['Float']['output'];
+  product: Product;
+};
+
 /** A review's clause about an aspect, with the span of the aspect term in the review text. */
 export type AspectQuote = {
   __typename?: 'AspectQuote';
@@ -56,6 +74,29 @@ export type AspectQuote = {
   reviewCreatedAt: Scalars['String']['output'];
   snippet: Scalars['String']['output'];
   span: QuoteSpan;
+};
+
+export type ComparedProduct = {
+  __typename?: 'ComparedProduct';
+  averageRating?: Maybe<Scalars['Float']['output']>;
+  negativeShare?: Maybe<Scalars['Float']['output']>;
+  /** Shares of the analysed reviews; null when none is analysed. */
+  positiveShare?: Maybe<Scalars['Float']['output']>;
+  product: Product;
+  reviewCount: Scalars['Int']['output'];
+};
+
+/**
+ * A deterministic, extractive summary: every number is one of the product's insights, every quote a
+ * review's own clause, and the reviews quoted are cited. With fewer than 5 analysed reviews it says so
+ * and claims nothing else.
+ */
+export type InsightsSummary = {
+  __typename?: 'InsightsSummary';
+  citedReviews: Array<Review>;
+  /** False when there are too few analysed reviews to summarise. */
+  sufficient: Scalars['Boolean']['output'];
+  text: Scalars['String']['output'];
 };
 
 export type LocaleInsight = {
@@ -73,6 +114,16 @@ export type Product = {
   insights?: Maybe<ProductInsights>;
 };
 
+export type ProductComparison = {
+  __typename?: 'ProductComparison';
+  /** In the order asked. */
+  products: Array<ComparedProduct>;
+  /** Largest minus smallest average rating of the compared products (null while one has no rating). */
+  ratingSpread?: Maybe<Scalars['Float']['output']>;
+  /** Aspects every compared product has mentions of, by spread (largest minus smallest net sentiment) descending, then name. */
+  sharedAspects: Array<AspectComparison>;
+};
+
 export type ProductInsights = {
   __typename?: 'ProductInsights';
   /** Reviews whose analysis has been counted. */
@@ -87,6 +138,8 @@ export type ProductInsights = {
   ratingHistogram: Array<RatingBucket>;
   reviewCount: Scalars['Int']['output'];
   sentimentBreakdown: SentimentBreakdown;
+  /** What customers say, in a few sentences built only from the counts above and the reviews' own words. */
+  summary: InsightsSummary;
   /** Aspects customers complain about most, by conScore (the 95% Wilson lower bound of the negative share); only aspects with a negative mention. first: 1-20. */
   topCons: Array<AspectInsight>;
   /** Aspects customers praise most, by proScore (the 95% Wilson lower bound of the positive share); only aspects with a positive mention. first: 1-20. */
@@ -119,6 +172,21 @@ export type ProductInsightsTrendArgs = {
   from: Scalars['String']['input'];
   granularity: TrendGranularity;
   to: Scalars['String']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * 2 to 5 products of the caller's tenant side by side: rating, sentiment, and the aspects all of them
+   * have mentions of, the strongest difference first. Unknown products, another tenant's, and products
+   * without reviews yet are NOT_FOUND; fewer than 2, more than 5 or repeated ids are BAD_USER_INPUT.
+   */
+  compareProducts: ProductComparison;
+};
+
+
+export type QueryCompareProductsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** Character offsets [start, end) in the review text. */
@@ -270,16 +338,23 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AspectInsight: ResolverTypeWrapper<AspectInsight>;
+  AspectComparison: ResolverTypeWrapper<Omit<AspectComparison, 'products'> & { products: Array<ResolversTypes['AspectOfProduct']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  AspectInsight: ResolverTypeWrapper<AspectInsight>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AspectMove: ResolverTypeWrapper<AspectMove>;
+  AspectOfProduct: ResolverTypeWrapper<Omit<AspectOfProduct, 'product'> & { product: ResolversTypes['Product'] }>;
   AspectQuote: ResolverTypeWrapper<AspectQuote>;
+  ComparedProduct: ResolverTypeWrapper<Omit<ComparedProduct, 'product'> & { product: ResolversTypes['Product'] }>;
+  InsightsSummary: ResolverTypeWrapper<InsightsSummary>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LocaleInsight: ResolverTypeWrapper<LocaleInsight>;
   Product: ResolverTypeWrapper<Omit<Product, 'insights'> & { insights?: Maybe<ResolversTypes['ProductInsights']> }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ProductComparison: ResolverTypeWrapper<Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversTypes['ComparedProduct']>, sharedAspects: Array<ResolversTypes['AspectComparison']> }>;
   ProductInsights: ResolverTypeWrapper<InsightsDocument>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   QuoteSpan: ResolverTypeWrapper<QuoteSpan>;
   RatingBucket: ResolverTypeWrapper<RatingBucket>;
   Review: ResolverTypeWrapper<Review>;
@@ -287,28 +362,39 @@ export type ResolversTypes = ResolversObject<{
   Trend: ResolverTypeWrapper<Trend>;
   TrendBucket: ResolverTypeWrapper<TrendBucket>;
   TrendGranularity: TrendGranularity;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AspectInsight: AspectInsight;
+  AspectComparison: Omit<AspectComparison, 'products'> & { products: Array<ResolversParentTypes['AspectOfProduct']> };
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
+  AspectInsight: AspectInsight;
   Int: Scalars['Int']['output'];
   AspectMove: AspectMove;
+  AspectOfProduct: Omit<AspectOfProduct, 'product'> & { product: ResolversParentTypes['Product'] };
   AspectQuote: AspectQuote;
+  ComparedProduct: Omit<ComparedProduct, 'product'> & { product: ResolversParentTypes['Product'] };
+  InsightsSummary: InsightsSummary;
+  Boolean: Scalars['Boolean']['output'];
   LocaleInsight: LocaleInsight;
   Product: Omit<Product, 'insights'> & { insights?: Maybe<ResolversParentTypes['ProductInsights']> } | FederationReferenceTypes['Product'];
   ID: Scalars['ID']['output'];
+  ProductComparison: Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversParentTypes['ComparedProduct']>, sharedAspects: Array<ResolversParentTypes['AspectComparison']> };
   ProductInsights: InsightsDocument;
+  Query: Record<PropertyKey, never>;
   QuoteSpan: QuoteSpan;
   RatingBucket: RatingBucket;
   Review: Review;
   SentimentBreakdown: SentimentBreakdown;
   Trend: Trend;
   TrendBucket: TrendBucket;
-  Boolean: Scalars['Boolean']['output'];
+}>;
+
+export type AspectComparisonResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectComparison'] = ResolversParentTypes['AspectComparison']> = ResolversObject<{
+  aspect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  products?: Resolver<Array<ResolversTypes['AspectOfProduct']>, ParentType, ContextType>;
+  spread?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type AspectInsightResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectInsight'] = ResolversParentTypes['AspectInsight']> = ResolversObject<{
@@ -335,12 +421,34 @@ export type AspectMoveResolvers<ContextType = ApplicationsContext, ParentType ex
   lastNetSentiment?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type AspectOfProductResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectOfProduct'] = ResolversParentTypes['AspectOfProduct']> = ResolversObject<{
+  mentions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  negativeShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  netSentiment?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  positiveShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
 export type AspectQuoteResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectQuote'] = ResolversParentTypes['AspectQuote']> = ResolversObject<{
   confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   review?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
   reviewCreatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   snippet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   span?: Resolver<ResolversTypes['QuoteSpan'], ParentType, ContextType>;
+}>;
+
+export type ComparedProductResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['ComparedProduct'] = ResolversParentTypes['ComparedProduct']> = ResolversObject<{
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  negativeShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  positiveShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InsightsSummaryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['InsightsSummary'] = ResolversParentTypes['InsightsSummary']> = ResolversObject<{
+  citedReviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  sufficient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type LocaleInsightResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['LocaleInsight'] = ResolversParentTypes['LocaleInsight']> = ResolversObject<{
@@ -356,6 +464,12 @@ export type ProductResolvers<ContextType = ApplicationsContext, ParentType exten
   insights?: Resolver<Maybe<ResolversTypes['ProductInsights']>, ParentType, ContextType>;
 }>;
 
+export type ProductComparisonResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['ProductComparison'] = ResolversParentTypes['ProductComparison']> = ResolversObject<{
+  products?: Resolver<Array<ResolversTypes['ComparedProduct']>, ParentType, ContextType>;
+  ratingSpread?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sharedAspects?: Resolver<Array<ResolversTypes['AspectComparison']>, ParentType, ContextType>;
+}>;
+
 export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['ProductInsights'] = ResolversParentTypes['ProductInsights']> = ResolversObject<{
   analyzedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   aspects?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsAspectsArgs, 'first'>>;
@@ -364,10 +478,15 @@ export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentTy
   ratingHistogram?: Resolver<Array<ResolversTypes['RatingBucket']>, ParentType, ContextType>;
   reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['InsightsSummary'], ParentType, ContextType>;
   topCons?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsTopConsArgs, 'first'>>;
   topPros?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsTopProsArgs, 'first'>>;
   trend?: Resolver<ResolversTypes['Trend'], ParentType, ContextType, RequireFields<ProductInsightsTrendArgs, 'from' | 'granularity' | 'to'>>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
 }>;
 
 export type QuoteSpanResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['QuoteSpan'] = ResolversParentTypes['QuoteSpan']> = ResolversObject<{
@@ -409,12 +528,18 @@ export type TrendBucketResolvers<ContextType = ApplicationsContext, ParentType e
 }>;
 
 export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
+  AspectComparison?: AspectComparisonResolvers<ContextType>;
   AspectInsight?: AspectInsightResolvers<ContextType>;
   AspectMove?: AspectMoveResolvers<ContextType>;
+  AspectOfProduct?: AspectOfProductResolvers<ContextType>;
   AspectQuote?: AspectQuoteResolvers<ContextType>;
+  ComparedProduct?: ComparedProductResolvers<ContextType>;
+  InsightsSummary?: InsightsSummaryResolvers<ContextType>;
   LocaleInsight?: LocaleInsightResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductComparison?: ProductComparisonResolvers<ContextType>;
   ProductInsights?: ProductInsightsResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   QuoteSpan?: QuoteSpanResolvers<ContextType>;
   RatingBucket?: RatingBucketResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;

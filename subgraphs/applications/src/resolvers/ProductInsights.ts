@@ -3,6 +3,7 @@ import { requireScope } from '../../../../lib/scopes.js';
 import type { ProductInsightsResolvers } from '../__generated__/resolvers-types.js';
 import { fromFieldKey } from '../models/insights.js';
 import { aspectViews, byMentions, topCons, topPros } from '../services/aspect-ranking.js';
+import { summarise } from '../services/insights-summary.js';
 import { buildTrend, trendPlan } from '../services/trend.js';
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -41,5 +42,9 @@ export const ProductInsights: ProductInsightsResolvers = {
     const plan = trendPlan(from, to, granularity);
     const months = await context.repos.insights.findMonths(context.tenantId, doc.productId, plan.months);
     return buildTrend(plan, granularity, months);
+  },
+  summary: (doc, _args, context) => {
+    requireScope(context, 'read');
+    return summarise(doc);
   },
 };

@@ -1,4 +1,5 @@
 import { Product } from './Product.js';
 import { ProductInsights } from './ProductInsights.js';
+import { Query } from './Query.js';
 
-export const resolvers = { Product, ProductInsights };
+export const resolvers = { Query, Product, ProductInsights };

@@ -85,6 +85,7 @@ async function rebuildAll(repos: { insights: InsightsRepository; states: ReviewS
       if (current && current.prefix !== prefix) {
         await finishProduct();
         current = null;
+        if (opts.signal?.aborted) return { products: progress.products, reviews: progress.reviews, done: false };
       }
       current ??= { prefix, tenantId: state.tenantId, productId: state.productId, states: [] };
       current.states.push(state);
