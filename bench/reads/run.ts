@@ -173,7 +173,7 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
     load('subgraphs/analysis/src/repositories/analysis-repository.ts').then((m) => m.AnalysisRepository),
     load('subgraphs/analysis/src/repositories/mention-repository.ts').then((m) => m.MentionRepository),
   ]);
-  const dataDir = resolve(`.data/bench-reads-${side.label}-${process.pid}`);
+  const dataDir = resolve(`.data/bench-reads-${side.label.replace(/\W+/g, "-")}-${process.pid}`);
   const embedded = side.binaryPath ? await startEmbedded({ dataDir, binaryPath: side.binaryPath }) : null;
   const infra = embedded ? { mongoUri: embedded.mongoUri, natsUrl: embedded.natsUrl, close: async () => { await embedded.stop(); await rm(dataDir, { recursive: true, force: true }); } } : await benchInfra();
   const admin = new MongoClient(infra.mongoUri);
