@@ -33,7 +33,7 @@ export function summarise(doc: InsightsDocument): { text: string; sufficient: bo
     const quote = quotes.find((q) => !cited.includes(q.review.id));
     if (!quote) return '';
     cited.push(quote.review.id);
-    return `, e.g. "${quote.snippet}"`;
+    return `, e.g. "${quote.snippet.replace(/[.!?]+$/, '')}"`;
   };
   const views = aspectViews(doc);
   const pros = topPros(views).filter((v) => v.positive >= MIN_BACKING && v.proScore >= MIN_SCORE).slice(0, PER_SIDE);
