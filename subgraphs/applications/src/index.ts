@@ -15,11 +15,11 @@ const log = createLogger('applications', config.LOG_LEVEL);
 try {
   const database = await connectDatabase(config.MONGODB_URI, databaseName(config.DB_PREFIX, 'applications'));
   const metrics = createMetrics('applications');
-  const { http, apollo, insights, states } = await createServer({ database, log, internalSecret: config.INTERNAL_SECRET, metrics });
+  const { http, apollo, insights, states, alerts } = await createServer({ database, log, internalSecret: config.INTERNAL_SECRET, metrics });
   const topics = reviewTopics(config.BUS_NAMESPACE);
   const bus = await connectBus({ natsUrl: config.NATS_URL, name: 'applications', log, streams: [topics.stream] });
   metrics.consumerGauges(() => bus.consumerStats(topics.stream.name, APPLICATIONS_CONSUMER));
-  const consumer = await startInsightsConsumer(bus, { insights, states, topics, log }, { ackWaitMs: config.APPLICATIONS_ACK_WAIT_MS });
+  const consumer = await startInsightsConsumer(bus, { insights, states, alerts, topics, log }, { ackWaitMs: config.APPLICATIONS_ACK_WAIT_MS });
   const port = await listen(http, config.APPLICATIONS_PORT);
   log.info({ port }, 'applications subgraph ready');
   onShutdown(log, async () => {

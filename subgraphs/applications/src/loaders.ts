@@ -1,13 +1,19 @@
 import DataLoader from 'dataloader';
+import type { AlertDocument } from './models/alert.js';
 import type { InsightsDocument } from './models/insights.js';
+import type { AlertRepository } from './repositories/alert-repository.js';
 import type { InsightsRepository } from './repositories/insights-repository.js';
 
-/** Per-request loader of insights by product id: one repository call per tick. */
-export function createLoaders(tenantId: string, insights: InsightsRepository) {
+/** Per-request loaders: one repository call per tick for insights by product id, and for alerts by id. */
+export function createLoaders(tenantId: string, insights: InsightsRepository, alerts: AlertRepository) {
   return {
     insights: new DataLoader<string, InsightsDocument | null>(async (productIds) => {
       const found = await insights.findByProductIds(tenantId, productIds);
       return productIds.map((id) => found.get(id) ?? null);
+    }),
+    alerts: new DataLoader<string, AlertDocument | null>(async (ids) => {
+      const found = await alerts.findByIds(tenantId, ids);
+      return ids.map((id) => found.get(id) ?? null);
     }),
   };
 }

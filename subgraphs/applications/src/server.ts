@@ -5,6 +5,7 @@ import type { Database } from '../../../lib/mongo.js';
 import { loadSchema, serveSubgraph } from '../../../lib/subgraph.js';
 import type { ApplicationsContext } from './context.js';
 import { createLoaders } from './loaders.js';
+import { AlertRepository } from './repositories/alert-repository.js';
 import { InsightsRepository } from './repositories/insights-repository.js';
 import { ReviewStateRepository } from './repositories/review-state-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -17,9 +18,10 @@ export interface ApplicationsServerDeps { database: Database; log: Logger; inter
 export async function createServer(deps: ApplicationsServerDeps) {
   const insights = new InsightsRepository(deps.database);
   const states = new ReviewStateRepository(deps.database);
+  const alerts = new AlertRepository(deps.database);
   await insights.ensureIndexes();
   await states.ensureIndexes();
-  const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, repos: { insights }, loaders: createLoaders(caller.tenantId, insights) });
+  const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, repos: { insights, alerts }, loaders: createLoaders(caller.tenantId, insights, alerts) });
   const { apollo, http } = await serveSubgraph({ typeDefs, resolvers, database: deps.database, internalSecret: deps.internalSecret, log: deps.log, metrics: deps.metrics, contextFor });
-  return { apollo, http, insights, states, contextFor };
+  return { apollo, http, insights, states, alerts, contextFor };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { InsightsDocument } from '../models/insights.js';
+import type { AlertDocument } from '../models/alert.js';
 import type { ApplicationsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -14,6 +15,72 @@ export type Scalars = {
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+/**
+ * A significant rise of negative sentiment, of 1-2 star ratings, or of negative mentions of one aspect
+ * in a product's last 7 days against its 28 days before (one-sided two-proportion z-test, z >= 2.33,
+ * a rise of at least 10 points, at least 10 recent and 20 baseline reviews). One alert per signal while
+ * it is active; resolved when z falls below 1.645 or too few reviews are left to say.
+ */
+export type Alert = {
+  __typename?: 'Alert';
+  /** The aspect of an ASPECT_NEGATIVE alert. */
+  aspect?: Maybe<Scalars['String']['output']>;
+  evidence: AlertEvidence;
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  product: Product;
+  raisedAt: Scalars['String']['output'];
+  resolvedAt?: Maybe<Scalars['String']['output']>;
+  /** HIGH when z >= 3.09 (p < 0.001), else MEDIUM. */
+  severity: AlertSeverity;
+  status: AlertStatus;
+  updatedAt: Scalars['String']['output'];
+};
+
+export type AlertConnection = {
+  __typename?: 'AlertConnection';
+  edges: Array<AlertEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AlertEdge = {
+  __typename?: 'AlertEdge';
+  cursor: Scalars['String']['output'];
+  node: Alert;
+};
+
+/** The windows are [from, to) UTC dates; counts are reviews (of analysed reviews for sentiment and aspects). */
+export type AlertEvidence = {
+  __typename?: 'AlertEvidence';
+  baselineCount: Scalars['Int']['output'];
+  baselineFrom: Scalars['String']['output'];
+  baselineShare: Scalars['Float']['output'];
+  baselineTo: Scalars['String']['output'];
+  baselineTotal: Scalars['Int']['output'];
+  /** Recent negative reviews that stand for the signal (up to 3). */
+  exampleReviews: Array<Review>;
+  recentCount: Scalars['Int']['output'];
+  recentFrom: Scalars['String']['output'];
+  recentShare: Scalars['Float']['output'];
+  recentTo: Scalars['String']['output'];
+  recentTotal: Scalars['Int']['output'];
+  test: Scalars['String']['output'];
+  z: Scalars['Float']['output'];
+};
+
+export type AlertKind =
+  | 'ASPECT_NEGATIVE'
+  | 'LOW_RATING'
+  | 'NEGATIVE_SENTIMENT';
+
+export type AlertSeverity =
+  | 'HIGH'
+  | 'MEDIUM';
+
+export type AlertStatus =
+  | 'ACTIVE'
+  | 'RESOLVED';
 
 export type AspectComparison = {
   __typename?: 'AspectComparison';
@@ -107,6 +174,12 @@ export type LocaleInsight = {
   sentimentBreakdown: SentimentBreakdown;
 };
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
@@ -176,12 +249,22 @@ export type ProductInsightsTrendArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's alerts, newest raised first, optionally of one status and one product. first: 1-100 (default 20). */
+  alerts: AlertConnection;
   /**
    * 2 to 5 products of the caller's tenant side by side: rating, sentiment, and the aspects all of them
    * have mentions of, the strongest difference first. Unknown products, another tenant's, and products
    * without reviews yet are NOT_FOUND; fewer than 2, more than 5 or repeated ids are BAD_USER_INPUT.
    */
   compareProducts: ProductComparison;
+};
+
+
+export type QueryAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<AlertStatus>;
 };
 
 
@@ -324,11 +407,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Alert: Alert;
   Product: Product;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Alert:
+    ( { __typename: 'Alert' }
+    & GraphQLRecursivePick<FederationTypes['Alert'], {"id":true}> );
   Product:
     ( { __typename: 'Product' }
     & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
@@ -338,11 +425,19 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AspectComparison: ResolverTypeWrapper<Omit<AspectComparison, 'products'> & { products: Array<ResolversTypes['AspectOfProduct']> }>;
+  Alert: ResolverTypeWrapper<AlertDocument>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  AspectInsight: ResolverTypeWrapper<AspectInsight>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AlertConnection: ResolverTypeWrapper<Omit<AlertConnection, 'edges'> & { edges: Array<ResolversTypes['AlertEdge']> }>;
+  AlertEdge: ResolverTypeWrapper<Omit<AlertEdge, 'node'> & { node: ResolversTypes['Alert'] }>;
+  AlertEvidence: ResolverTypeWrapper<AlertEvidence>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  AlertKind: AlertKind;
+  AlertSeverity: AlertSeverity;
+  AlertStatus: AlertStatus;
+  AspectComparison: ResolverTypeWrapper<Omit<AspectComparison, 'products'> & { products: Array<ResolversTypes['AspectOfProduct']> }>;
+  AspectInsight: ResolverTypeWrapper<AspectInsight>;
   AspectMove: ResolverTypeWrapper<AspectMove>;
   AspectOfProduct: ResolverTypeWrapper<Omit<AspectOfProduct, 'product'> & { product: ResolversTypes['Product'] }>;
   AspectQuote: ResolverTypeWrapper<AspectQuote>;
@@ -350,8 +445,8 @@ export type ResolversTypes = ResolversObject<{
   InsightsSummary: ResolverTypeWrapper<InsightsSummary>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LocaleInsight: ResolverTypeWrapper<LocaleInsight>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<Omit<Product, 'insights'> & { insights?: Maybe<ResolversTypes['ProductInsights']> }>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductComparison: ResolverTypeWrapper<Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversTypes['ComparedProduct']>, sharedAspects: Array<ResolversTypes['AspectComparison']> }>;
   ProductInsights: ResolverTypeWrapper<InsightsDocument>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -366,11 +461,16 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AspectComparison: Omit<AspectComparison, 'products'> & { products: Array<ResolversParentTypes['AspectOfProduct']> };
+  Alert: AlertDocument;
   String: Scalars['String']['output'];
-  Float: Scalars['Float']['output'];
-  AspectInsight: AspectInsight;
+  ID: Scalars['ID']['output'];
+  AlertConnection: Omit<AlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertEdge']> };
+  AlertEdge: Omit<AlertEdge, 'node'> & { node: ResolversParentTypes['Alert'] };
+  AlertEvidence: AlertEvidence;
   Int: Scalars['Int']['output'];
+  Float: Scalars['Float']['output'];
+  AspectComparison: Omit<AspectComparison, 'products'> & { products: Array<ResolversParentTypes['AspectOfProduct']> };
+  AspectInsight: AspectInsight;
   AspectMove: AspectMove;
   AspectOfProduct: Omit<AspectOfProduct, 'product'> & { product: ResolversParentTypes['Product'] };
   AspectQuote: AspectQuote;
@@ -378,8 +478,8 @@ export type ResolversParentTypes = ResolversObject<{
   InsightsSummary: InsightsSummary;
   Boolean: Scalars['Boolean']['output'];
   LocaleInsight: LocaleInsight;
+  PageInfo: PageInfo;
   Product: Omit<Product, 'insights'> & { insights?: Maybe<ResolversParentTypes['ProductInsights']> } | FederationReferenceTypes['Product'];
-  ID: Scalars['ID']['output'];
   ProductComparison: Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversParentTypes['ComparedProduct']>, sharedAspects: Array<ResolversParentTypes['AspectComparison']> };
   ProductInsights: InsightsDocument;
   Query: Record<PropertyKey, never>;
@@ -389,6 +489,46 @@ export type ResolversParentTypes = ResolversObject<{
   SentimentBreakdown: SentimentBreakdown;
   Trend: Trend;
   TrendBucket: TrendBucket;
+}>;
+
+export type AlertResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert'], FederationReferenceType extends FederationReferenceTypes['Alert'] = FederationReferenceTypes['Alert']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Alert']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  aspect?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['AlertEvidence'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  raisedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['AlertSeverity'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AlertStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AlertConnectionResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AlertEdgeResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+}>;
+
+export type AlertEvidenceResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AlertEvidence'] = ResolversParentTypes['AlertEvidence']> = ResolversObject<{
+  baselineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  baselineFrom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  baselineShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  baselineTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exampleReviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  recentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recentFrom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recentShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  recentTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recentTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  test?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  z?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type AspectComparisonResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['AspectComparison'] = ResolversParentTypes['AspectComparison']> = ResolversObject<{
@@ -458,6 +598,11 @@ export type LocaleInsightResolvers<ContextType = ApplicationsContext, ParentType
   sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
 }>;
 
+export type PageInfoResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type ProductResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -486,6 +631,7 @@ export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentTy
 }>;
 
 export type QueryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
   compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
 }>;
 
@@ -528,6 +674,10 @@ export type TrendBucketResolvers<ContextType = ApplicationsContext, ParentType e
 }>;
 
 export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
+  Alert?: AlertResolvers<ContextType>;
+  AlertConnection?: AlertConnectionResolvers<ContextType>;
+  AlertEdge?: AlertEdgeResolvers<ContextType>;
+  AlertEvidence?: AlertEvidenceResolvers<ContextType>;
   AspectComparison?: AspectComparisonResolvers<ContextType>;
   AspectInsight?: AspectInsightResolvers<ContextType>;
   AspectMove?: AspectMoveResolvers<ContextType>;
@@ -536,6 +686,7 @@ export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
   ComparedProduct?: ComparedProductResolvers<ContextType>;
   InsightsSummary?: InsightsSummaryResolvers<ContextType>;
   LocaleInsight?: LocaleInsightResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductComparison?: ProductComparisonResolvers<ContextType>;
   ProductInsights?: ProductInsightsResolvers<ContextType>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AspectCounts } from './insights.js';
 
 /** One UTC day of a product's reviews, by the day each review was written. */
-export interface DayCounts { count: number; ratingSum: number; POSITIVE: number; NEUTRAL: number; NEGATIVE: number; aspects: Record<string, AspectCounts> }
+export interface DayCounts { count: number; ratingSum: number; POSITIVE: number; NEUTRAL: number; NEGATIVE: number; aspects: Record<string, AspectCounts>; /** 1- and 2-star reviews (absent in buckets written before it was kept). */ low?: number }
 
 /**
  * A product's daily buckets of one calendar month (UTC), under a deterministic id: a year of daily

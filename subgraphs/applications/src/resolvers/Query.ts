@@ -1,5 +1,9 @@
+import { BadUserInputError } from '../../../../lib/errors.js';
+import { decodeListCursor } from '../../../../lib/list-cursor.js';
+import { listConnection } from '../../../../lib/list-connection.js';
 import { requireScope } from '../../../../lib/scopes.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { alertList } from '../repositories/alert-repository.js';
 import { checkComparedIds, compare } from '../services/product-comparison.js';
 
 export const Query: QueryResolvers = {
@@ -7,5 +11,14 @@ export const Query: QueryResolvers = {
     requireScope(context, 'read');
     checkComparedIds(ids);
     return compare(ids, await context.repos.insights.findByProductIds(context.tenantId, ids));
+  },
+  alerts: async (_root, { status, productId, first, after }, context) => {
+    requireScope(context, 'read');
+    const n = first ?? 20;
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first', limit: 100 });
+    if (productId !== null && productId !== undefined && (productId.length === 0 || productId.length > 200)) throw new BadUserInputError('productId must be 1 to 200 characters', { field: 'productId' });
+    const list = alertList(context.tenantId, status ?? null, productId ?? null);
+    const page = await context.repos.alerts.page(list, status ?? null, context.tenantId, decodeListCursor(list.prefix, list.order, after), n);
+    return listConnection(list, page, (alert) => alert);
   },
 };

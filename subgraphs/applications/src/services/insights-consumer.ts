@@ -5,6 +5,8 @@ import type { ReviewTopics } from '../../../../lib/streams.js';
 import { countedReview, reviewStateId, stateVersionId, type ReviewFacts, type ReviewStateDocument } from '../models/review-state.js';
 import type { InsightsRepository, ProductChange } from '../repositories/insights-repository.js';
 import { ReviewStateRepository } from '../repositories/review-state-repository.js';
+import type { AlertRepository } from '../repositories/alert-repository.js';
+import { evaluateAlerts } from './alert-evaluator.js';
 import { rebuildRunning } from './insights-rebuild.js';
 import { reviewEventFacts, type ReviewEventFacts } from './review-event-facts.js';
 
@@ -12,7 +14,7 @@ export const APPLICATIONS_CONSUMER = 'applications';
 const MAX_ATTEMPTS = 30;
 
 /** `states` defaults to the review states beside `insights` in the same database. */
-export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; topics: ReviewTopics; log: Logger }
+export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; alerts?: AlertRepository; topics: ReviewTopics; log: Logger }
 
 interface Parsed { index: number; tenantId: string; facts: ReviewEventFacts }
 
@@ -116,8 +118,24 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
       async handler(items) {
         // A rebuild rewrites whole products: hold the batch (the bus keeps it ours with in-progress heartbeats) until it is done.
         while (await rebuildRunning(repos.insights.database)) await new Promise((resolve) => setTimeout(resolve, 1_000));
-        return applyReviewEvents(repos, items.map((i) => i.event), lock);
+        const events = items.map((i) => i.event);
+        const results = await applyReviewEvents(repos, events, lock);
+        if (deps.alerts) await evaluateTouched({ insights: deps.insights, alerts: deps.alerts }, events, results, deps.log);
+        return results;
       },
     },
   });
+}
+
+/**
+ * Re-evaluates the alerts of the products a batch changed. A failure here is logged, not retried:
+ * the counts are in, and the product's next event evaluates its signals again.
+ */
+async function evaluateTouched(repos: { insights: InsightsRepository; alerts: AlertRepository }, events: readonly EventEnvelope<unknown>[], results: Array<void | Error>, log: Logger): Promise<void> {
+  const touched = new Map<string, { tenantId: string; productId: string }>();
+  events.forEach((event, i) => {
+    const productId = (event.data as { productId?: unknown } | null)?.productId;
+    if (results[i] === undefined && typeof productId === 'string') touched.set(`${event.tenantId}\u0000${productId}`, { tenantId: event.tenantId, productId });
+  });
+  await Promise.all([...touched.values()].map(({ tenantId, productId }) => evaluateAlerts(repos, tenantId, productId).catch((error: Error) => log.warn({ err: error, productId }, 'alert evaluation failed; the next event of the product evaluates again'))));
 }

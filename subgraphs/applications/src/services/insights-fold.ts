@@ -90,6 +90,8 @@ export function foldMonth(doc: TrendMonthDocument, review: CountedReview, sign: 
   const bucket: DayCounts = (doc.days[day] ??= { count: 0, ratingSum: 0, POSITIVE: 0, NEUTRAL: 0, NEGATIVE: 0, aspects: {} });
   bucket.count += sign;
   bucket.ratingSum += sign * review.submitted.rating;
+  if (review.submitted.rating <= 2) bucket.low = (bucket.low ?? 0) + sign;
+  if (bucket.low === 0) delete bucket.low;
   const label = review.analysis?.label ?? null;
   if (label) bucket[label] += sign;
   foldAspects(bucket.aspects, review, sign);

@@ -1,0 +1,52 @@
+import { alertId, alertSignalId, type AlertDocument } from '../models/alert.js';
+import type { AlertRepository } from '../repositories/alert-repository.js';
+import type { InsightsRepository } from '../repositories/insights-repository.js';
+import { alertMonths, detectSignals } from './alert-detection.js';
+
+const EXAMPLES = 3;
+
+/**
+ * Re-evaluates a product's alert signals against its own baseline: raises an alert for a signal
+ * that fires and has none active (one per incarnation: its id is fixed, so two evaluators raise it
+ * once), refreshes the evidence of an active one, and resolves an active one whose signal is gone.
+ */
+export async function evaluateAlerts(repos: { insights: InsightsRepository; alerts: AlertRepository }, tenantId: string, productId: string, now = new Date()): Promise<void> {
+  const insights = (await repos.insights.findByProductIds(tenantId, [productId])).get(productId);
+  if (!insights) return;
+  const months = await repos.insights.findMonths(tenantId, productId, alertMonths(now));
+  const signals = detectSignals(months, Object.keys(insights.aspects), now);
+  const signalIds = signals.map((s) => alertSignalId(tenantId, productId, s.kind, s.aspect));
+  const states = await repos.alerts.findSignals(tenantId, signalIds);
+  const activeIds = signals.flatMap((s, i) => {
+    const state = states.get(signalIds[i]!);
+    return state?.active ? [alertId(tenantId, productId, s.kind, s.aspect, state.incarnation)] : [];
+  });
+  const active = await repos.alerts.findByIds(tenantId, activeIds);
+  const recentFrom = signals[0]?.evidence.recentFrom ?? '';
+  const examples = (aspect: string | null) => {
+    const pools = aspect === null ? Object.values(insights.quotes) : [insights.quotes[encodeURIComponent(aspect).replace(/\./g, '%2E')] ?? { POSITIVE: [], NEGATIVE: [] }];
+    const quotes = pools.flatMap((p) => p.NEGATIVE).filter((q) => q.createdAt.slice(0, 10) >= recentFrom).sort((a, b) => b.score - a.score || (a.reviewId < b.reviewId ? -1 : 1));
+    return [...new Set(quotes.map((q) => q.reviewId))].slice(0, EXAMPLES);
+  };
+  for (const [i, signal] of signals.entries()) {
+    const id = signalIds[i]!;
+    const state = states.get(id) ?? { _id: id, tenantId, incarnation: 0, active: false };
+    const latest = state.active ? active.get(alertId(tenantId, productId, signal.kind, signal.aspect, state.incarnation)) : undefined;
+    const current = latest?.status === 'ACTIVE' ? latest : undefined;
+    const evidence = { ...signal.evidence, exampleReviewIds: examples(signal.aspect) };
+    if (signal.firing === true && !current) {
+      const incarnation = state.incarnation + 1;
+      const alert: AlertDocument = { _id: alertId(tenantId, productId, signal.kind, signal.aspect, incarnation), tenantId, productId, kind: signal.kind, aspect: signal.aspect, incarnation, status: 'ACTIVE', severity: signal.severity, raisedAt: now, resolvedAt: null, updatedAt: now, evidence };
+      await repos.alerts.raise(alert);
+      await repos.alerts.setSignal({ ...state, incarnation, active: true });
+    } else if (signal.firing === true && current) {
+      await repos.alerts.refresh(current, { severity: signal.severity, evidence, updatedAt: now });
+    } else if (signal.firing === false && current) {
+      await repos.alerts.resolve(current, now);
+      await repos.alerts.setSignal({ ...state, active: false });
+    } else if (signal.firing === false && state.active) {
+      // The signal says active but its alert is gone or resolved: settle the signal.
+      await repos.alerts.setSignal({ ...state, active: false });
+    }
+  }
+}
