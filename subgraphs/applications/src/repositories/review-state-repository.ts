@@ -49,6 +49,11 @@ export class ReviewStateRepository {
     }
   }
 
+  /** Inserts new versions in one call; returns the indexes of those another writer made first. */
+  insertVersions(docs: readonly ReviewStateDocument[]): Promise<Set<number>> {
+    return insertManyIgnoringDuplicates(this.collection, docs);
+  }
+
   async markApplied(tenantId: string, versionIds: readonly string[]): Promise<void> {
     await insertManyIgnoringDuplicates(this.applied, versionIds.map((_id) => ({ _id, tenantId })));
   }

@@ -50,9 +50,16 @@ export async function applyReviewEvents(deps: { insights: InsightsRepository; st
     for (const [id, versions] of await deps.states.versions(tenantId, [...groups].filter(([, g]) => g[0]!.tenantId === tenantId).map(([id]) => id))) known.set(id, versions);
   }
 
-  await Promise.all([...groups].map(([id, group]) => lock.run(id, async () => {
+  // Most events move a review forward from what was just read: insert all those versions in one
+  // call; a review whose version another writer made first goes the one-by-one way below.
+  const firstTry = [...groups].map(([id, group]) => ({ id, group, next: nextVersion(id, group, known.get(id) ?? [], results) }));
+  const batch = firstTry.filter((t) => t.next !== null);
+  const duplicates = await deps.states.insertVersions(batch.map((t) => t.next!));
+  const retry = new Set(batch.filter((_, i) => duplicates.has(i)).map((t) => t.id));
+  for (const [i, t] of batch.entries()) if (!duplicates.has(i)) known.set(t.id, [...(known.get(t.id) ?? []), t.next!]);
+  await Promise.all([...groups].filter(([id]) => retry.has(id)).map(([id, group]) => lock.run(id, async () => {
     try {
-      known.set(id, await advanceState(deps.states, id, group, known.get(id) ?? [], results));
+      known.set(id, await advanceState(deps.states, id, group, [], results, true));
     } catch (error) {
       for (const { index } of group) results[index] ??= error as Error;
     }
@@ -73,29 +80,36 @@ export async function applyReviewEvents(deps: { insights: InsightsRepository; st
   return results;
 }
 
-async function advanceState(states: ReviewStateRepository, id: string, group: Parsed[], loaded: ReviewStateDocument[], results: Array<void | Error>): Promise<ReviewStateDocument[]> {
+/** The version a group of events makes from the latest of `versions`, or null when they change no fact. */
+function nextVersion(id: string, group: Parsed[], versions: ReviewStateDocument[], results: Array<void | Error>): ReviewStateDocument | null {
+  const { tenantId } = group[0]!;
+  const { reviewId, productId } = group[0]!.facts;
+  const latest = versions.at(-1);
+  const base: ReviewFacts = latest ?? { submitted: null, analysis: null, deleted: false };
+  let facts: ReviewFacts = { submitted: base.submitted, analysis: base.analysis, deleted: base.deleted };
+  for (const { index, facts: change } of group) {
+    try {
+      facts = change.change(facts);
+      results[index] = undefined;
+    } catch (error) {
+      results[index] = error as Error;
+    }
+  }
+  if (sameFacts(facts, base)) return null;
+  const version = (latest?.version ?? 0) + 1;
+  const from = countedReview(reviewId, base);
+  const to = countedReview(reviewId, facts);
+  const change = JSON.stringify(from) === JSON.stringify(to) ? null : { key: `${reviewId}:${version}`, from, to };
+  return { _id: stateVersionId(id, version), stateId: id, tenantId, productId, reviewId, version, ...facts, change };
+}
+
+async function advanceState(states: ReviewStateRepository, id: string, group: Parsed[], loaded: ReviewStateDocument[], results: Array<void | Error>, reload = false): Promise<ReviewStateDocument[]> {
   let versions = loaded;
   const { tenantId } = group[0]!;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) versions = (await states.versions(tenantId, [id])).get(id) ?? [];
-    const { reviewId, productId } = group[0]!.facts;
-    const latest = versions.at(-1);
-    const base: ReviewFacts = latest ?? { submitted: null, analysis: null, deleted: false };
-    let facts: ReviewFacts = { submitted: base.submitted, analysis: base.analysis, deleted: base.deleted };
-    for (const { index, facts: change } of group) {
-      try {
-        facts = change.change(facts);
-        results[index] = undefined;
-      } catch (error) {
-        results[index] = error as Error;
-      }
-    }
-    if (sameFacts(facts, base)) return versions;
-    const version = (latest?.version ?? 0) + 1;
-    const from = countedReview(reviewId, base);
-    const to = countedReview(reviewId, facts);
-    const change = JSON.stringify(from) === JSON.stringify(to) ? null : { key: `${reviewId}:${version}`, from, to };
-    const next: ReviewStateDocument = { _id: stateVersionId(id, version), stateId: id, tenantId, productId, reviewId, version, ...facts, change };
+    if (attempt > 0 || reload) versions = (await states.versions(tenantId, [id])).get(id) ?? [];
+    const next = nextVersion(id, group, versions, results);
+    if (!next) return versions;
     if (await states.insertVersion(next)) return [...versions, next];
   }
   throw new Error(`review state ${id} kept changing under concurrent writers; the events will be retried`);
