@@ -147,6 +147,9 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 	} else {
 		cfg.Handler = "sqlite"
 		cfg.SQLiteURL = (&url.URL{Scheme: "file", Path: ferretDir + "/"}).String()
+		if err := setAsideUnfinishedDatabases(ferretDir); err != nil {
+			return err
+		}
 	}
 	fdb, err := ferretdb.New(cfg)
 	if err != nil {

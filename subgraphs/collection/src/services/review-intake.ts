@@ -64,7 +64,8 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
     if (publishedIds.has(submittedEventId(id))) {
       accepted.push({ index, id, duplicate: existing.has(id) || seen.has(id) });
     } else {
-      rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and resubmitting it with the same source and externalId is safe` });
+      const resubmit = byId.get(id)?.externalId === null ? 'do not resubmit it: without an externalId a resubmission is a new review' : 'resubmitting it with the same source and externalId is safe';
+      rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and ${resubmit}` });
     }
     seen.add(id);
   }
