@@ -43,7 +43,10 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     const next = await findByIds(this.database, this.log, tenantId, [...docs.values()].map((d) => logId(d._id, d.version + 1)));
     for (const entry of next.values()) {
       const doc = docs.get(entry.aggregateId)!;
-      docs.set(doc._id, await this.foldForward(structuredClone(doc)));
+      const current = await this.foldForward(structuredClone(doc));
+      docs.set(doc._id, current);
+      // A document a crash left behind catches up here too (best effort: the next writer does it otherwise).
+      await this.materialise(structuredClone(current), current.updatedAt).catch(() => undefined);
     }
     return docs;
   }
