@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type DocumentNode } from 'graphql';
@@ -144,10 +144,18 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
 
   const metrics = createMetrics('gateway');
   const metricsToken = config.METRICS_TOKEN ? Buffer.from(config.METRICS_TOKEN) : null;
-  const metricsAllowed = (req: IncomingMessage): boolean => {
-    if (config.METRICS_PUBLIC) return true;
+  const credentialsOf = (req: IncomingMessage): Headers => {
     const headers = new Headers();
     for (const name of ['x-api-key', 'authorization']) if (typeof req.headers[name] === 'string') headers.set(name, req.headers[name]);
+    return headers;
+  };
+  const unauthenticated = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': WWW_AUTHENTICATE, connection: 'close' });
+    res.end(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }), () => req.destroy());
+  };
+  const metricsAllowed = (req: IncomingMessage): boolean => {
+    if (config.METRICS_PUBLIC) return true;
+    const headers = credentialsOf(req);
     const token = bearerToken(headers);
     if (metricsToken && token && Buffer.byteLength(token) === metricsToken.length && timingSafeEqual(Buffer.from(token), metricsToken)) return true;
     return auth.authenticate(presentedKey(headers)) !== null;
@@ -166,7 +174,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     }
     if (route === '/metrics') {
       if (!metricsAllowed(req)) {
-        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': WWW_AUTHENTICATE }).end(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }));
+        unauthenticated(req, res);
         return;
       }
       res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
@@ -177,7 +185,12 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: healthy ? 'ok' : 'degraded' }));
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      // A body is read only for a caller with a valid key: an anonymous client cannot make the gateway buffer megabytes.
+      if (auth.authenticate(presentedKey(credentialsOf(req))) === null) {
+        unauthenticated(req, res);
+        return;
+      }
       const body = await readBodyWithin(req, res, config.MAX_BODY_BYTES);
       if (body === null) return;
       // The runtime takes a body already read from `req.body` (see @whatwg-node/server normalizeNodeRequest).
