@@ -14,9 +14,24 @@ export function databaseName(prefix: string, owner: string): string {
   return `${prefix}_${owner}`;
 }
 
+/**
+ * Every phase of a driver call has an end, so a connection left dead by a server restart fails the call
+ * (and the bus redelivers) instead of hanging it: server selection, pool checkout (unbounded by default),
+ * connecting, and waiting on a reply. The reply bound is far above any single command here, index builds
+ * over large collections at startup included; the monitor polls often so a restarted server is seen quickly.
+ */
+export const CONNECTION_BOUNDS = {
+  serverSelectionTimeoutMS: 10_000,
+  waitQueueTimeoutMS: 30_000,
+  connectTimeoutMS: 10_000,
+  socketTimeoutMS: 300_000,
+  heartbeatFrequencyMS: 2_000,
+  serverMonitoringMode: 'poll',
+} as const;
+
 /** Connects with the official driver and detects FerretDB from `buildInfo`. */
 export async function connectDatabase(uri: string, name: string): Promise<Database> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 50, appName: name });
+  const client = new MongoClient(uri, { ...CONNECTION_BOUNDS, maxPoolSize: 50, appName: name });
   await client.connect();
   const db = client.db(name);
   const info = await db.admin().command({ buildInfo: 1 });

@@ -57,6 +57,11 @@ export interface ConsumerSpec<T = unknown> extends ConsumerSettings {
   backoffMs?: number[];
   /** Handler calls in flight in single mode (default 1, which keeps the stream order). */
   concurrency?: number;
+  /**
+   * A handler call (or batch) not settled by then is given up (default 3 min): its messages are no
+   * longer kept alive and go back as failed, so a call hung on a dead connection cannot hold them forever.
+   */
+  handlerTimeoutMs?: number;
 }
 
 export interface RunningConsumer {
@@ -74,6 +79,7 @@ export const CONSUMER_DEFAULTS = {
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 15_000, 30_000],
   concurrency: 1,
+  handlerTimeoutMs: 180_000,
 } as const;
 
 /** Consumer create/update errors meaning "it exists already, with another config". */
@@ -124,6 +130,9 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** What `withDeadline` returns for a call that did not settle in time. */
+const TIMED_OUT = Symbol('timed out');
+
 /** How long one pull request waits on the server for messages before the loop issues the next. */
 const FETCH_EXPIRES_MS = 5_000;
 
@@ -144,6 +153,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private readonly maxDeliver: number;
   private readonly backoffMs: number[];
   private readonly workers: number;
+  private readonly handlerTimeoutMs: number;
   private readonly log: Logger;
 
   private stopping = false;
@@ -165,6 +175,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
     this.ackWaitMs = spec.ackWaitMs ?? CONSUMER_DEFAULTS.ackWaitMs;
     this.maxDeliver = Math.max(1, spec.maxDeliver ?? CONSUMER_DEFAULTS.maxDeliver);
     this.backoffMs = spec.backoffMs?.length ? spec.backoffMs : [...CONSUMER_DEFAULTS.backoffMs];
+    this.handlerTimeoutMs = Math.max(1, spec.handlerTimeoutMs ?? CONSUMER_DEFAULTS.handlerTimeoutMs);
     this.workers = Math.max(1, (spec.batch ? spec.batch.concurrency : spec.concurrency) ?? CONSUMER_DEFAULTS.concurrency);
     // In batch mode keep one more batch pulled than in flight, so a free worker never waits on a fetch.
     this.window = Math.max(spec.maxMessages ?? CONSUMER_DEFAULTS.maxMessages, spec.batch ? spec.batch.size * (this.workers + 1) : this.workers);
@@ -289,8 +300,17 @@ export class ConsumerRunner<T> implements RunningConsumer {
     const event = await this.admit(m);
     if (!event) return;
     const deliveryCount = m.info.deliveryCount;
+    let live = true;
     try {
-      await this.spec.handler!(event, { subject: m.subject, deliveryCount, working: () => m.working() });
+      const outcome = await this.withDeadline(
+        this.spec.handler!(event, { subject: m.subject, deliveryCount, working: () => live && m.working() }),
+      );
+      if (outcome === TIMED_OUT) {
+        live = false;
+        this.gaveUp([m]);
+        await this.failed(m, this.timeoutError());
+        return;
+      }
     } catch (err) {
       await this.failed(m, err);
       return;
@@ -303,15 +323,21 @@ export class ConsumerRunner<T> implements RunningConsumer {
     const admitted = await Promise.all(msgs.map(async (m) => ({ m, event: await this.admit(m) })));
     const valid = admitted.filter((a): a is { m: JsMsg; event: EventEnvelope<T> } => a.event !== null);
     if (valid.length === 0) return;
+    let live = true;
     const working = () => {
-      for (const { m } of valid) m.working();
+      if (live) for (const { m } of valid) m.working();
     };
     // Long batches keep their messages: without this, ack_wait would hand them to another worker.
     const heartbeat = setInterval(working, Math.max(250, Math.floor(this.ackWaitMs / 2)));
     let results: Array<void | Error>;
     try {
       const items = valid.map(({ m, event }) => ({ event, subject: m.subject, deliveryCount: m.info.deliveryCount }));
-      results = await this.spec.batch!.handler(items, { working });
+      const outcome = await this.withDeadline(this.spec.batch!.handler(items, { working }));
+      if (outcome === TIMED_OUT) {
+        live = false;
+        this.gaveUp(valid.map((v) => v.m));
+      }
+      results = outcome === TIMED_OUT ? valid.map(() => this.timeoutError()) : outcome;
       if (!Array.isArray(results) || results.length !== valid.length) {
         const got = Array.isArray(results) ? results.length : typeof results;
         const err = new Error(`batch handler returned ${got} results for ${valid.length} items`);
@@ -330,6 +356,33 @@ export class ConsumerRunner<T> implements RunningConsumer {
         this.processed++;
         return this.ack(m);
       }),
+    );
+  }
+
+  /**
+   * The call's outcome, or TIMED_OUT once `handlerTimeoutMs` passed. A call given up may still finish
+   * later; its result is dropped, and its writes are harmless because handlers are idempotent.
+   */
+  private async withDeadline<R>(call: Promise<R>): Promise<R | typeof TIMED_OUT> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.handlerTimeoutMs);
+    });
+    try {
+      return await Promise.race([call, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private timeoutError(): Error {
+    return new Error(`handler did not settle within ${this.handlerTimeoutMs} ms`);
+  }
+
+  private gaveUp(msgs: JsMsg[]): void {
+    this.log.error(
+      { seqs: msgs.map((m) => m.seq), handlerTimeoutMs: this.handlerTimeoutMs },
+      'handler did not settle in time; giving its messages back for redelivery',
     );
   }
 

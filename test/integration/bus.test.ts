@@ -310,3 +310,62 @@ describe('lib/bus on embedded NATS JetStream', () => {
     expect(calls.flat().filter((c) => c.deliveryCount > 1)).toEqual([{ i: 2, deliveryCount: 2 }]);
   }, 10_000);
 });
+
+describe('a handler that never settles', () => {
+  it('is given up after handlerTimeoutMs: no longer kept alive, its batch goes to another consumer, and its late result is dropped', async () => {
+    const { spec, subject } = uniqueStream();
+    const busA = await openBus(spec, 'bus-test-stuck');
+    const busB = await openBus(spec, 'bus-test-healthy');
+    const event = newEvent('widget.created', 'tenant-a', { stuck: true });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    cleanups.push(async () => release());
+    const stuckSaw: number[] = [];
+    // A batch stuck on a dead connection: heartbeats alone would keep it off every other consumer for ever.
+    const stuck = await busA.consume<{ stuck: boolean }>({
+      stream: spec.name,
+      durable: 'stuck',
+      ackWaitMs: 4_000,
+      backoffMs: [100],
+      handlerTimeoutMs: 2_000,
+      batch: {
+        size: 10,
+        handler: async (items) => {
+          stuckSaw.push(...items.map((it) => it.deliveryCount));
+          await released;
+          return items.map(() => undefined);
+        },
+      },
+    });
+    await busA.publish(subject('created'), event);
+    await waitFor(() => stuckSaw.length === 1, 5_000, 'the stuck consumer to take the message');
+
+    const healthy: Array<{ id: string; deliveryCount: number }> = [];
+    const ok = await busB.consume<{ stuck: boolean }>({
+      stream: spec.name,
+      durable: 'stuck',
+      ackWaitMs: 4_000,
+      batch: {
+        size: 10,
+        handler: async (items) => {
+          healthy.push(...items.map((it) => ({ id: it.event.id, deliveryCount: it.deliveryCount })));
+          return items.map(() => undefined);
+        },
+      },
+    });
+    // Redelivered after the 2 s deadline (plus a 100 ms backoff) rather than kept alive by heartbeats; the
+    // stuck call still runs, but its worker is free again, so either consumer may take it and B will.
+    await waitFor(() => healthy.length >= 1, 15_000, 'the redelivery to the healthy consumer');
+    expect(healthy[0]?.id).toBe(event.id);
+    expect(healthy[0]?.deliveryCount).toBeGreaterThanOrEqual(2);
+    await waitFor(() => ok.processed === 1, 5_000, 'the healthy ack');
+
+    // The stuck call settles late: its result must not ack or count the message a second time.
+    release();
+    await sleep(500);
+    expect(stuck.processed).toBe(0);
+    expect(healthy).toHaveLength(1);
+    await waitFor(async () => (await busB.consumerStats(spec.name, 'stuck')).ackPending === 0, 5_000, 'no message left in flight');
+    expect(await busB.consumerStats(spec.name, 'stuck')).toMatchObject({ pending: 0, ackPending: 0, deadLetters: 0 });
+  }, 30_000);
+});
