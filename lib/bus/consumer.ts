@@ -53,6 +53,12 @@ export interface ConsumerSpec<T = unknown> extends ConsumerSettings {
   maxMessages?: number;
   /** Handler attempts before the message is dead-lettered (default 5). */
   maxDeliver?: number;
+  /**
+   * Deliveries in all before a message that never completes (the process died with it, or its ack
+   * timed out, each time) is dead-lettered as the likely cause (default `maxDeliver`). Deliveries lost
+   * that way do not use up the handler's `maxDeliver` attempts.
+   */
+  maxDeliveries?: number;
   /** Delay before redelivery after the n-th failure; the last entry repeats (default [1 s, 5 s, 15 s, 30 s]). */
   backoffMs?: number[];
   /** Handler calls in flight in single mode (default 1, which keeps the stream order). */
@@ -124,6 +130,7 @@ export interface ConsumerDeps {
 }
 
 const RESUME_DELAY_MS = 1_000;
+const MAX_TRACKED_FAILURES = 10_000;
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -151,6 +158,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private readonly window: number;
   private readonly ackWaitMs: number;
   private readonly maxDeliver: number;
+  private readonly maxDeliveries: number;
   private readonly backoffMs: number[];
   private readonly workers: number;
   private readonly handlerTimeoutMs: number;
@@ -162,6 +170,8 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private held = 0;
   private fetch: ConsumerMessages | null = null;
   private readonly queue: JsMsg[] = [];
+  /** Handler failures seen here per stream sequence: JetStream's delivery count also counts crashes and ack timeouts. */
+  private readonly failures = new Map<number, number>();
   private waiters: Array<() => void> = [];
   private done: Promise<void> = Promise.resolve();
 
@@ -174,6 +184,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
     }
     this.ackWaitMs = spec.ackWaitMs ?? CONSUMER_DEFAULTS.ackWaitMs;
     this.maxDeliver = Math.max(1, spec.maxDeliver ?? CONSUMER_DEFAULTS.maxDeliver);
+    this.maxDeliveries = Math.max(this.maxDeliver, spec.maxDeliveries ?? this.maxDeliver);
     this.backoffMs = spec.backoffMs?.length ? spec.backoffMs : [...CONSUMER_DEFAULTS.backoffMs];
     this.handlerTimeoutMs = Math.max(1, spec.handlerTimeoutMs ?? CONSUMER_DEFAULTS.handlerTimeoutMs);
     this.workers = Math.max(1, (spec.batch ? spec.batch.concurrency : spec.concurrency) ?? CONSUMER_DEFAULTS.concurrency);
@@ -394,9 +405,9 @@ export class ConsumerRunner<T> implements RunningConsumer {
       return null;
     }
     const deliveryCount = m.info.deliveryCount;
-    if (deliveryCount > this.maxDeliver) {
+    if (deliveryCount > this.maxDeliveries) {
       // Earlier deliveries never finished (e.g. the process died mid-handler each time).
-      await this.deadLetter(m, `delivered ${deliveryCount} times without completing (maxDeliver ${this.maxDeliver})`);
+      await this.deadLetter(m, `delivered ${deliveryCount} times without completing (maxDeliveries ${this.maxDeliveries})`);
       return null;
     }
     return parsed.event as EventEnvelope<T>;
@@ -405,9 +416,14 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private async failed(m: JsMsg, err: unknown): Promise<void> {
     const deliveryCount = m.info.deliveryCount;
     const reason = errorMessage(err);
-    if (deliveryCount < this.maxDeliver) {
-      const delay = this.backoffMs[Math.min(deliveryCount - 1, this.backoffMs.length - 1)];
-      this.log.warn({ err: reason, seq: m.seq, deliveryCount, retryInMs: delay }, 'handler failed; will retry');
+    const failures = (this.failures.get(m.seq) ?? 0) + 1;
+    this.failures.delete(m.seq);
+    if (failures < this.maxDeliver && deliveryCount < this.maxDeliveries) {
+      const delay = this.backoffMs[Math.min(failures - 1, this.backoffMs.length - 1)];
+      this.log.warn({ err: reason, seq: m.seq, deliveryCount, failures, retryInMs: delay }, 'handler failed; will retry');
+      // Bounded: an entry whose message went to another process is dropped after enough others.
+      if (this.failures.size >= MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+      this.failures.set(m.seq, failures);
       this.settle(() => m.nak(delay));
       return;
     }
@@ -433,6 +449,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
   }
 
   private async ack(m: JsMsg): Promise<void> {
+    this.failures.delete(m.seq);
     try {
       await m.ackAck();
     } catch (err) {

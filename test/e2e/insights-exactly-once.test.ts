@@ -114,6 +114,11 @@ describe('insights under kill -9 of the consumer', () => {
       return stats.pending === 0 && stats.ackPending === 0 ? stats : undefined;
     }, 240_000, 'every event acknowledged');
     const stats = await bus.consumerStats(topics.stream.name, 'applications');
+    // A dead letter is a review missing from an insight: none may happen, and one that did must say why.
+    const letters = await bus.deadLetters(topics.stream.name, { durable: 'applications', limit: 1_000 });
+    for (const letter of letters) expect(letter.reason, `dead letter of ${letter.originalSubject} #${letter.originalSeq}`).not.toBe('');
+    const reasons = [...new Set(letters.map((l) => `${l.reason} (after ${l.deliveries} deliveries)`))];
+    expect(reasons, 'dead-letter reasons').toEqual([]);
     expect(stats.deadLetters).toBe(0);
     expect(kills).toBeGreaterThanOrEqual(6);
     expect(killedInFlight, 'kills that found batches in flight').toBeGreaterThan(0);

@@ -12,6 +12,12 @@ import { reviewEventFacts, type ReviewEventFacts } from './review-event-facts.js
 
 export const APPLICATIONS_CONSUMER = 'applications';
 const MAX_ATTEMPTS = 30;
+/**
+ * A dead-lettered event is a review missing from an insight, so deliveries that died with the process
+ * (a batch holds up to 256 of them) may be many: redelivery repairs them, and each restart of a process
+ * killed by one event is already paced and capped by its supervisor.
+ */
+export const INSIGHTS_MAX_DELIVERIES = 500;
 
 /** `states` defaults to the review states beside `insights` in the same database. */
 export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; alerts?: AlertRepository; topics: ReviewTopics; log: Logger }
@@ -116,7 +122,7 @@ async function advanceState(states: ReviewStateRepository, id: string, group: Pa
 }
 
 /** Keeps product insights current from review events, through the `applications` durable consumer. */
-export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts: { maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
+export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts: { maxDeliver?: number; maxDeliveries?: number; ackWaitMs?: number; backoffMs?: number[] } = {}): Promise<RunningConsumer> {
   const lock = new KeyedLock();
   const repos = { insights: deps.insights, states: deps.states ?? new ReviewStateRepository(deps.insights.database) };
   return bus.consume<unknown>({
@@ -124,6 +130,7 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
     durable: APPLICATIONS_CONSUMER,
     filterSubjects: [deps.topics.submitted, deps.topics.analyzed, deps.topics.deleted],
     maxDeliver: opts.maxDeliver,
+    maxDeliveries: opts.maxDeliveries ?? INSIGHTS_MAX_DELIVERIES,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,
     maxMessages: 128,
