@@ -14,7 +14,7 @@ import { reviewTopics } from '../../lib/streams.js';
 import { startProcess, stopAll, type RunningProcess } from '../../lib/supervisor.js';
 import { insightsId } from '../../subgraphs/applications/src/models/insights.js';
 
-const ROUNDS = Number(process.env.STUCK_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.STUCK_ROUNDS ?? 5);
 const PER_ROUND = Number(process.env.STUCK_PER_ROUND ?? 300);
 const RECOVERY_BOUND_MS = 90_000;
 const TENANT = 'tenant-stuck';
