@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../lib/stack.js';
+import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import { startTestStack } from '../support/stack.js';
 
 const WRITE_KEY = 'e2e-write-key-0123456789abcdef';
 const READ_KEY = 'e2e-read-key-0123456789abcdef00';
@@ -18,19 +18,12 @@ async function gql(query: string, variables: Record<string, unknown> = {}, key: 
 }
 
 beforeAll(async () => {
-  const name = uniqueName('e2e').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
+  stack = await startTestStack('e2e', {
     workers: 1,
-    env: {
-      DB_PREFIX: name,
-      BUS_NAMESPACE: name,
-      LOG_LEVEL: 'warn',
-      API_KEYS: JSON.stringify([
-        { key: WRITE_KEY, name: 'e2e-writer', tenantId: 'e2e', scopes: ['read', 'write'] },
-        { key: READ_KEY, name: 'e2e-reader', tenantId: 'e2e', scopes: ['read'] },
-      ]),
-    },
+    keys: [
+      { key: WRITE_KEY, name: 'e2e-writer', tenantId: 'e2e', scopes: ['read', 'write'] },
+      { key: READ_KEY, name: 'e2e-reader', tenantId: 'e2e', scopes: ['read'] },
+    ],
     write: (line) => output.push(line),
   });
 }, 180_000);

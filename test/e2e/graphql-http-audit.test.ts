@@ -1,7 +1,7 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../lib/stack.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import type { Stack } from '../../lib/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 // graphql-http's server audits (GraphQL over HTTP conformance) against the running gateway, with a key.
 const KEY = 'audit-read-key-0123456789abcdef0';
@@ -22,17 +22,7 @@ const UNMET_SHOULD: Record<string, string> = {};
 const UNMET_MAY: Record<string, string> = {};
 
 beforeAll(async () => {
-  const name = uniqueName('audit').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
-    workers: 0,
-    env: {
-      DB_PREFIX: name,
-      BUS_NAMESPACE: name,
-      LOG_LEVEL: 'warn',
-      API_KEYS: JSON.stringify([{ key: KEY, name: 'auditor', tenantId: 'audit', scopes: ['read'] }]),
-    },
-  });
+  stack = await startTestStack('audit', { workers: 0, keys: [{ key: KEY, name: 'auditor', tenantId: 'audit', scopes: ['read'] }] });
 }, 180_000);
 
 afterAll(async () => {

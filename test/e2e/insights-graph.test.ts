@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../lib/stack.js';
+import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import { startTestStack } from '../support/stack.js';
 
 const WRITE_KEY = 'ins-write-key-0123456789abcdef00';
 const READ_KEY = 'ins-read-key-0123456789abcdef000';
@@ -14,19 +14,13 @@ async function gql(query: string, variables: Record<string, unknown> = {}, key =
 }
 
 beforeAll(async () => {
-  const name = uniqueName('ins').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
+  stack = await startTestStack('ins', {
     workers: 1,
-    env: {
-      DB_PREFIX: name, BUS_NAMESPACE: name, LOG_LEVEL: 'warn',
-      API_KEYS: JSON.stringify([
-        { key: WRITE_KEY, name: 'writer', tenantId: 'ins', scopes: ['read', 'write'] },
-        { key: READ_KEY, name: 'reader', tenantId: 'ins', scopes: ['read'] },
-        { key: OTHER_KEY, name: 'other', tenantId: 'ins-other', scopes: ['read', 'write'] },
-      ]),
-    },
-    write: () => undefined,
+    keys: [
+      { key: WRITE_KEY, name: 'writer', tenantId: 'ins', scopes: ['read', 'write'] },
+      { key: READ_KEY, name: 'reader', tenantId: 'ins', scopes: ['read'] },
+      { key: OTHER_KEY, name: 'other', tenantId: 'ins-other', scopes: ['read', 'write'] },
+    ],
   });
 }, 180_000);
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../lib/stack.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import type { Stack } from '../../lib/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 // Operation limits through the running gateway: each attack is refused with 400 and a stable code,
 // in bounded time, before any subgraph is called, while the gateway keeps answering others.
@@ -61,19 +61,12 @@ function fragmentChain(n: number): string {
 }
 
 beforeAll(async () => {
-  const name = uniqueName('limits').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
+  stack = await startTestStack('limits', {
     workers: 0,
-    env: {
-      DB_PREFIX: name,
-      BUS_NAMESPACE: name,
-      LOG_LEVEL: 'warn',
-      API_KEYS: JSON.stringify([
-        { key: KEY, name: 'limits-writer', tenantId: 'limits', scopes: ['read', 'write'] },
-        { key: OTHER_TENANT_KEY, name: 'other-tenant', tenantId: 'limits-other', scopes: ['read'] },
-      ]),
-    },
+    keys: [
+      { key: KEY, name: 'limits-writer', tenantId: 'limits', scopes: ['read', 'write'] },
+      { key: OTHER_TENANT_KEY, name: 'other-tenant', tenantId: 'limits-other', scopes: ['read'] },
+    ],
   });
 }, 180_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../lib/stack.js';
+import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import { startTestStack } from '../support/stack.js';
 
 // Resilience at the gateway, with the real processes: a hung subgraph costs only its own fields,
 // within the per-subgraph timeout, and responses keep the order of the selection set.
@@ -30,18 +30,10 @@ const PRODUCT_QUERY = `query($sku: String!) { productBySku(sku: $sku) { name
 const SKU = 'RES-TRAIL-2';
 
 beforeAll(async () => {
-  const name = uniqueName('resilience').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
+  stack = await startTestStack('resilience', {
     workers: 1,
-    env: {
-      DB_PREFIX: name,
-      BUS_NAMESPACE: name,
-      LOG_LEVEL: 'warn',
-      SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
-      SUBGRAPH_MUTATION_TIMEOUT_MS: String(MUTATION_TIMEOUT_MS),
-      API_KEYS: JSON.stringify([{ key: KEY, name: 'resilience', tenantId: 'resilience', scopes: ['read', 'write'] }]),
-    },
+    keys: [{ key: KEY, name: 'resilience', tenantId: 'resilience', scopes: ['read', 'write'] }],
+    env: { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS), SUBGRAPH_MUTATION_TIMEOUT_MS: String(MUTATION_TIMEOUT_MS) },
   });
   const upsert = await gql(`mutation { upsertProducts(input: { products: [{ sku: "${SKU}", name: "Trail GPS Watch", category: "sport-watch" }] }) { products { id } } }`);
   const productId = upsert.body.data!.upsertProducts.products[0].id;

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_CONTEXT_HEADER, signInternalContext, type InternalContext } from '../../lib/internal-context.js';
-import { freePort, startStack, type Stack } from '../../lib/stack.js';
+import { freePort, type Stack } from '../../lib/stack.js';
 import { startHealthy, stopAll } from '../../lib/supervisor.js';
 import { eventually } from '../support/fixtures.js';
-import { testInfra, uniqueName } from '../support/infra.js';
+import { startTestStack } from '../support/stack.js';
 
 // Attacks on authorisation in depth (issue 9, items 1, 2, 5, 7, 8) and tenant isolation, through the
 // running gateway in production mode and straight at the subgraphs, as an attacker would send them.
@@ -131,25 +131,14 @@ const seeded = { alphaProduct: '', alphaReviews: [] as string[], betaProduct: ''
 const SHARED_SKU = 'ISO-SHARED-1';
 
 beforeAll(async () => {
-  const name = uniqueName('sec').toLowerCase();
-  stack = await startStack({
-    ...testInfra(),
+  stack = await startTestStack('sec', {
     workers: 1,
-    env: {
-      NODE_ENV: 'production',
-      DB_PREFIX: name,
-      BUS_NAMESPACE: name,
-      LOG_LEVEL: 'warn',
-      INTERNAL_SECRET: SECRET,
-      CORS_ORIGINS: ALLOWED_ORIGIN,
-      RATE_LIMIT_PER_MINUTE: '100000',
-      MAX_BODY_BYTES: String(1024 * 1024),
-      API_KEYS: JSON.stringify([
-        { key: ALPHA_WRITE, name: 'alpha-writer', tenantId: 'alpha', scopes: ['read', 'write'] },
-        { key: ALPHA_READ, name: 'alpha-reader', tenantId: 'alpha', scopes: ['read'] },
-        { key: BETA_WRITE, name: 'beta-writer', tenantId: 'beta', scopes: ['read', 'write'] },
-      ]),
-    },
+    keys: [
+      { key: ALPHA_WRITE, name: 'alpha-writer', tenantId: 'alpha', scopes: ['read', 'write'] },
+      { key: ALPHA_READ, name: 'alpha-reader', tenantId: 'alpha', scopes: ['read'] },
+      { key: BETA_WRITE, name: 'beta-writer', tenantId: 'beta', scopes: ['read', 'write'] },
+    ],
+    env: { NODE_ENV: 'production', INTERNAL_SECRET: SECRET, CORS_ORIGINS: ALLOWED_ORIGIN, RATE_LIMIT_PER_MINUTE: '100000', MAX_BODY_BYTES: String(1024 * 1024) },
     write: (line) => output.push(line),
   });
   for (const name of ['collection', 'analysis', 'applications'] as const) {

@@ -1,0 +1,18 @@
+import { startStack, type Stack } from '../../lib/stack.js';
+import { testInfra, uniqueName } from './infra.js';
+
+export interface TestKey { key: string; name: string; tenantId: string; scopes: Array<'read' | 'write'> }
+
+/**
+ * The whole graph as real processes on the test servers, in databases and a bus namespace of its own,
+ * with the given API keys; `env` adds or overrides settings for every process.
+ */
+export function startTestStack(label: string, options: { workers: number; keys: TestKey[]; env?: Record<string, string>; write?: (line: string) => void }): Promise<Stack> {
+  const name = uniqueName(label).toLowerCase();
+  return startStack({
+    ...testInfra(),
+    workers: options.workers,
+    env: { DB_PREFIX: name, BUS_NAMESPACE: name, LOG_LEVEL: 'warn', API_KEYS: JSON.stringify(options.keys), ...options.env },
+    write: options.write,
+  });
+}
