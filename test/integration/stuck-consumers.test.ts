@@ -27,6 +27,7 @@ let ports: { mongoPort: number; natsPort: number };
 let launcher: EmbeddedServers | undefined;
 const processes: RunningProcess[] = [];
 const lines: string[] = [];
+const givenUp: string[] = [];
 let bus: Bus | undefined;
 
 afterAll(async () => {
@@ -41,6 +42,7 @@ async function startService(name: string, entry: string, readyLine: string, env:
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   const proc = startProcess({ name, entry, env }, (line) => {
     if (/warn|error|WARN|ERROR|"level":(40|50)/.test(line)) lines.push(line);
+    if (line.includes('did not settle in time')) givenUp.push(line);
     if (line.includes(readyLine)) onReady();
   });
   processes.push(proc);
@@ -120,7 +122,7 @@ describe('kill -9 of the launcher under running consumer processes', () => {
       process.stdout.write(`stuck-consumers: ${JSON.stringify(now)} ${tookMs} ms after the last restart\n`);
       // What the durables hold says which way it failed: a stuck batch (ackPending kept alive) or dead letters.
       const stats = { analysis: await bus!.consumerStats(topics.stream.name, 'analysis'), applications: await bus!.consumerStats(topics.stream.name, 'applications') };
-      process.stdout.write(`stuck-consumers: durables ${JSON.stringify(stats)}\n`);
+      process.stdout.write(`stuck-consumers: durables ${JSON.stringify(stats)}; handler calls given up: ${givenUp.length}\n${givenUp.map((l) => l.slice(0, 300)).join('\n')}\n`);
       expect(now, `within ${RECOVERY_BOUND_MS} ms of the last restart; durables ${JSON.stringify(stats)}; last warnings:\n${lines.slice(-10).join('\n')}`).toEqual(want);
       // Counted once: nothing more arrives later.
       await new Promise((r) => setTimeout(r, 3_000));
