@@ -44,7 +44,6 @@ export class MentionRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ tenantId: 1, keys: 1, analyzedAt: -1, _id: -1 }, { name: 'tenant_key_newest' });
     await backfillListEntries(this.lists, 'mention_sets', this.collection, entriesOf);
   }
 

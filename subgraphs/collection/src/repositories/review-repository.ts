@@ -16,7 +16,6 @@ export class ReviewRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ tenantId: 1, productId: 1, createdAt: -1, _id: -1 }, { name: 'tenant_product_newest' });
     await backfillListEntries(this.lists, 'reviews', this.collection, reviewListEntries);
   }
 
