@@ -4,6 +4,7 @@ import type { StreamSpec } from './bus/index.js';
 export interface ReviewTopics {
   stream: StreamSpec;
   submitted: string;
+  updated: string;
   analyzed: string;
   deleted: string;
   reanalysisRequested: string;
@@ -16,6 +17,7 @@ export function reviewTopics(namespace = ''): ReviewTopics {
   return {
     stream: { name: namespace ? `${namespace.toUpperCase()}_REVIEWS` : 'REVIEWS', subjects: [`${prefix}review.>`] },
     submitted: `${prefix}review.submitted`,
+    updated: `${prefix}review.updated`,
     analyzed: `${prefix}review.analyzed`,
     deleted: `${prefix}review.deleted`,
     reanalysisRequested: `${prefix}review.reanalysis-requested`,
