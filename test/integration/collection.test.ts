@@ -136,8 +136,8 @@ describe('submitReviews', () => {
     const again = await run(SUBMIT, { reviews: [review({ source: 'partner:acme', externalId: 'A-1', text: 'changed' }), review({ source: 'partner:acme', externalId: 'A-1' })] });
     const id = first.data!.submitReviews.accepted[0].id;
     expect(again.data!.submitReviews.accepted).toEqual([{ index: 0, id, duplicate: true }, { index: 1, id, duplicate: true }]);
-    const stored = await run(`query($id: ID!) { review(id: $id) { text source externalId } }`, { id });
-    expect(stored.data!.review).toEqual({ text: review().text, source: 'partner:acme', externalId: 'A-1' });
+    const stored = await run(`query($id: ID!) { review(id: $id) { text source { name } externalId } }`, { id });
+    expect(stored.data!.review).toEqual({ text: review().text, source: { name: 'partner:acme' }, externalId: 'A-1' });
   });
 
   it('lists a product\'s reviews newest first, caps first at 100, and refuses a forged cursor', async () => {

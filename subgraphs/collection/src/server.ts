@@ -10,8 +10,10 @@ import { OutboxRepository } from './repositories/outbox-repository.js';
 import { ProductRepository } from './repositories/product-repository.js';
 import { ReviewRepository } from './repositories/review-repository.js';
 import { ReviewTombstoneRepository } from './repositories/review-tombstone-repository.js';
+import { SourceRepository } from './repositories/source-repository.js';
 import { resolvers } from './resolvers/index.js';
 import type { CollectionServices, EventPublisher } from './services/collection-services.js';
+import { Sources } from './services/sources.js';
 
 export const typeDefs = loadSchema(new URL('../schema.graphql', import.meta.url));
 
@@ -24,6 +26,7 @@ export async function createServer(deps: CollectionServerDeps) {
     reviews: new ReviewRepository(deps.database),
     outbox: new OutboxRepository(deps.database),
     tombstones: new ReviewTombstoneRepository(deps.database),
+    sources: new Sources(new SourceRepository(deps.database)),
     publisher: deps.publisher,
     topics: deps.topics,
     log: deps.log,

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewDocument } from '../models/review.js';
+import type { SourceDocument } from '../models/source.js';
 import type { CollectionContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -27,6 +28,12 @@ export type AcceptedReview = {
   index: Scalars['Int']['output'];
 };
 
+export type CreateSourceInput = {
+  kind: SourceKind;
+  /** 1 to 64 letters, digits and : . _ - e.g. retailer:acme. */
+  name: Scalars['String']['input'];
+};
+
 export type DeleteReviewsPayload = {
   __typename?: 'DeleteReviewsPayload';
   deleted: Array<Scalars['ID']['output']>;
@@ -39,6 +46,11 @@ export type DeleteReviewsPayload = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Creates a source. A name that so far only reviews used (created implicitly, see Source) takes the
+   * kind given and keeps its id; a name created before is a CONFLICT.
+   */
+  createSource: Source;
+  /**
    * Deletes reviews (at most 100 per call), e.g. on a takedown or erasure request. Their analyses,
    * mentions and insight counts are removed downstream, asynchronously.
    */
@@ -48,8 +60,15 @@ export type Mutation = {
    * only once its event is on the bus. At most 500 per call; invalid items are reported, valid ones kept.
    */
   submitReviews: SubmitReviewsPayload;
+  /** Changes a source's kind (NOT_FOUND for an id of no source of the caller). A name never changes: it is half of its reviews' identity. */
+  updateSource: Source;
   /** Creates or updates products by SKU (at most 500 per call). */
   upsertProducts: UpsertProductsPayload;
+};
+
+
+export type MutationCreateSourceArgs = {
+  input: CreateSourceInput;
 };
 
 
@@ -60,6 +79,11 @@ export type MutationDeleteReviewsArgs = {
 
 export type MutationSubmitReviewsArgs = {
   input: SubmitReviewsInput;
+};
+
+
+export type MutationUpdateSourceArgs = {
+  input: UpdateSourceInput;
 };
 
 
@@ -123,6 +147,11 @@ export type Query = {
   /** Products of the caller's tenant, by SKU. `first` is capped at 100. */
   products: ProductConnection;
   review?: Maybe<Review>;
+  source?: Maybe<Source>;
+  /** The caller's source with this name (what reviews carry in `source`), or null. */
+  sourceByName?: Maybe<Source>;
+  /** The caller's tenant's sources, by name. `first` is capped at 100. */
+  sources: SourceConnection;
 };
 
 
@@ -144,6 +173,22 @@ export type QueryProductsArgs = {
 
 export type QueryReviewArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySourceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySourceByNameArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QuerySourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RejectedItem = {
@@ -172,7 +217,10 @@ export type Review = {
   locale?: Maybe<Scalars['String']['output']>;
   product: Product;
   rating: Scalars['Int']['output'];
-  source: Scalars['String']['output'];
+  /** Where the review came in from (its submission's `source`). */
+  source: Source;
+  /** For a syndicated review, the source where it was first published; null otherwise. */
+  syndicatedFrom?: Maybe<Source>;
   text: Scalars['String']['output'];
   title?: Maybe<Scalars['String']['output']>;
 };
@@ -202,6 +250,11 @@ export type ReviewInput = {
   rating: Scalars['Float']['input'];
   /** Where the review came from, e.g. web, app, partner:acme. Defaults to api. */
   source?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * For a review syndicated from elsewhere: the name of the source where it was first published, e.g.
+   * retailer:acme. It is kept with the review; the identity stays `source` + externalId.
+   */
+  syndicatedFrom?: InputMaybe<Scalars['String']['input']>;
   text: Scalars['String']['input'];
   title?: InputMaybe<Scalars['String']['input']>;
 };
@@ -214,6 +267,42 @@ export type ReviewOrder =
   | 'NEWEST'
   | 'OLDEST';
 
+/**
+ * Where reviews come from. A review's `source` input names one; a name no source has yet is created
+ * when the first review naming it is stored, with `implicit: true` and a kind read from the part before
+ * the first `:` (web/website → WEBSITE, retailer/shop/store → RETAILER, app/appstore/play →
+ * APP_STORE, import/csv/file → IMPORT, `api` → WEBSITE, anything else → PARTNER).
+ */
+export type Source = {
+  __typename?: 'Source';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** True while the source exists only because reviews named it; createSource or updateSource clear it. */
+  implicit: Scalars['Boolean']['output'];
+  kind: SourceKind;
+  name: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type SourceConnection = {
+  __typename?: 'SourceConnection';
+  edges: Array<SourceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SourceEdge = {
+  __typename?: 'SourceEdge';
+  cursor: Scalars['String']['output'];
+  node: Source;
+};
+
+export type SourceKind =
+  | 'APP_STORE'
+  | 'IMPORT'
+  | 'PARTNER'
+  | 'RETAILER'
+  | 'WEBSITE';
+
 export type SubmitReviewsInput = {
   reviews: Array<ReviewInput>;
 };
@@ -222,6 +311,11 @@ export type SubmitReviewsPayload = {
   __typename?: 'SubmitReviewsPayload';
   accepted: Array<AcceptedReview>;
   rejected: Array<RejectedItem>;
+};
+
+export type UpdateSourceInput = {
+  id: Scalars['ID']['input'];
+  kind: SourceKind;
 };
 
 export type UpsertProductsInput = {
@@ -317,6 +411,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Product: Product;
   Review: Review;
+  Source: Source;
 }>;
 
 /** Mapping of federation reference types */
@@ -327,6 +422,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Review:
     ( { __typename: 'Review' }
     & GraphQLRecursivePick<FederationTypes['Review'], {"id":true}> );
+  Source:
+    ( { __typename: 'Source' }
+    & GraphQLRecursivePick<FederationTypes['Source'], {"id":true}> );
 }>;
 
 
@@ -337,11 +435,12 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CreateSourceInput: CreateSourceInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteReviewsPayload: ResolverTypeWrapper<DeleteReviewsPayload>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Product: ResolverTypeWrapper<ProductDocument>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
@@ -355,8 +454,13 @@ export type ResolversTypes = ResolversObject<{
   ReviewInput: ReviewInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ReviewOrder: ReviewOrder;
+  Source: ResolverTypeWrapper<SourceDocument>;
+  SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
+  SourceEdge: ResolverTypeWrapper<Omit<SourceEdge, 'node'> & { node: ResolversTypes['Source'] }>;
+  SourceKind: SourceKind;
   SubmitReviewsInput: SubmitReviewsInput;
   SubmitReviewsPayload: ResolverTypeWrapper<SubmitReviewsPayload>;
+  UpdateSourceInput: UpdateSourceInput;
   UpsertProductsInput: UpsertProductsInput;
   UpsertProductsPayload: ResolverTypeWrapper<Omit<UpsertProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
 }>;
@@ -367,11 +471,12 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  CreateSourceInput: CreateSourceInput;
+  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeleteReviewsPayload: DeleteReviewsPayload;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  String: Scalars['String']['output'];
   Product: ProductDocument;
   ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
@@ -383,8 +488,12 @@ export type ResolversParentTypes = ResolversObject<{
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
   ReviewInput: ReviewInput;
   Float: Scalars['Float']['output'];
+  Source: SourceDocument;
+  SourceConnection: Omit<SourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['SourceEdge']> };
+  SourceEdge: Omit<SourceEdge, 'node'> & { node: ResolversParentTypes['Source'] };
   SubmitReviewsInput: SubmitReviewsInput;
   SubmitReviewsPayload: SubmitReviewsPayload;
+  UpdateSourceInput: UpdateSourceInput;
   UpsertProductsInput: UpsertProductsInput;
   UpsertProductsPayload: Omit<UpsertProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
 }>;
@@ -406,8 +515,10 @@ export type DeleteReviewsPayloadResolvers<ContextType = CollectionContext, Paren
 }>;
 
 export type MutationResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createSource?: Resolver<ResolversTypes['Source'], ParentType, ContextType, RequireFields<MutationCreateSourceArgs, 'input'>>;
   deleteReviews?: Resolver<ResolversTypes['DeleteReviewsPayload'], ParentType, ContextType, RequireFields<MutationDeleteReviewsArgs, 'ids'>>;
   submitReviews?: Resolver<ResolversTypes['SubmitReviewsPayload'], ParentType, ContextType, RequireFields<MutationSubmitReviewsArgs, 'input'>>;
+  updateSource?: Resolver<ResolversTypes['Source'], ParentType, ContextType, RequireFields<MutationUpdateSourceArgs, 'input'>>;
   upsertProducts?: Resolver<ResolversTypes['UpsertProductsPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductsArgs, 'input'>>;
 }>;
 
@@ -441,6 +552,9 @@ export type QueryResolvers<ContextType = CollectionContext, ParentType extends R
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   review?: Resolver<Maybe<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<QueryReviewArgs, 'id'>>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'id'>>;
+  sourceByName?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceByNameArgs, 'name'>>;
+  sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
 }>;
 
 export type RejectedItemResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['RejectedItem'] = ResolversParentTypes['RejectedItem']> = ResolversObject<{
@@ -459,7 +573,8 @@ export type ReviewResolvers<ContextType = CollectionContext, ParentType extends 
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  syndicatedFrom?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
@@ -472,6 +587,26 @@ export type ReviewConnectionResolvers<ContextType = CollectionContext, ParentTyp
 export type ReviewEdgeResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ReviewEdge'] = ResolversParentTypes['ReviewEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
+}>;
+
+export type SourceResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source'], FederationReferenceType extends FederationReferenceTypes['Source'] = FederationReferenceTypes['Source']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Source']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  implicit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SourceConnectionResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['SourceConnection'] = ResolversParentTypes['SourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SourceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SourceEdgeResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['SourceEdge'] = ResolversParentTypes['SourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 }>;
 
 export type SubmitReviewsPayloadResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['SubmitReviewsPayload'] = ResolversParentTypes['SubmitReviewsPayload']> = ResolversObject<{
@@ -498,6 +633,9 @@ export type Resolvers<ContextType = CollectionContext> = ResolversObject<{
   Review?: ReviewResolvers<ContextType>;
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  Source?: SourceResolvers<ContextType>;
+  SourceConnection?: SourceConnectionResolvers<ContextType>;
+  SourceEdge?: SourceEdgeResolvers<ContextType>;
   SubmitReviewsPayload?: SubmitReviewsPayloadResolvers<ContextType>;
   UpsertProductsPayload?: UpsertProductsPayloadResolvers<ContextType>;
 }>;

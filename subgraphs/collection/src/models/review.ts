@@ -13,6 +13,8 @@ export interface ReviewDocument {
   receivedAt: Date;
   source: string;
   externalId: string | null;
+  /** The name of the source a syndicated review was first published on (absent: not syndicated). */
+  syndicatedFrom?: string | null;
   /** Deletions of this source + externalId before this review was stored (absent: none); see reviewIdFor. */
   incarnation?: number;
 }
@@ -40,6 +42,8 @@ export interface ReviewSubmittedData {
   text: string;
   locale: string | null;
   createdAt: string;
+  /** The name of the review's source (a Source of the tenant), e.g. partner:acme; absent on events published before sources existed. */
+  source?: string;
 }
 
 export const REVIEW_SUBMITTED = 'review.submitted';

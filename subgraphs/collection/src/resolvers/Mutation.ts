@@ -34,4 +34,12 @@ export const Mutation: MutationResolvers = {
     requireScope(context, 'write');
     return deleteReviews(context.services, context.tenantId, ids, context.caller.requestId);
   },
+  createSource: (_parent, { input }, context) => {
+    requireScope(context, 'write');
+    return context.services.sources.create(context.tenantId, input);
+  },
+  updateSource: (_parent, { input }, context) => {
+    requireScope(context, 'write');
+    return context.services.sources.update(context.tenantId, input);
+  },
 };

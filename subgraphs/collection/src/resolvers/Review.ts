@@ -9,4 +9,6 @@ export const Review: ReviewResolvers = {
     return product;
   },
   createdAt: (review) => review.createdAt.toISOString(),
+  source: (review, _args, { loaders }) => loaders.sourceByName.load(review.source),
+  syndicatedFrom: (review, _args, { loaders }) => (review.syndicatedFrom ? loaders.sourceByName.load(review.syndicatedFrom) : null),
 };

@@ -2,5 +2,6 @@ import { Mutation } from './Mutation.js';
 import { Product } from './Product.js';
 import { Query } from './Query.js';
 import { Review } from './Review.js';
+import { Source } from './Source.js';
 
-export const resolvers = { Query, Mutation, Product, Review };
+export const resolvers = { Query, Mutation, Product, Review, Source };

@@ -5,6 +5,7 @@ import type { OutboxRepository } from '../repositories/outbox-repository.js';
 import type { ProductRepository } from '../repositories/product-repository.js';
 import type { ReviewRepository } from '../repositories/review-repository.js';
 import type { ReviewTombstoneRepository } from '../repositories/review-tombstone-repository.js';
+import type { Sources } from './sources.js';
 
 export type EventPublisher = Pick<Bus, 'publishMany'>;
 
@@ -14,6 +15,7 @@ export interface CollectionServices {
   reviews: ReviewRepository;
   outbox: OutboxRepository;
   tombstones: ReviewTombstoneRepository;
+  sources: Sources;
   publisher: EventPublisher;
   topics: ReviewTopics;
   log: Logger;

@@ -14,6 +14,7 @@ export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, pro
     text: review.text,
     locale: review.locale,
     createdAt: review.createdAt.toISOString(),
+    source: review.source,
   };
   return { subject: topics.submitted, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
 }

@@ -28,6 +28,7 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
     }
   });
 
+  await deps.sources.ensureNamed(tenantId, valid.flatMap((v) => [v.review.source, ...(v.review.syndicatedFrom ? [v.review.syndicatedFrom] : [])]), now);
   const baseIdOf = (review: CleanReview) => (review.externalId === null ? null : reviewIdFor(tenantId, review.source, review.externalId));
   const [products, deletions] = await Promise.all([
     deps.products.findByIds(tenantId, valid.map((v) => v.review.productId)),

@@ -45,7 +45,15 @@ export function cleanReviewInput(input: ReviewInput, now: Date): CleanReview {
     createdAt: parseCreatedAt(input.createdAt, now),
     source,
     externalId: optionalString(input.externalId, 'externalId', 200),
+    ...syndicatedFrom(input.syndicatedFrom),
   };
+}
+
+function syndicatedFrom(value: string | null | undefined): { syndicatedFrom?: string } {
+  const origin = optionalString(value, 'syndicatedFrom', 64);
+  if (origin === null) return {};
+  if (!SOURCE.test(origin)) throw new ItemRejected('syndicatedFrom', 'INVALID', 'syndicatedFrom names a source: letters, digits and : . _ - (up to 64)');
+  return { syndicatedFrom: origin };
 }
 
 function parseCreatedAt(value: string | null | undefined, now: Date): Date {
