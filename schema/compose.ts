@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeServices } from '@theguild/federation-composition';
-import { parse } from 'graphql';
+import { composeGraphs, type ComposedGraph } from '../lib/schema/composition.js';
+import { loadContracts } from '../lib/schema/contracts-config.js';
+import type { SchemaProblem } from '../lib/schema/problem.js';
+import { loadSubgraphSources } from '../lib/schema/subgraph-sources.js';
+import { schemaWorkspace } from '../lib/schema/workspace.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const supergraphPath = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
+/** Where the gateway finds the supergraph of contract `name`. */
+export const contractSupergraphPath = (name: string) => fileURLToPath(new URL(`./contracts/${name}.graphql`, import.meta.url));
 
 export interface SubgraphEntry { name: string; schema: string; url: string }
 
@@ -14,16 +20,37 @@ export function subgraphEntries(): SubgraphEntry[] {
   return config.subgraphs;
 }
 
-/** Composes the subgraph SDL files into a supergraph; throws with every composition error listed. */
+const HEADER = '# Composed by `npm run compose` from schema/subgraphs.json. Do not edit by hand.\n';
+const contractHeader = (name: string) => `# Contract "${name}" (schema/contracts.json), composed by \`npm run compose\`. Do not edit by hand.\n`;
+
+/** The text of a served supergraph file, as `npm run compose` and `npm run schema:publish` write it. */
+export function servedSupergraphText(graph: string, composed: ComposedGraph): string {
+  return `${graph === 'main' ? HEADER : contractHeader(graph)}${composed.supergraphSdl}\n`;
+}
+
+/** The path of a graph's served supergraph file. */
+export function servedSupergraphPath(root: string, graph: string): string {
+  return graph === 'main' ? join(root, 'schema', 'supergraph.graphql') : join(root, 'schema', 'contracts', `${graph}.graphql`);
+}
+
+function failure(problems: SchemaProblem[]): Error {
+  const lines = problems.map((p) => `  - ${p.code}: ${p.message}${p.locations.length ? ` (${p.locations.map((l) => `${l.file}:${l.line}:${l.column}`).join(', ')})` : ''}`);
+  return new Error(`supergraph composition failed:\n${lines.join('\n')}`);
+}
+
+/** Composes the main graph and every contract of the project; throws with every problem listed. */
+export function composeAll(root = projectRoot): Map<string, ComposedGraph> {
+  const workspace = schemaWorkspace(root);
+  const { sources, problems } = loadSubgraphSources(root, workspace.subgraphsConfig);
+  const contracts = loadContracts(workspace.contractsConfig, root);
+  if (!contracts.ok) problems.push(contracts.problem);
+  if (problems.length) throw failure(problems);
+  const composed = composeGraphs(sources, contracts.ok ? contracts.value : []);
+  if (composed.problems.length) throw failure(composed.problems);
+  return new Map([['main', composed.main!], ...[...composed.contracts].map(([name, graph]) => [name, graph!] as [string, ComposedGraph])]);
+}
+
+/** Composes the subgraph SDL files into the served supergraph text; throws with every composition error listed. */
 export function composeSupergraph(): string {
-  const services = subgraphEntries().map((entry) => ({
-    name: entry.name,
-    url: entry.url,
-    typeDefs: parse(readFileSync(new URL(`../${entry.schema}`, import.meta.url), 'utf8')),
-  }));
-  const result = composeServices(services);
-  if (result.errors) {
-    throw new Error(`supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
-  }
-  return `# Composed by \`npm run compose\` from schema/subgraphs.json. Do not edit by hand.\n${result.supergraphSdl}\n`;
+  return servedSupergraphText('main', composeAll().get('main')!);
 }
