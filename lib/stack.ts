@@ -69,7 +69,7 @@ const SUBGRAPH_HEALTHY_MS = 90_000;
 const GATEWAY_HEALTHY_MS = 60_000;
 
 /**
- * Starts the three subgraphs, the analysis workers and the gateway as separate processes, each under
+ * Starts the three subgraphs, the analysis workers, the webhook worker and the gateway as separate processes, each under
  * a {@link Supervisor}, and waits until all are healthy.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -125,8 +125,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const subgraphs = (['collection', 'analysis', 'applications'] as const).map((name) =>
       supervise({ name, entry: `subgraphs/${name}/src/index.ts`, env }, `http://127.0.0.1:${ports[name]}/health`, SUBGRAPH_HEALTHY_MS));
     const workers = Array.from({ length: options.workers }, () => addWorker());
+    const webhookWorker = freePort().then((metricsPort) => supervise(
+      { name: 'webhook-worker', entry: 'subgraphs/applications/src/webhook-worker.ts', env: { ...env, WEBHOOK_WORKER_METRICS_PORT: String(metricsPort) } },
+      `http://127.0.0.1:${metricsPort}/health`, SUBGRAPH_HEALTHY_MS));
     // Wait for all of them, so none is left running unseen when another fails.
-    const results = await Promise.allSettled([...subgraphs, ...workers]);
+    const results = await Promise.allSettled([...subgraphs, ...workers, webhookWorker]);
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
     await supervise({ name: 'gateway', entry: 'gateway/src/index.ts', env }, `http://127.0.0.1:${ports.gateway}/health`, GATEWAY_HEALTHY_MS);

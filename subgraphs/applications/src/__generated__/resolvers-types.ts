@@ -1,6 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { InsightsDocument } from '../models/insights.js';
 import type { AlertDocument } from '../models/alert.js';
+import type { WebhookDocument } from '../models/webhook.js';
+import type { WebhookAttemptDocument } from '../models/webhook-delivery.js';
 import type { ApplicationsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -153,6 +155,11 @@ export type ComparedProduct = {
   reviewCount: Scalars['Int']['output'];
 };
 
+export type DeletedWebhook = {
+  __typename?: 'DeletedWebhook';
+  id: Scalars['ID']['output'];
+};
+
 /**
  * A deterministic, extractive summary: every number is one of the product's insights, every quote a
  * review's own clause, and the reviews quoted are cited. With fewer than 5 analysed reviews it says so
@@ -172,6 +179,53 @@ export type LocaleInsight = {
   locale: Scalars['String']['output'];
   reviewCount: Scalars['Int']['output'];
   sentimentBreakdown: SentimentBreakdown;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Deletes the webhook; its queued deliveries are cancelled. */
+  deleteWebhook: DeletedWebhook;
+  /**
+   * A new signing secret, returned here only. The previous secret stays valid for overlapSeconds
+   * (0 to 604800, default 86400): deliveries carry a signature under each secret in force meanwhile.
+   */
+  rotateWebhookSecret: WebhookWithSecret;
+  /**
+   * Subscribes an http(s) URL to events. The URL may not carry credentials, and every address its host
+   * resolves to (now and at each delivery) must be public: loopback, private, link-local, carrier-grade
+   * NAT, multicast, unspecified and cloud metadata addresses are refused (BAD_USER_INPUT with
+   * extensions.reason and extensions.range). The signing secret is returned here only.
+   */
+  subscribeWebhook: WebhookWithSecret;
+  /** Changes what is given. enabled: true also re-enables a webhook disabled after sustained failure. */
+  updateWebhook: Webhook;
+};
+
+
+export type MutationDeleteWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationSubscribeWebhookArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  events: Array<WebhookEvent>;
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationUpdateWebhookArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEvent>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PageInfo = {
@@ -257,6 +311,10 @@ export type Query = {
    * without reviews yet are NOT_FOUND; fewer than 2, more than 5 or repeated ids are BAD_USER_INPUT.
    */
   compareProducts: ProductComparison;
+  /** One of the caller's webhooks; null when unknown or another tenant's. */
+  webhook?: Maybe<Webhook>;
+  /** The caller's webhooks, oldest first. first: 1-100 (default 20). */
+  webhooks: WebhookConnection;
 };
 
 
@@ -270,6 +328,17 @@ export type QueryAlertsArgs = {
 
 export type QueryCompareProductsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhooksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Character offsets [start, end) in the review text. */
@@ -325,6 +394,102 @@ export type TrendGranularity =
   | 'DAY'
   | 'MONTH'
   | 'WEEK';
+
+/** A partner endpoint that receives signed event deliveries (see the README's Webhooks section). */
+export type Webhook = {
+  __typename?: 'Webhook';
+  /** Failed attempts in a row since the last success (or the last re-enabling). */
+  consecutiveFailures: Scalars['Int']['output'];
+  createdAt: Scalars['String']['output'];
+  /** The delivery log, newest attempt first. first: 1-100 (default 20). */
+  deliveries: WebhookDeliveryConnection;
+  description?: Maybe<Scalars['String']['output']>;
+  disabledAt?: Maybe<Scalars['String']['output']>;
+  /** Why it was disabled automatically; null while enabled or disabled by its owner. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False when the owner disabled it or it was disabled automatically (disabledReason says why). */
+  enabled: Scalars['Boolean']['output'];
+  events: Array<WebhookEvent>;
+  id: Scalars['ID']['output'];
+  previousSecretExpiresAt?: Maybe<Scalars['String']['output']>;
+  /** When the current secret was made; previousSecretExpiresAt: until when the previous one still signs. */
+  secretCreatedAt: Scalars['String']['output'];
+  updatedAt: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** A partner endpoint that receives signed event deliveries (see the README's Webhooks section). */
+export type WebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookConnection = {
+  __typename?: 'WebhookConnection';
+  edges: Array<WebhookEdge>;
+  pageInfo: PageInfo;
+};
+
+/** One attempt of one delivery. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempt: Scalars['Int']['output'];
+  attemptedAt: Scalars['String']['output'];
+  /** The delivery (one event to this webhook): the reviewgraph-webhook-id header and the body's id. */
+  deliveryId: Scalars['ID']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  event: WebhookEvent;
+  eventId: Scalars['ID']['output'];
+  /** The receiver's HTTP status; null when no answer came (refused, unreachable, timed out). */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  latencyMs?: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt?: Maybe<Scalars['String']['output']>;
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** Not sent: the webhook was disabled or deleted before this attempt. */
+  | 'CANCELLED'
+  /** Answered 2xx. */
+  | 'DELIVERED'
+  /** Failed on its last attempt (or the webhook was disabled by this failure): given up. */
+  | 'FAILED'
+  /** Failed; nextAttemptAt says when it is tried again. */
+  | 'RETRYING';
+
+export type WebhookEdge = {
+  __typename?: 'WebhookEdge';
+  cursor: Scalars['String']['output'];
+  node: Webhook;
+};
+
+/** review.published, review.analyzed, alert.raised, alert.resolved (the `type` of each delivery's body). */
+export type WebhookEvent =
+  | 'ALERT_RAISED'
+  | 'ALERT_RESOLVED'
+  | 'REVIEW_ANALYZED'
+  | 'REVIEW_PUBLISHED';
+
+export type WebhookWithSecret = {
+  __typename?: 'WebhookWithSecret';
+  /** The signing secret (whsec_...): shown once, keep it with the receiver. */
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -442,9 +607,11 @@ export type ResolversTypes = ResolversObject<{
   AspectOfProduct: ResolverTypeWrapper<Omit<AspectOfProduct, 'product'> & { product: ResolversTypes['Product'] }>;
   AspectQuote: ResolverTypeWrapper<AspectQuote>;
   ComparedProduct: ResolverTypeWrapper<Omit<ComparedProduct, 'product'> & { product: ResolversTypes['Product'] }>;
+  DeletedWebhook: ResolverTypeWrapper<DeletedWebhook>;
   InsightsSummary: ResolverTypeWrapper<InsightsSummary>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LocaleInsight: ResolverTypeWrapper<LocaleInsight>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<Omit<Product, 'insights'> & { insights?: Maybe<ResolversTypes['ProductInsights']> }>;
   ProductComparison: ResolverTypeWrapper<Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversTypes['ComparedProduct']>, sharedAspects: Array<ResolversTypes['AspectComparison']> }>;
@@ -457,6 +624,15 @@ export type ResolversTypes = ResolversObject<{
   Trend: ResolverTypeWrapper<Trend>;
   TrendBucket: ResolverTypeWrapper<TrendBucket>;
   TrendGranularity: TrendGranularity;
+  Webhook: ResolverTypeWrapper<WebhookDocument>;
+  WebhookConnection: ResolverTypeWrapper<Omit<WebhookConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookEdge']> }>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookAttemptDocument>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEdge: ResolverTypeWrapper<Omit<WebhookEdge, 'node'> & { node: ResolversTypes['Webhook'] }>;
+  WebhookEvent: WebhookEvent;
+  WebhookWithSecret: ResolverTypeWrapper<Omit<WebhookWithSecret, 'webhook'> & { webhook: ResolversTypes['Webhook'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -475,9 +651,11 @@ export type ResolversParentTypes = ResolversObject<{
   AspectOfProduct: Omit<AspectOfProduct, 'product'> & { product: ResolversParentTypes['Product'] };
   AspectQuote: AspectQuote;
   ComparedProduct: Omit<ComparedProduct, 'product'> & { product: ResolversParentTypes['Product'] };
+  DeletedWebhook: DeletedWebhook;
   InsightsSummary: InsightsSummary;
   Boolean: Scalars['Boolean']['output'];
   LocaleInsight: LocaleInsight;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Product: Omit<Product, 'insights'> & { insights?: Maybe<ResolversParentTypes['ProductInsights']> } | FederationReferenceTypes['Product'];
   ProductComparison: Omit<ProductComparison, 'products' | 'sharedAspects'> & { products: Array<ResolversParentTypes['ComparedProduct']>, sharedAspects: Array<ResolversParentTypes['AspectComparison']> };
@@ -489,6 +667,13 @@ export type ResolversParentTypes = ResolversObject<{
   SentimentBreakdown: SentimentBreakdown;
   Trend: Trend;
   TrendBucket: TrendBucket;
+  Webhook: WebhookDocument;
+  WebhookConnection: Omit<WebhookConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookEdge']> };
+  WebhookDelivery: WebhookAttemptDocument;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookEdge: Omit<WebhookEdge, 'node'> & { node: ResolversParentTypes['Webhook'] };
+  WebhookWithSecret: Omit<WebhookWithSecret, 'webhook'> & { webhook: ResolversParentTypes['Webhook'] };
 }>;
 
 export type AlertResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert'], FederationReferenceType extends FederationReferenceTypes['Alert'] = FederationReferenceTypes['Alert']> = ResolversObject<{
@@ -585,6 +770,10 @@ export type ComparedProductResolvers<ContextType = ApplicationsContext, ParentTy
   reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type DeletedWebhookResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['DeletedWebhook'] = ResolversParentTypes['DeletedWebhook']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type InsightsSummaryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['InsightsSummary'] = ResolversParentTypes['InsightsSummary']> = ResolversObject<{
   citedReviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
   sufficient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -596,6 +785,13 @@ export type LocaleInsightResolvers<ContextType = ApplicationsContext, ParentType
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteWebhook?: Resolver<ResolversTypes['DeletedWebhook'], ParentType, ContextType, RequireFields<MutationDeleteWebhookArgs, 'id'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id' | 'overlapSeconds'>>;
+  subscribeWebhook?: Resolver<ResolversTypes['WebhookWithSecret'], ParentType, ContextType, RequireFields<MutationSubscribeWebhookArgs, 'events' | 'url'>>;
+  updateWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationUpdateWebhookArgs, 'id'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -633,6 +829,8 @@ export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentTy
 export type QueryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
   compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
+  webhook?: Resolver<Maybe<ResolversTypes['Webhook']>, ParentType, ContextType, RequireFields<QueryWebhookArgs, 'id'>>;
+  webhooks?: Resolver<ResolversTypes['WebhookConnection'], ParentType, ContextType, RequireFields<QueryWebhooksArgs, 'first'>>;
 }>;
 
 export type QuoteSpanResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['QuoteSpan'] = ResolversParentTypes['QuoteSpan']> = ResolversObject<{
@@ -673,6 +871,61 @@ export type TrendBucketResolvers<ContextType = ApplicationsContext, ParentType e
   start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type WebhookResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = ResolversObject<{
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookDeliveriesArgs, 'first'>>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['WebhookEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  secretCreatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WebhookConnectionResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookConnection'] = ResolversParentTypes['WebhookConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attemptedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  latencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+}>;
+
+export type WebhookEdgeResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookEdge'] = ResolversParentTypes['WebhookEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType>;
+}>;
+
+export type WebhookWithSecretResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['WebhookWithSecret'] = ResolversParentTypes['WebhookWithSecret']> = ResolversObject<{
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
   Alert?: AlertResolvers<ContextType>;
   AlertConnection?: AlertConnectionResolvers<ContextType>;
@@ -684,8 +937,10 @@ export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
   AspectOfProduct?: AspectOfProductResolvers<ContextType>;
   AspectQuote?: AspectQuoteResolvers<ContextType>;
   ComparedProduct?: ComparedProductResolvers<ContextType>;
+  DeletedWebhook?: DeletedWebhookResolvers<ContextType>;
   InsightsSummary?: InsightsSummaryResolvers<ContextType>;
   LocaleInsight?: LocaleInsightResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductComparison?: ProductComparisonResolvers<ContextType>;
@@ -697,5 +952,12 @@ export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
   SentimentBreakdown?: SentimentBreakdownResolvers<ContextType>;
   Trend?: TrendResolvers<ContextType>;
   TrendBucket?: TrendBucketResolvers<ContextType>;
+  Webhook?: WebhookResolvers<ContextType>;
+  WebhookConnection?: WebhookConnectionResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEdge?: WebhookEdgeResolvers<ContextType>;
+  WebhookWithSecret?: WebhookWithSecretResolvers<ContextType>;
 }>;
 

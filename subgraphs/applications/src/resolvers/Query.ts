@@ -4,6 +4,7 @@ import { listConnection } from '../../../../lib/list-connection.js';
 import { requireScope } from '../../../../lib/scopes.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { alertList } from '../repositories/alert-repository.js';
+import { webhookList } from '../repositories/webhook-repository.js';
 import { checkComparedIds, compare } from '../services/product-comparison.js';
 
 export const Query: QueryResolvers = {
@@ -20,5 +21,18 @@ export const Query: QueryResolvers = {
     const list = alertList(context.tenantId, status ?? null, productId ?? null);
     const page = await context.repos.alerts.page(list, status ?? null, context.tenantId, decodeListCursor(list.prefix, list.order, after), n);
     return listConnection(list, page, (alert) => alert);
+  },
+  webhooks: async (_root, { first, after }, context) => {
+    requireScope(context, 'read');
+    const n = first ?? 20;
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first', limit: 100 });
+    const list = webhookList(context.tenantId);
+    const page = await context.repos.webhooks.page(context.tenantId, decodeListCursor(list.prefix, list.order, after), n);
+    return listConnection(list, page, (webhook) => webhook);
+  },
+  webhook: async (_root, { id }, context) => {
+    requireScope(context, 'read');
+    if (id.length === 0 || id.length > 100) return null;
+    return (await context.repos.webhooks.findByIds(context.tenantId, [id])).get(id) ?? null;
   },
 };

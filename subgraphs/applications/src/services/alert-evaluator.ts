@@ -1,7 +1,9 @@
 import { alertId, alertSignalId, type AlertDocument } from '../models/alert.js';
 import type { AlertRepository } from '../repositories/alert-repository.js';
 import type { InsightsRepository } from '../repositories/insights-repository.js';
+import { ALERT_RAISED, ALERT_RESOLVED } from '../events.js';
 import { alertMonths, detectSignals } from './alert-detection.js';
+import type { AlertEvents } from './alert-events.js';
 
 const EXAMPLES = 3;
 
@@ -10,7 +12,7 @@ const EXAMPLES = 3;
  * that fires and has none active (one per incarnation: its id is fixed, so two evaluators raise it
  * once), refreshes the evidence of an active one, and resolves an active one whose signal is gone.
  */
-export async function evaluateAlerts(repos: { insights: InsightsRepository; alerts: AlertRepository }, tenantId: string, productId: string, now = new Date()): Promise<void> {
+export async function evaluateAlerts(repos: { insights: InsightsRepository; alerts: AlertRepository; events?: AlertEvents }, tenantId: string, productId: string, now = new Date()): Promise<void> {
   const insights = (await repos.insights.findByProductIds(tenantId, [productId])).get(productId);
   if (!insights) return;
   const months = await repos.insights.findMonths(tenantId, productId, alertMonths(now));
@@ -37,13 +39,17 @@ export async function evaluateAlerts(repos: { insights: InsightsRepository; aler
     if (signal.firing === true && !current) {
       const incarnation = state.incarnation + 1;
       const alert: AlertDocument = { _id: alertId(tenantId, productId, signal.kind, signal.aspect, incarnation), tenantId, productId, kind: signal.kind, aspect: signal.aspect, incarnation, status: 'ACTIVE', severity: signal.severity, raisedAt: now, resolvedAt: null, updatedAt: now, evidence };
+      await repos.events?.record(ALERT_RAISED, alert, now);
       await repos.alerts.raise(alert);
       await repos.alerts.setSignal({ ...state, incarnation, active: true });
+      await repos.events?.publish(ALERT_RAISED, alert);
     } else if (signal.firing === true && current) {
       await repos.alerts.refresh(current, { severity: signal.severity, evidence, updatedAt: now });
     } else if (signal.firing === false && current) {
+      await repos.events?.record(ALERT_RESOLVED, current, now);
       await repos.alerts.resolve(current, now);
       await repos.alerts.setSignal({ ...state, active: false });
+      await repos.events?.publish(ALERT_RESOLVED, { ...current, status: 'RESOLVED', resolvedAt: now, updatedAt: now });
     } else if (signal.firing === false && state.active) {
       // The signal says active but its alert is gone or resolved: settle the signal.
       await repos.alerts.setSignal({ ...state, active: false });

@@ -7,6 +7,7 @@ import type { InsightsRepository, ProductChange } from '../repositories/insights
 import { ReviewStateRepository } from '../repositories/review-state-repository.js';
 import type { AlertRepository } from '../repositories/alert-repository.js';
 import { evaluateAlerts } from './alert-evaluator.js';
+import type { AlertEvents } from './alert-events.js';
 import { rebuildRunning } from './insights-rebuild.js';
 import { reviewEventFacts, type ReviewEventFacts } from './review-event-facts.js';
 
@@ -20,7 +21,7 @@ const MAX_ATTEMPTS = 30;
 export const INSIGHTS_MAX_DELIVERIES = 500;
 
 /** `states` defaults to the review states beside `insights` in the same database. */
-export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; alerts?: AlertRepository; topics: ReviewTopics; log: Logger }
+export interface InsightsConsumerDeps { insights: InsightsRepository; states?: ReviewStateRepository; alerts?: AlertRepository; alertEvents?: AlertEvents; topics: ReviewTopics; log: Logger }
 
 interface Parsed { index: number; tenantId: string; facts: ReviewEventFacts }
 
@@ -141,7 +142,7 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
         while (await rebuildRunning(repos.insights.database)) await new Promise((resolve) => setTimeout(resolve, 1_000));
         const events = items.map((i) => i.event);
         const results = await applyReviewEvents(repos, events, lock);
-        if (deps.alerts) await evaluateTouched({ insights: deps.insights, alerts: deps.alerts }, events, results, deps.log);
+        if (deps.alerts) await evaluateTouched({ insights: deps.insights, alerts: deps.alerts, events: deps.alertEvents }, events, results, deps.log);
         return results;
       },
     },
@@ -152,7 +153,7 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
  * Re-evaluates the alerts of the products a batch changed. A failure here is logged, not retried:
  * the counts are in, and the product's next event evaluates its signals again.
  */
-async function evaluateTouched(repos: { insights: InsightsRepository; alerts: AlertRepository }, events: readonly EventEnvelope<unknown>[], results: Array<void | Error>, log: Logger): Promise<void> {
+async function evaluateTouched(repos: { insights: InsightsRepository; alerts: AlertRepository; events?: AlertEvents }, events: readonly EventEnvelope<unknown>[], results: Array<void | Error>, log: Logger): Promise<void> {
   const touched = new Map<string, { tenantId: string; productId: string }>();
   events.forEach((event, i) => {
     const productId = (event.data as { productId?: unknown } | null)?.productId;
