@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,14 @@ const RETRY = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 1_200, disableAfte
 interface Received { path: string; headers: IncomingHttpHeaders; body: string; at: number }
 const received: Received[] = [];
 const hits = (path: string) => received.filter((r) => r.path === path);
+
+/** The verification recipe exactly as the README shows it. */
+function readmeVerifier(): (secret: string, headers: IncomingHttpHeaders, body: string) => boolean {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = readme.split('```js\n').map((b) => b.split('```')[0]!).find((b) => b.includes('function verifyReviewgraphWebhook'));
+  if (!block) throw new Error('README has no verification recipe');
+  return new Function('require', `${block}\nreturn verifyReviewgraphWebhook;`)(createRequire(import.meta.url));
+}
 
 async function run(query: string, variables: Record<string, unknown> = {}, who = caller(), on: Server = server) {
   const response = await on.apollo.executeOperation({ query, variables }, { contextValue: on.contextFor(who) });
@@ -113,6 +123,11 @@ describe('webhook deliveries', () => {
     expect(verifyWebhook('whsec_other', headers, hit.body)).toBe(false);
     // Replay-safe: the same signed request presented 10 minutes later is refused.
     expect(verifyWebhook(secret, headers, hit.body, Date.now() + 600_000)).toBe(false);
+    // The README's recipe agrees.
+    const recipe = readmeVerifier();
+    expect(recipe(secret, hit.headers, hit.body)).toBe(true);
+    expect(recipe(secret, hit.headers, hit.body.replace('works', 'forged'))).toBe(false);
+    expect(recipe(secret, { ...hit.headers, [WEBHOOK_HEADERS.timestamp]: String(Number(headers.timestamp) - 600) }, hit.body)).toBe(false);
     const log = await eventually(async () => {
       const rows = await attempts(created.id);
       return rows.length === 1 ? rows : undefined;
