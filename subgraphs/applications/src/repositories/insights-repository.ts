@@ -5,7 +5,7 @@ import { emptyInsights, insightsId, type InsightsDocument } from '../models/insi
 import type { ReviewChange } from '../models/review-state.js';
 import { emptyTrendMonth, trendMonthId, type TrendMonthDocument } from '../models/trend-month.js';
 import { foldMonth, foldProduct, reviewDay } from '../services/insights-fold.js';
-import { LoggedAggregate } from './logged-aggregate.js';
+import { LoggedAggregate, type AggregateChanges } from './logged-aggregate.js';
 
 /** A review's change with the product it belongs to. */
 export interface ProductChange extends ReviewChange { tenantId: string; productId: string }
@@ -45,34 +45,42 @@ export class InsightsRepository {
 
   /**
    * Folds review changes into their products' insights and the months of daily buckets they
-   * touch, each change once per aggregate; serialised per aggregate in this process (other
-   * processes are ordered by the aggregate's log).
+   * touch, each change once per aggregate, a few round trips per tenant whatever the number of
+   * aggregates; serialised per aggregate in this process (other processes are ordered by the
+   * aggregate's log).
    */
   async applyChanges(changes: readonly ProductChange[], now = new Date()): Promise<number> {
-    const products = new Map<string, { tenantId: string; productId: string; changes: ReviewChange[] }>();
-    const months = new Map<string, { tenantId: string; productId: string; month: string; changes: ReviewChange[] }>();
+    const tenants = new Map<string, { products: Map<string, AggregateChanges<InsightsDocument, ReviewChange> & { changes: ReviewChange[] }>; months: Map<string, AggregateChanges<TrendMonthDocument, ReviewChange> & { changes: ReviewChange[] }> }>();
     for (const { tenantId, productId, ...change } of changes) {
+      const tenant = tenants.get(tenantId) ?? { products: new Map(), months: new Map() };
+      tenants.set(tenantId, tenant);
       const pid = insightsId(tenantId, productId);
-      const product = products.get(pid) ?? { tenantId, productId, changes: [] };
-      products.set(pid, product);
+      const product = tenant.products.get(pid) ?? { id: pid, create: () => emptyInsights(tenantId, productId, now), changes: [] };
+      tenant.products.set(pid, product);
       product.changes.push(change);
       for (const month of new Set([change.from, change.to].flatMap((r) => (r ? [reviewDay(r).month] : [])))) {
         const mid = trendMonthId(tenantId, productId, month);
-        const entry = months.get(mid) ?? { tenantId, productId, month, changes: [] };
-        months.set(mid, entry);
+        const entry = tenant.months.get(mid) ?? { id: mid, create: () => emptyTrendMonth(tenantId, productId, month, now), changes: [] };
+        tenant.months.set(mid, entry);
         entry.changes.push(change);
       }
     }
     let applied = 0;
-    await Promise.all([
-      ...[...products].map(([id, p]) => this.lock.run(id, async () => {
-        applied += await this.products.apply(id, p.tenantId, () => emptyInsights(p.tenantId, p.productId, now), p.changes, now);
-      })),
-      ...[...months].map(([id, m]) => this.lock.run(id, async () => {
-        await this.monthAggregates.apply(id, m.tenantId, () => emptyTrendMonth(m.tenantId, m.productId, m.month, now), m.changes, now);
-      })),
-    ]);
+    for (const [tenantId, { products, months }] of tenants) {
+      await this.holding([...products.keys(), ...months.keys()], async () => {
+        const [counted] = await Promise.all([
+          this.products.applyMany(tenantId, [...products.values()], now),
+          this.monthAggregates.applyMany(tenantId, [...months.values()], now),
+        ]);
+        for (const n of counted.values()) applied += n;
+      });
+    }
     return applied;
+  }
+
+  /** Runs `work` holding the in-process lock of every key (taken in order, so two holders never wait on each other). */
+  private holding<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    return [...new Set(keys)].sort().reduceRight<() => Promise<T>>((inner, key) => () => this.lock.run(key, inner), work)();
   }
 
   /** Insights of many products. */

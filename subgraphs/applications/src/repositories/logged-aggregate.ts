@@ -1,12 +1,15 @@
 import type { Collection, Filter } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
-import { findByIds, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
 /** A derived document shared by writers: its `version` counts the log entries folded into it. */
 export interface Aggregate { _id: string; tenantId: string; recentEffects: string[]; version: number; updatedAt: Date }
 
 /** One change with the key that makes it count once. */
 export interface Keyed { key: string }
+
+/** Changes for one aggregate, and the document it starts from when it has none yet. */
+export interface AggregateChanges<T, C> { id: string; create: () => T; changes: readonly C[] }
 
 /** An append-only entry: the changes that made version `seq` of aggregate `aggregateId`. */
 interface LogEntry<C> { _id: string; tenantId: string; aggregateId: string; seq: number; changes: C[] }
@@ -105,16 +108,92 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     throw new Error(`aggregate ${id} kept changing under concurrent writers; the events will be retried`);
   }
 
+  /**
+   * `apply` for many aggregates of one tenant in a few round trips: one read of the documents (and
+   * one insert of those missing), one probe of their next log entries, one insert of all the new
+   * entries, one write of the documents. An aggregate whose entry another writer took first goes
+   * the one-by-one way of `apply`. Returns how many changes were new, per aggregate id.
+   */
+  async applyMany(tenantId: string, items: readonly AggregateChanges<T, C>[], now: Date): Promise<Map<string, number>> {
+    const applied = new Map<string, number>();
+    if (items.length === 0) return applied;
+    const ids = items.map((i) => i.id);
+    const docs = await findByIds(this.database, this.collection, tenantId, ids);
+    const missing = items.filter((i) => !docs.has(i.id));
+    if (missing.length > 0) {
+      // The document exists before its first entry, so a reader never misses an entry for want of it.
+      await insertManyIgnoringDuplicates(this.collection, missing.map((i) => i.create()) as never[]);
+      for (const [id, doc] of await findByIds(this.database, this.collection, tenantId, missing.map((i) => i.id))) docs.set(id, doc);
+    }
+    const storedVersion = new Map([...docs.values()].map((d) => [d._id, d.version]));
+    // Entries past a document's version (a crash, or another writer) are folded first.
+    for (let open = [...docs.values()]; open.length > 0;) {
+      const next = await findByIds(this.database, this.log, tenantId, open.map((d) => logId(d._id, d.version + 1)));
+      open = [...next.values()].map((entry) => {
+        const doc = docs.get(entry.aggregateId)!;
+        this.foldEntry(doc, entry.changes, entry.seq);
+        return doc;
+      });
+    }
+    const oneByOne: Array<AggregateChanges<T, C>> = [];
+    const written: T[] = [];
+    const entries: Array<{ item: AggregateChanges<T, C>; doc: T; entry: LogEntry<C> }> = [];
+    for (const item of items) {
+      const doc = docs.get(item.id);
+      if (!doc) {
+        oneByOne.push(item);
+        continue;
+      }
+      const seen = new Set(doc.recentEffects);
+      const fresh = item.changes.filter((c) => !seen.has(c.key) && (seen.add(c.key), true));
+      if (fresh.length === 0) {
+        applied.set(item.id, 0);
+        if (doc.version > storedVersion.get(doc._id)!) written.push(doc);
+        continue;
+      }
+      const seq = doc.version + 1;
+      entries.push({ item, doc, entry: { _id: logId(item.id, seq), tenantId, aggregateId: item.id, seq, changes: [...fresh] } });
+    }
+    const taken = await insertManyIgnoringDuplicates(this.log, entries.map((e) => e.entry) as never[]);
+    for (const [i, { item, doc, entry }] of entries.entries()) {
+      if (taken.has(i)) {
+        oneByOne.push(item);
+        continue;
+      }
+      this.foldEntry(doc, entry.changes, entry.seq);
+      written.push(doc);
+      applied.set(item.id, entry.changes.length);
+    }
+    await this.materialiseMany(written, now);
+    await Promise.all(oneByOne.map(async (item) => applied.set(item.id, await this.apply(item.id, tenantId, item.create, item.changes, now))));
+    return applied;
+  }
+
+  /** `materialise` for many documents in one write. */
+  private async materialiseMany(docs: readonly T[], now: Date): Promise<void> {
+    if (docs.length === 0) return;
+    const updates = docs.map((doc) => {
+      doc.updatedAt = now;
+      const { _id, ...fields } = doc;
+      return { updateOne: { filter: { _id, version: { $lt: doc.version } } as Filter<T>, update: { $set: fields } as never } };
+    });
+    await retryTransient(() => this.collection.bulkWrite(updates, { ordered: false }));
+    const trimmed = docs.filter((doc) => doc.version % 100 === 0 && doc.version > LOG_KEPT).flatMap((doc) => this.trimmedIds(doc));
+    if (trimmed.length > 0) await retryTransient(() => this.log.deleteMany({ _id: { $in: trimmed } } as Filter<LogEntry<C>>));
+  }
+
+  /** The log entries a document at a multiple of 100 versions no longer needs. */
+  private trimmedIds(doc: T): string[] {
+    const upTo = doc.version - LOG_KEPT;
+    return Array.from({ length: 100 }, (_, i) => logId(doc._id, upTo - i)).filter((_x, i) => upTo - i > 0);
+  }
+
   private async materialise(doc: T, now: Date): Promise<void> {
     doc.updatedAt = now;
     const { _id, ...fields } = doc;
     // Never knowingly older: a writer that lost a race here leaves a lag the next reader folds over.
     await retryTransient(() => this.collection.updateOne({ _id, version: { $lt: doc.version } } as Filter<T>, { $set: fields } as never));
-    if (doc.version % 100 === 0 && doc.version > LOG_KEPT) {
-      const upTo = doc.version - LOG_KEPT;
-      const ids = Array.from({ length: 100 }, (_, i) => logId(_id, upTo - i)).filter((_x, i) => upTo - i > 0);
-      await retryTransient(() => this.log.deleteMany({ _id: { $in: ids } } as Filter<LogEntry<C>>));
-    }
+    if (doc.version % 100 === 0 && doc.version > LOG_KEPT) await retryTransient(() => this.log.deleteMany({ _id: { $in: this.trimmedIds(doc) } } as Filter<LogEntry<C>>));
   }
 }
 
