@@ -134,6 +134,11 @@ describe('webhook deliveries', () => {
     }, 10_000, 'the log row');
     expect(log[0]).toMatchObject({ deliveryId: body.id, event: 'REVIEW_PUBLISHED', attempt: 1, status: 'DELIVERED', httpStatus: 200, error: null, nextAttemptAt: null });
     expect(log[0].latencyMs).toBeGreaterThanOrEqual(0);
+    // An event whose payload breaks its contract is dead-lettered by the webhooks consumer, with the reason, and sent nowhere.
+    await bus.publish(reviews.submitted, newEvent('review.submitted', 'tenant-a', { reviewId: 'rev_wh_broken', rating: 4 }));
+    const dead = await eventually(async () => (await bus.deadLetters(reviews.stream.name, { durable: 'webhooks' })).find((d) => d.raw.includes('rev_wh_broken')), 20_000, 'the dead letter');
+    expect(dead.reason).toMatch(/review\.submitted .*productId/);
+    expect(received.filter((r) => r.body.includes('rev_wh_broken'))).toEqual([]);
     // Only the subscribed events: an analysed review is not sent to it.
     await bus.publish(reviews.analyzed, newEvent('review.analyzed', 'tenant-a', { reviewId, productId: 'prd_wh', revision: 1, label: 'POSITIVE', modelVersion: 'm', aspects: [] }));
     await new Promise((r) => setTimeout(r, 800));

@@ -17,7 +17,8 @@ export interface FanoutDeps { webhooks: WebhookRepository; deliveries: WebhookDe
  * Turns a batch of events into one delivery per event and subscribed, deliverable webhook, stored
  * and queued; the HTTP calls happen later, in the deliverer, so a slow receiver never holds the bus.
  * Events from before a webhook was created are not delivered to it (a new durable starts at the
- * stream's beginning). Returns one entry per item: an Error to retry (or dead-letter) it.
+ * stream's beginning). Returns one entry per item: an Error to retry (or dead-letter) it, e.g. a
+ * payload that breaks its contract, when the tenant has a webhook to send it to.
  */
 export async function fanOut(deps: FanoutDeps, items: ReadonlyArray<BatchItem<unknown>>, now = new Date()): Promise<Array<void | Error>> {
   const results: Array<void | Error> = items.map(() => undefined);
@@ -28,6 +29,7 @@ export async function fanOut(deps: FanoutDeps, items: ReadonlyArray<BatchItem<un
       const webhooks = await deps.webhooks.all(tenantId, MAX_WEBHOOKS_PER_TENANT);
       const health = await deps.webhooks.findHealth(tenantId, webhooks.map((w) => w._id));
       const live = webhooks.filter((w) => isDeliverable(w, health.get(w._id)));
+      if (live.length === 0) continue;
       const deliveries: WebhookDeliveryDocument[] = [];
       for (const i of indexes) {
         const { event } = items[i]!;

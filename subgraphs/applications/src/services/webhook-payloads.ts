@@ -10,7 +10,7 @@ const ids = { reviewId: z.string().min(1).max(200), productId: z.string().min(1)
 const payloads: Record<string, { type: WebhookEventType; schema: z.ZodType }> = {
   'review.submitted': {
     type: 'review.published',
-    schema: z.object({ ...ids, rating: z.number().nullable().optional(), title: z.string().nullish(), text: z.string().nullish(), locale: z.string().nullish(), createdAt: z.string().nullish() }),
+    schema: z.object({ ...ids, rating: z.number().nullable().optional(), title: z.string().nullish(), text: z.string().nullish(), locale: z.string().nullish(), createdAt: z.string().nullish(), source: z.string().optional() }),
   },
   'review.analyzed': {
     type: 'review.analyzed',
