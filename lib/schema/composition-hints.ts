@@ -17,6 +17,7 @@ const HINTS: Record<string, string> = {
   ENUM_VALUE_MISMATCH: 'an enum used both as input and output must have the same values in every subgraph',
   REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH: 'a required argument must be declared in every subgraph that defines the field',
   ONLY_INACCESSIBLE_CHILDREN: 'a type left in a contract needs at least one field the contract includes: tag one of its fields (or the type) with the contract\'s tag, or exclude the fields that reach it',
+  REQUIRED_INACCESSIBLE: 'a contract that keeps a field must keep its required arguments: tag the argument too, e.g. product(id: ID! @tag(name: "partner"))',
   EMPTY_QUERY_TYPE: 'the graph needs at least one Query field: for a contract, tag at least one Query field with the contract\'s tag',
   NO_QUERIES: 'the graph needs at least one Query field: for a contract, tag at least one Query field with the contract\'s tag',
 };

@@ -25,11 +25,12 @@ function findCoordinate(document: DocumentNode, coordinate: string): AstLocation
   const [typeName, fieldName] = coordinate.replace(/^@/, '').split('.');
   for (const definition of document.definitions as DefinitionNode[]) {
     if (!('name' in definition) || definition.name?.value !== typeName) continue;
-    if (!fieldName) return definition.loc;
-    const fields = 'fields' in definition ? (definition.fields as ReadonlyArray<{ name: { value: string }; loc?: AstLocation }> | undefined) : undefined;
-    const values = 'values' in definition ? (definition.values as ReadonlyArray<{ name: { value: string }; loc?: AstLocation }> | undefined) : undefined;
+    if (!fieldName) return definition.name?.loc ?? definition.loc;
+    type Member = { name: { value: string; loc?: AstLocation }; loc?: AstLocation };
+    const fields = 'fields' in definition ? (definition.fields as readonly Member[] | undefined) : undefined;
+    const values = 'values' in definition ? (definition.values as readonly Member[] | undefined) : undefined;
     const member = [...(fields ?? []), ...(values ?? [])].find((f) => f.name.value === fieldName);
-    if (member) return member.loc;
+    if (member) return member.name.loc ?? member.loc;
   }
   return undefined;
 }
@@ -58,7 +59,8 @@ export function locateError(error: GraphQLError, sources: SubgraphSource[]): { s
   const known = new Set(sources.map((s) => s.name));
   const named = extensions.subgraphName ?? bracketed;
   const subgraphs = named ? [named] : quoted.filter((q) => known.has(q));
-  const coordinates = quoted.filter((q) => !known.has(q) && /^@?[_A-Za-z][_A-Za-z0-9]*(\.[_A-Za-z][_A-Za-z0-9]*)?$/.test(q));
+  // Coordinates as messages write them: Type, Type.field, Type.field(argument:), @directive.
+  const coordinates = quoted.filter((q) => !known.has(q) && /^@?[_A-Za-z][_A-Za-z0-9]*(\.[_A-Za-z][_A-Za-z0-9]*(\([_A-Za-z][_A-Za-z0-9]*:\))?)?$/.test(q)).map((q) => q.replace(/\(.*$/, ''));
   const locations: SourceLocation[] = [];
   for (const source of sources.filter((s) => (subgraphs.length ? subgraphs.includes(s.name) : true))) {
     if (!source.document) continue;

@@ -7,13 +7,16 @@ export interface LintFinding { subgraph: string; file: string; loc: AstLocation 
 export interface ForbiddenPattern { pattern: string; message: string }
 export interface LintRuleOptions { patterns?: ForbiddenPattern[] }
 
+/** Where a finding about a named element points: its name, not the description above it. */
+const at = (node: { name?: { loc?: AstLocation }; loc?: AstLocation }) => node.name?.loc ?? node.loc;
+
 type Rule = (sources: SubgraphSource[], options: LintRuleOptions) => LintFinding[];
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 const TYPE_DEFINITIONS = new Set<string>([Kind.OBJECT_TYPE_DEFINITION, Kind.INTERFACE_TYPE_DEFINITION, Kind.UNION_TYPE_DEFINITION, Kind.ENUM_TYPE_DEFINITION, Kind.INPUT_OBJECT_TYPE_DEFINITION, Kind.SCALAR_TYPE_DEFINITION]);
 const TYPE_EXTENSIONS = new Set<string>([Kind.OBJECT_TYPE_EXTENSION, Kind.INTERFACE_TYPE_EXTENSION, Kind.UNION_TYPE_EXTENSION, Kind.ENUM_TYPE_EXTENSION, Kind.INPUT_OBJECT_TYPE_EXTENSION, Kind.SCALAR_TYPE_EXTENSION]);
 
-type Named = { kind: string; name: { value: string }; description?: { value: string }; loc?: AstLocation; directives?: ReadonlyArray<{ name: { value: string } }> };
+type Named = { kind: string; name: { value: string; loc?: AstLocation }; description?: { value: string }; loc?: AstLocation; directives?: ReadonlyArray<{ name: { value: string } }> };
 type WithFields = Named & { fields?: ReadonlyArray<Named & { arguments?: readonly Named[] }>; values?: readonly Named[] };
 
 function typeNodes(document: DocumentNode): WithFields[] {
@@ -39,13 +42,13 @@ function names(sources: SubgraphSource[], check: (node: Named, parent: WithField
     if (!source.document) continue;
     for (const type of typeNodes(source.document)) {
       const own = check(type, null);
-      if (own) findings.push({ subgraph: source.name, file: source.file, loc: type.loc, message: own });
+      if (own) findings.push({ subgraph: source.name, file: source.file, loc: at(type), message: own });
       for (const member of [...(type.fields ?? []), ...(type.values ?? [])]) {
         const message = check(member, type);
-        if (message) findings.push({ subgraph: source.name, file: source.file, loc: member.loc, message });
+        if (message) findings.push({ subgraph: source.name, file: source.file, loc: at(member), message });
         for (const argument of (member as { arguments?: readonly Named[] }).arguments ?? []) {
           const argMessage = check(argument, type);
-          if (argMessage) findings.push({ subgraph: source.name, file: source.file, loc: argument.loc, message: argMessage });
+          if (argMessage) findings.push({ subgraph: source.name, file: source.file, loc: at(argument), message: argMessage });
         }
       }
     }
@@ -63,13 +66,13 @@ export const LINT_RULES: Record<string, { description: string; run: Rule }> = {
     description: 'public types (not Query/Mutation/Subscription) have a description in at least one subgraph',
     run: (sources) => [...eachAcross(sources, (d) => typeNodes(d).filter((t) => TYPE_DEFINITIONS.has(t.kind) && !ROOT_TYPES.has(t.name.value) && !isInaccessible(t)).map((t) => [t.name.value, t]))]
       .filter(([, all]) => !all.some(({ node }) => described(node)))
-      .map(([name, all]) => ({ subgraph: all[0]!.source.name, file: all[0]!.source.file, loc: all[0]!.node.loc, message: `type ${name} has no description` })),
+      .map(([name, all]) => ({ subgraph: all[0]!.source.name, file: all[0]!.source.file, loc: at(all[0]!.node), message: `type ${name} has no description` })),
   },
   'field-description': {
     description: 'fields of public types, root fields included, have a description in at least one subgraph (`id` fields excepted)',
     run: (sources) => [...eachAcross(sources, (d) => typeNodes(d).filter((t) => t.kind !== Kind.ENUM_TYPE_DEFINITION && !isInaccessible(t)).flatMap((t) => (t.fields ?? []).filter((f) => f.name.value !== 'id' && !isInaccessible(f)).map((f) => [`${t.name.value}.${f.name.value}`, f] as [string, Named])))]
       .filter(([, all]) => !all.some(({ node }) => described(node)))
-      .map(([coordinate, all]) => ({ subgraph: all[0]!.source.name, file: all[0]!.source.file, loc: all[0]!.node.loc, message: `field ${coordinate} has no description` })),
+      .map(([coordinate, all]) => ({ subgraph: all[0]!.source.name, file: all[0]!.source.file, loc: at(all[0]!.node), message: `field ${coordinate} has no description` })),
   },
   'type-name-pascal-case': {
     description: 'type names are PascalCase',
@@ -115,10 +118,10 @@ export const LINT_RULES: Record<string, { description: string; run: Rule }> = {
       for (const source of sources) {
         if (!source.document) continue;
         for (const type of typeNodes(source.document)) {
-          const coordinates: Array<[string, AstLocation | undefined]> = [[type.name.value, type.loc]];
+          const coordinates: Array<[string, AstLocation | undefined]> = [[type.name.value, at(type)]];
           for (const field of type.fields ?? []) {
-            coordinates.push([`${type.name.value}.${field.name.value}`, field.loc]);
-            for (const argument of (field as FieldDefinitionNode).arguments ?? []) coordinates.push([`${type.name.value}.${field.name.value}.${argument.name.value}`, argument.loc]);
+            coordinates.push([`${type.name.value}.${field.name.value}`, at(field)]);
+            for (const argument of (field as FieldDefinitionNode).arguments ?? []) coordinates.push([`${type.name.value}.${field.name.value}.${argument.name.value}`, at(argument)]);
           }
           for (const [coordinate, loc] of coordinates) {
             for (const pattern of patterns) if (pattern.regex.test(coordinate)) findings.push({ subgraph: source.name, file: source.file, loc, message: `${coordinate}: ${pattern.message}` });

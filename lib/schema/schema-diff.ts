@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
-import { buildSchema } from 'graphql';
+
+// The schemas must come from the graphql build Inspector itself loads (Node's CommonJS one): a bundler
+// that resolves `graphql` to its ESM build would hand Inspector types "from another realm".
+const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 export type Classification = 'BREAKING' | 'DANGEROUS' | 'SAFE';
 
