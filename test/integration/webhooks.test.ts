@@ -95,7 +95,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
   closedPort = await freePort();
-  worker = await startWebhookWorker({ bus, database, topics: { reviews, alerts }, log: silentLog }, { attemptTimeoutMs: TIMEOUT_MS, concurrency: 8, pollIntervalMs: 50, urlPolicy: { allowLoopback: true }, retry: RETRY }, { backoffMs: [100], maxDeliver: 3 });
+  worker = await startWebhookWorker({ bus, database, topics: { reviews, alerts }, log: silentLog }, { attemptTimeoutMs: TIMEOUT_MS, concurrency: 8, perWebhookConcurrency: 2, pollIntervalMs: 50, urlPolicy: { allowLoopback: true }, retry: RETRY }, { backoffMs: [100], maxDeliver: 3 });
 });
 
 afterAll(async () => {
@@ -291,6 +291,23 @@ describe('webhook deliveries', () => {
     } finally {
       await consumer.stop();
     }
+  });
+});
+
+describe('webhook isolation', () => {
+  it('a slow receiver with a backlog holds its own slots only: another webhook of the tenant is delivered at once', async () => {
+    const who = caller('tenant-backlog');
+    await subscribe('/slow-backlog', ['REVIEW_PUBLISHED'], who);
+    await bus.publishMany(Array.from({ length: 80 }, (_, i) => ({ subject: reviews.submitted, event: newEvent('review.submitted', 'tenant-backlog', { reviewId: `rev_backlog_${i}`, productId: 'prd_wh', rating: 3, text: 't', locale: 'en', createdAt: new Date().toISOString() }) })));
+    await eventually(async () => (hits('/slow-backlog').length >= 2 ? true : undefined), 15_000, 'the slow receiver busy');
+    await subscribe('/beside-backlog', ['REVIEW_PUBLISHED'], who);
+    const reviewId = `rev_backlog_after`;
+    const sent = Date.now();
+    await bus.publish(reviews.submitted, newEvent('review.submitted', 'tenant-backlog', { reviewId, productId: 'prd_wh', rating: 3, text: 't', locale: 'en', createdAt: new Date().toISOString() }));
+    const hit = await eventually(async () => hits('/beside-backlog').find((r) => r.body.includes(reviewId)), 15_000, 'the other webhook delivered');
+    expect(hit.at - sent).toBeLessThan(5_000);
+    // The slow one is far from through its 80 deliveries (2 at a time, 1.5 s each).
+    expect(hits('/slow-backlog').length).toBeLessThan(40);
   });
 });
 

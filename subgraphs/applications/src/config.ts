@@ -26,5 +26,6 @@ export const loadWebhookWorkerConfig = () =>
     WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(20),
     WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(3_600_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    WEBHOOK_PER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   }));

@@ -26,7 +26,7 @@ export async function createServer(deps: ApplicationsServerDeps) {
   const alerts = new AlertRepository(deps.database);
   const webhooks = new WebhookRepository(deps.database);
   const webhookDeliveries = new WebhookDeliveryRepository(deps.database);
-  const subscriptions = new WebhookSubscriptions(webhooks, deps.webhookUrls ?? { allowLoopback: false });
+  const subscriptions = new WebhookSubscriptions(webhooks, webhookDeliveries, deps.webhookUrls ?? { allowLoopback: false });
   await insights.ensureIndexes();
   await states.ensureIndexes();
   const contextFor = (caller: InternalContext): ApplicationsContext => ({ caller, tenantId: caller.tenantId, repos: { insights, alerts, webhooks, webhookDeliveries }, webhooks: subscriptions, loaders: createLoaders(caller.tenantId, insights, alerts, webhooks) });

@@ -22,6 +22,7 @@ try {
   const worker = await startWebhookWorker({ bus, database, topics, log }, {
     attemptTimeoutMs: config.WEBHOOK_ATTEMPT_TIMEOUT_MS,
     concurrency: config.WEBHOOK_CONCURRENCY,
+    perWebhookConcurrency: config.WEBHOOK_PER_WEBHOOK_CONCURRENCY,
     pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
     urlPolicy: { allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK },
     retry: {

@@ -40,9 +40,19 @@ export class WebhookDeliveryRepository {
     return queued.length;
   }
 
-  /** Queue entries due by `now`, soonest first (a scan of the queue, which holds only unfinished deliveries). */
-  due(now: Date, limit: number): Promise<WebhookQueueDocument[]> {
-    return this.queue.find({ dueAt: { $lte: now } }, { sort: { dueAt: 1 }, limit, comment: 'webhookQueueDue' }).toArray();
+  /**
+   * Queue entries due by `now`, soonest first, of webhooks other than `skip` (those already at their
+   * limit of attempts in flight, so a backlog of one cannot hide the others' entries). A scan of the
+   * queue, which holds only unfinished deliveries.
+   */
+  due(now: Date, limit: number, skip: readonly string[] = []): Promise<WebhookQueueDocument[]> {
+    const filter = skip.length > 0 ? { dueAt: { $lte: now }, webhookId: { $nin: [...skip] } } : { dueAt: { $lte: now } };
+    return this.queue.find(filter, { sort: { dueAt: 1 }, limit, comment: 'webhookQueueDue' }).toArray();
+  }
+
+  /** Drops every queued delivery of a webhook (deleted, or disabled after sustained failure). */
+  async dropQueued(tenantId: string, webhookId: string): Promise<void> {
+    await retryTransient(() => this.queue.deleteMany({ tenantId, webhookId }, { comment: 'webhookQueueDrop' }));
   }
 
   findDeliveries(tenantId: string, ids: readonly string[]): Promise<Map<string, WebhookDeliveryDocument>> {

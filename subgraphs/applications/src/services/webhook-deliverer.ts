@@ -12,8 +12,10 @@ export interface DelivererSettings {
   retry: WebhookRetryPolicy;
   /** One attempt's whole budget (connect, headers, body). */
   attemptTimeoutMs: number;
-  /** Attempts in flight at once across webhooks; each webhook has at most one. */
+  /** Attempts in flight at once across webhooks ... */
   concurrency: number;
+  /** ... and per webhook, so a slow receiver holds only these slots. */
+  perWebhookConcurrency: number;
   pollIntervalMs: number;
   urlPolicy: UrlPolicy;
 }
@@ -26,11 +28,12 @@ const LEASE_MARGIN_MS = 30_000;
 /**
  * Attempts queued deliveries: signs each attempt afresh, records it in the webhook's log, retries
  * failures with backoff, gives a delivery up after the last attempt, and disables a webhook whose
- * attempts keep failing. One attempt per webhook at a time, so a slow receiver holds one slot only.
+ * attempts keep failing. A webhook has at most `perWebhookConcurrency` attempts in flight, so a slow
+ * receiver holds those slots only.
  */
 export class WebhookDeliverer {
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly busyWebhooks = new Set<string>();
+  private readonly perWebhook = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -59,16 +62,20 @@ export class WebhookDeliverer {
   async poll(now = new Date()): Promise<void> {
     const free = this.settings.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    const due = await this.deps.deliveries.due(now, Math.max(50, free * 4));
+    const full = () => [...this.perWebhook].filter(([, n]) => n >= this.settings.perWebhookConcurrency).map(([id]) => id);
+    const due = await this.deps.deliveries.due(now, Math.max(50, free * 4), full());
     for (const entry of due) {
       if (this.inFlight.size >= this.settings.concurrency) break;
-      if (this.inFlight.has(entry._id) || this.busyWebhooks.has(entry.webhookId)) continue;
-      this.busyWebhooks.add(entry.webhookId);
+      const running = this.perWebhook.get(entry.webhookId) ?? 0;
+      if (this.inFlight.has(entry._id) || running >= this.settings.perWebhookConcurrency) continue;
+      this.perWebhook.set(entry.webhookId, running + 1);
       const run = this.attempt(entry)
         .catch((error) => this.deps.log.error({ err: error, deliveryId: entry._id }, 'webhook attempt bookkeeping failed; the lease expires and it is retried'))
         .finally(() => {
           this.inFlight.delete(entry._id);
-          this.busyWebhooks.delete(entry.webhookId);
+          const left = (this.perWebhook.get(entry.webhookId) ?? 1) - 1;
+          if (left > 0) this.perWebhook.set(entry.webhookId, left);
+          else this.perWebhook.delete(entry.webhookId);
         });
       this.inFlight.set(entry._id, run);
     }
@@ -141,7 +148,10 @@ export class WebhookDeliverer {
       _id: webhook._id, tenantId: webhook.tenantId, consecutiveFailures, failingSince, lastError: outcome.error,
       disabledAt: disable ? at : (health?.disabledAt ?? null), disabledReason, updatedAt: at,
     });
-    if (disable) this.deps.log.warn({ webhookId: webhook._id, tenantId: webhook.tenantId, consecutiveFailures }, 'webhook disabled after sustained failure');
+    if (disable) {
+      await this.deps.deliveries.dropQueued(webhook.tenantId, webhook._id);
+      this.deps.log.warn({ webhookId: webhook._id, tenantId: webhook.tenantId, consecutiveFailures }, 'webhook disabled after sustained failure; its queued deliveries are dropped');
+    }
     return disable;
   }
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { newWebhookId, newWebhookSecret, WEBHOOK_EVENTS, type WebhookDocument, type WebhookEventType } from '../models/webhook.js';
+import type { WebhookDeliveryRepository } from '../repositories/webhook-delivery-repository.js';
 import type { WebhookRepository } from '../repositories/webhook-repository.js';
 import { checkWebhookUrl, WebhookUrlRefused, type UrlPolicy } from './webhook-url-guard.js';
 
@@ -35,7 +36,7 @@ function checkedDescription(description: string | null | undefined): string | nu
 
 /** The owner's side of webhooks: every write checks the URL (statically and by DNS) and is tenant-scoped. */
 export class WebhookSubscriptions {
-  constructor(private readonly webhooks: WebhookRepository, private readonly policy: UrlPolicy) {}
+  constructor(private readonly webhooks: WebhookRepository, private readonly deliveries: WebhookDeliveryRepository, private readonly policy: UrlPolicy) {}
 
   async find(tenantId: string, id: string): Promise<WebhookDocument> {
     if (id.length === 0 || id.length > 100) throw notFound(id.slice(0, 100));
@@ -73,6 +74,7 @@ export class WebhookSubscriptions {
   async delete(tenantId: string, id: string): Promise<WebhookDocument> {
     const webhook = await this.find(tenantId, id);
     await this.webhooks.delete(webhook);
+    await this.deliveries.dropQueued(tenantId, id);
     return webhook;
   }
 
