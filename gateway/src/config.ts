@@ -7,6 +7,8 @@ const apiKey = z.object({
   name: z.string().min(1),
   tenantId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'tenant ids are lowercase slugs'),
   scopes: z.array(z.enum(['read', 'write'])).min(1),
+  /** A contract (schema/contracts.json) this key is served instead of the whole graph, e.g. "partner". */
+  contract: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a contract name from schema/contracts.json').optional(),
 });
 export type ApiKey = z.infer<typeof apiKey>;
 
@@ -20,7 +22,7 @@ const apiKeys = z
       if (parsed.success) return parsed.data;
       ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {key, name, tenantId, scopes}' });
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {key, name, tenantId, scopes, contract?}' });
     }
     return z.NEVER;
   });
@@ -80,6 +82,13 @@ export const gatewayEnv = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** The same for mutations, which store and publish whole batches while the caller waits. */
   SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // Schema usage (README "Schema owners"): recorded in the gateway's own database, reviewgraph_gateway.
+  MONGODB_URI: platformEnv.MONGODB_URI.optional(),
+  DB_PREFIX: platformEnv.DB_PREFIX,
+  /** Fraction of operations whose schema coordinates are recorded; 0 turns recording off. */
+  SCHEMA_USAGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  /** Milliseconds between writes of the aggregated usage (one document per client per flush). */
+  SCHEMA_USAGE_FLUSH_MS: z.coerce.number().int().min(100).default(30_000),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

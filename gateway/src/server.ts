@@ -14,7 +14,8 @@ import { limitPlugins } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
 import { subgraphFailurePlugin, upstreamTimeout } from './resilience.js';
 import { resultOrderPlugin } from './result-order.js';
-import { loadSupergraph } from './supergraph.js';
+import { assertContractExists, loadContractSupergraph, loadSupergraph } from './supergraph.js';
+import { createUsageRecorder, usagePlugin } from './usage.js';
 
 interface RequestState { caller: Caller; requestId: string }
 
@@ -110,8 +111,11 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
   };
 
   const subgraphTimeouts = { queryMs: config.SUBGRAPH_TIMEOUT_MS, mutationMs: config.SUBGRAPH_MUTATION_TIMEOUT_MS };
-  const runtime = createGatewayRuntime({
-    supergraph: () => loadSupergraph(subgraphUrls),
+  const usage = createUsageRecorder(config, log);
+  usage?.start();
+  // One runtime per graph served: the whole graph, and each contract an API key is configured for.
+  const createRuntime = (supergraph: () => string) => createGatewayRuntime({
+    supergraph,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production,
@@ -122,7 +126,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     upstreamTimeout: upstreamTimeout(subgraphTimeouts),
     logging: false,
     // Limits, ordering and subgraph failures: limits.ts, result-order.ts, resilience.ts.
-    plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(subgraphTimeouts), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })])],
+    plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(subgraphTimeouts), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })]), ...(usage ? [usagePlugin(usage)] : [])],
     ...(introspection ? {} : { disableIntrospection: {} }),
     // A cross-site GET without a preflight-forcing header is refused; POSTs are JSON only (guard).
     csrfPrevention: { requestHeaders: ['x-api-key', 'authorization', 'x-graphql-yoga-csrf'] },
@@ -133,6 +137,20 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       return { origin: [origin], credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id'], maxAge: 600 };
     },
   });
+  const runtime = createRuntime(() => loadSupergraph(subgraphUrls));
+  const contractOfKey = new Map(config.API_KEYS.flatMap((key) => (key.contract ? [[key.name, key.contract] as const] : [])));
+  const contractRuntimes = new Map<string, ReturnType<typeof createRuntime>>();
+  for (const name of new Set(contractOfKey.values())) {
+    assertContractExists(name);
+    contractRuntimes.set(name, createRuntime(() => loadContractSupergraph(name, subgraphUrls)));
+  }
+  /** The runtime of the graph this request's key is served: its contract's, or the whole graph. */
+  const runtimeFor = (req: IncomingMessage) => {
+    if (contractRuntimes.size === 0) return runtime;
+    const keyId = auth.authenticate(presentedKey(credentialsOf(req)))?.keyId;
+    const contract = keyId ? contractOfKey.get(keyId) : undefined;
+    return contract ? contractRuntimes.get(contract)! : runtime;
+  };
 
   const subgraphsHealthy = async (): Promise<boolean> => {
     const checks = Object.values(subgraphUrls).map(async (url) => {
@@ -196,7 +214,14 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       // The runtime takes a body already read from `req.body` (see @whatwg-node/server normalizeNodeRequest).
       (req as IncomingMessage & { body?: Buffer }).body = body;
     }
-    await runtime(req, res);
+    await runtimeFor(req)(req, res);
   });
-  return { server, dispose: async () => { await runtime.dispose(); } };
+  return {
+    server,
+    dispose: async () => {
+      await runtime.dispose();
+      for (const contractRuntime of contractRuntimes.values()) await contractRuntime.dispose();
+      await usage?.stop();
+    },
+  };
 }
