@@ -1,4 +1,6 @@
 import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { createLogger, type Logger } from './logger.js';
+import { watchServerMonitor } from './mongo-watchdog.js';
 
 /** A connected database plus what the server can push down, detected once at connect time. */
 export interface Database {
@@ -29,14 +31,41 @@ export const CONNECTION_BOUNDS = {
   serverMonitoringMode: 'poll',
 } as const;
 
-/** Connects with the official driver and detects FerretDB from `buildInfo`. */
-export async function connectDatabase(uri: string, name: string): Promise<Database> {
+/**
+ * Longest a healthy monitor goes without answering a heartbeat: a check connects and shakes hands
+ * (one `connectTimeoutMS` each), and the next starts `heartbeatFrequencyMS` later. Past it the client
+ * is reconnected (`lib/mongo-watchdog.ts`).
+ */
+export const MONITOR_STALL_MS = 2 * CONNECTION_BOUNDS.connectTimeoutMS + CONNECTION_BOUNDS.heartbeatFrequencyMS;
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export interface ConnectOptions {
+  /** Receives the driver's monitoring events (debug) and the watchdog's recoveries (warn); default a logger at `LOG_LEVEL`. */
+  log?: Logger;
+}
+
+/** Connects with the official driver, detects FerretDB from `buildInfo`, and watches the driver's server monitor. */
+export async function connectDatabase(uri: string, name: string, options: ConnectOptions = {}): Promise<Database> {
+  const level = process.env.LOG_LEVEL && LOG_LEVELS.has(process.env.LOG_LEVEL) ? process.env.LOG_LEVEL : 'info';
+  const log = (options.log ?? createLogger('database', level)).child({ component: 'mongo', database: name });
   const client = new MongoClient(uri, { ...CONNECTION_BOUNDS, maxPoolSize: 50, appName: name });
   await client.connect();
-  const db = client.db(name);
-  const info = await db.admin().command({ buildInfo: 1 });
-  const isFerretDB = typeof info.ferretdbVersion === 'string';
-  return { client, db, isFerretDB, close: () => client.close() };
+  const watchdog = watchServerMonitor(client, { stallMs: MONITOR_STALL_MS, log });
+  try {
+    const db = client.db(name);
+    const info = await db.admin().command({ buildInfo: 1 });
+    const isFerretDB = typeof info.ferretdbVersion === 'string';
+    const close = async () => {
+      watchdog.stop();
+      await client.close();
+    };
+    return { client, db, isFerretDB, close };
+  } catch (error) {
+    watchdog.stop();
+    await client.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 type IdDocument = Document & { _id: string; tenantId: string };
