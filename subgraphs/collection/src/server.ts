@@ -10,6 +10,9 @@ import { OutboxRepository } from './repositories/outbox-repository.js';
 import { ProductRepository } from './repositories/product-repository.js';
 import { ReviewRepository } from './repositories/review-repository.js';
 import { ReviewTombstoneRepository } from './repositories/review-tombstone-repository.js';
+import { ChangeFeedRepository } from './repositories/change-feed-repository.js';
+import { IdempotencyRepository } from './repositories/idempotency-repository.js';
+import { ReviewRevisionRepository } from './repositories/review-revision-repository.js';
 import { SourceRepository } from './repositories/source-repository.js';
 import { resolvers } from './resolvers/index.js';
 import type { CollectionServices, EventPublisher } from './services/collection-services.js';
@@ -26,12 +29,16 @@ export async function createServer(deps: CollectionServerDeps) {
     reviews: new ReviewRepository(deps.database),
     outbox: new OutboxRepository(deps.database),
     tombstones: new ReviewTombstoneRepository(deps.database),
+    revisions: new ReviewRevisionRepository(deps.database),
+    changes: new ChangeFeedRepository(deps.database),
+    idempotency: new IdempotencyRepository(deps.database),
     sources: new Sources(new SourceRepository(deps.database)),
     publisher: deps.publisher,
     topics: deps.topics,
     log: deps.log,
   };
   await Promise.all([services.products.ensureIndexes(), services.reviews.ensureIndexes(), services.outbox.ensureIndexes(), services.tombstones.ensureIndexes()]);
+  await Promise.all([services.revisions.ensureIndexes(), services.changes.ensureIndexes(services.reviews.collection), services.idempotency.ensureIndexes()]);
   const contextFor = (caller: InternalContext): CollectionContext => ({
     caller,
     tenantId: caller.tenantId,

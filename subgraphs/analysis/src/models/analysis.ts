@@ -25,6 +25,8 @@ export interface AnalysisDocument {
   revision: number;
   /** The sentiment label this result replaced, so downstream counts move rather than double. */
   previousLabel: Polarity | null;
+  /** The review revision (edit) the analysed text belongs to (absent: 1). */
+  reviewRevision?: number;
 }
 
 /** Input the analysis worker needs for a review, as carried by `review.submitted`. */
@@ -36,6 +38,8 @@ export interface ReviewToAnalyse {
   text: string;
   locale: string | null;
   createdAt: string;
+  /** The review's revision this text is (absent: 1); an older revision never replaces a newer one's result. */
+  revision?: number;
 }
 
 /** The mention index keys of a result: one per (aspect, polarity) and one per aspect for any polarity. */

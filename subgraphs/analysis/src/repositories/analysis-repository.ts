@@ -54,11 +54,11 @@ export class AnalysisRepository {
   }
 
   /** A page of analyses made by any model other than `modelVersion`, after `afterId`, in id order, with what re-analysis needs. */
-  async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<Array<Pick<AnalysisDocument, '_id' | 'tenantId' | 'productId' | 'productCategory' | 'text' | 'locale' | 'reviewCreatedAt' | 'modelVersion'>>> {
+  async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<Array<Pick<AnalysisDocument, '_id' | 'tenantId' | 'productId' | 'productCategory' | 'text' | 'locale' | 'reviewCreatedAt' | 'modelVersion' | 'reviewRevision'>>> {
     const outdated = { modelVersion: { $ne: modelVersion }, status: { $ne: 'DELETED' as const } };
     const filter = afterId ? { ...outdated, _id: { $gt: afterId } } : outdated;
     return this.collection
-      .find(filter, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1 } })
+      .find(filter, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1, reviewRevision: 1 } })
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();

@@ -10,7 +10,7 @@ export function startAnalysisConsumer(bus: Bus, deps: AnalyserDeps, opts: { batc
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: ANALYSIS_CONSUMER,
-    filterSubjects: [deps.topics.submitted, deps.topics.reanalysisRequested, deps.topics.deleted],
+    filterSubjects: [deps.topics.submitted, deps.topics.updated, deps.topics.reanalysisRequested, deps.topics.deleted],
     maxDeliver: opts.maxDeliver,
     ackWaitMs: opts.ackWaitMs,
     backoffMs: opts.backoffMs,

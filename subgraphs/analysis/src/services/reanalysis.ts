@@ -56,6 +56,7 @@ export async function requestReanalysis(deps: ReanalysisDeps, options: Reanalysi
         locale: doc.locale,
         createdAt: doc.reviewCreatedAt.toISOString(),
         fromVersion: doc.modelVersion,
+        revision: doc.reviewRevision ?? 1,
       }, { id: `reanalysis:${doc._id}:${options.targetVersion}` }),
     })));
     if (failed.length > 0) throw new Error(`${failed.length} re-analysis requests not published (${failed[0]!.error}); run it again to continue`);

@@ -55,7 +55,7 @@ interface ReviewRef { tenantId: string; reviewId: string }
  */
 interface ResultPlan<I extends ReviewRef> {
   build(item: I): AnalysisDocument;
-  settled(before: AnalysisDocument): boolean;
+  settled(before: AnalysisDocument, item: I): boolean;
 }
 
 /**
@@ -106,7 +106,7 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
     await Promise.all(stored.map(async ({ index, doc }) => {
       const before = existing.get(doc._id);
       if (!before) return retry.push({ index, doc });
-      if (plan.settled(before)) return current.push({ index, doc: before });
+      if (plan.settled(before, items[index]!)) return current.push({ index, doc: before });
       const next = asRevisionOf(doc, before);
       try {
         if (await deps.analyses.saveRevision(next, before.revision)) current.push({ index, doc: next });
@@ -153,7 +153,12 @@ export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToA
   }));
   return storeResults(deps, items, {
     build: (item) => analyse(deps.analyzer, item, extensions.get(`${item.tenantId}|${item.productCategory ?? ''}`), now),
-    settled: (before) => isCurrent(before, deps.analyzer.modelVersion),
+    // An edit's text (a newer review revision) replaces a current result; an older revision's never does.
+    settled: (before, item) => {
+      const stored = before.reviewRevision ?? 1;
+      const incoming = item.revision ?? 1;
+      return before.status === 'DELETED' || stored > incoming || (stored === incoming && isCurrent(before, deps.analyzer.modelVersion));
+    },
   });
 }
 
@@ -191,6 +196,7 @@ function analyse(analyzer: Analyzer, item: ReviewToAnalyse, taxonomyExtensions: 
     ...resultFields(result, now),
     revision: 1,
     previousLabel: null,
+    reviewRevision: item.revision ?? 1,
   };
 }
 

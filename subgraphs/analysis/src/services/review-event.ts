@@ -8,7 +8,8 @@ const isNullableString = (v: unknown): v is string | null => v === null || v ===
 export function reviewToAnalyse(event: EventEnvelope<unknown>): ReviewToAnalyse {
   const data = event.data as Record<string, unknown> | null;
   if (typeof data !== 'object' || data === null) throw new Error('event data is not an object');
-  const { reviewId, productId, productCategory, text, locale, createdAt } = data;
+  const { reviewId, productId, productCategory, text, locale, createdAt, revision } = data;
+  if (revision !== undefined && !(Number.isInteger(revision) && (revision as number) >= 1)) throw new Error(`event for ${String(reviewId)} has a malformed revision`);
   if (!isString(reviewId) || !isString(productId)) throw new Error('event data lacks reviewId or productId');
   if (!isString(text)) throw new Error(`event for ${reviewId} carries no text`);
   if (!isNullableString(productCategory) || !isNullableString(locale) || !isNullableString(createdAt)) {
@@ -22,6 +23,7 @@ export function reviewToAnalyse(event: EventEnvelope<unknown>): ReviewToAnalyse 
     text,
     locale: locale ?? null,
     createdAt: createdAt ?? event.occurredAt,
+    ...(revision === undefined ? {} : { revision: revision as number }),
   };
 }
 

@@ -14,7 +14,8 @@ export interface MentionFact {
 
 /** What applications knows of one review, from its events alone. */
 export interface ReviewFacts {
-  submitted: { rating: number; createdAt: string; locale: string | null } | null;
+  /** `revision`: the review's edit these facts come from (absent: 1, never edited). */
+  submitted: { rating: number; createdAt: string; locale: string | null; revision?: number } | null;
   analysis: { revision: number; label: SentimentLabel | null; aspects: MentionFact[] } | null;
   deleted: boolean;
 }
@@ -60,5 +61,7 @@ export function productPrefix(tenantId: string, productId: string): string {
 
 export function countedReview(reviewId: string, facts: ReviewFacts): CountedReview | null {
   if (facts.deleted || !facts.submitted) return null;
-  return { reviewId, submitted: facts.submitted, analysis: facts.analysis };
+  // An edit that changed nothing counted (text only) changes no contribution: the revision is left out.
+  const { revision: _revision, ...submitted } = facts.submitted;
+  return { reviewId, submitted, analysis: facts.analysis };
 }

@@ -129,7 +129,7 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: APPLICATIONS_CONSUMER,
-    filterSubjects: [deps.topics.submitted, deps.topics.analyzed, deps.topics.deleted],
+    filterSubjects: [deps.topics.submitted, deps.topics.updated, deps.topics.analyzed, deps.topics.deleted],
     maxDeliver: opts.maxDeliver,
     maxDeliveries: opts.maxDeliveries ?? INSIGHTS_MAX_DELIVERIES,
     ackWaitMs: opts.ackWaitMs,

@@ -10,6 +10,7 @@ const submittedSchema = z.object({
   rating: z.unknown(),
   locale: z.string().max(35).nullish(),
   createdAt: z.string().nullish(),
+  revision: z.number().int().min(1).optional(),
 });
 const analyzedSchema = z.object({
   ...ids,
@@ -50,17 +51,20 @@ function dayOf(value: string, event: EventEnvelope<unknown>): string {
  * older revision, and a deletion is final.
  */
 export function reviewEventFacts(event: EventEnvelope<unknown>, subject: string): ReviewEventFacts | null {
-  if (subject === 'review.submitted') {
+  if (subject === 'review.submitted' || subject === 'review.updated') {
     const data = parse(submittedSchema, event);
     const rating = data.rating;
     if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
-    const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null };
+    // An edit (review.updated, or a submission republished after one) carries the revision it is; a newer one replaces an older.
+    const revision = data.revision ?? 1;
+    const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null, ...(revision > 1 ? { revision } : {}) };
     return {
       reviewId: data.reviewId, productId: data.productId,
       change(facts) {
         // A deleted review counts for nothing whatever comes late for it.
         if (facts.deleted) return facts;
-        if (!facts.submitted) return { ...facts, submitted };
+        if (!facts.submitted || (facts.submitted.revision ?? 1) < revision) return { ...facts, submitted };
+        if ((facts.submitted.revision ?? 1) > revision) return facts;
         const same = facts.submitted.rating === submitted.rating && facts.submitted.createdAt === submitted.createdAt && facts.submitted.locale === submitted.locale;
         if (!same) throw new Error(`${subject} ${event.id}: contradicts the submission already counted for ${data.reviewId}`);
         return facts;

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewDocument } from '../models/review.js';
 import type { SourceDocument } from '../models/source.js';
+import type { ReviewChangeNode } from '../models/review-change.js';
 import type { CollectionContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,11 +22,15 @@ export type Scalars = {
 
 export type AcceptedReview = {
   __typename?: 'AcceptedReview';
-  /** True when this source + externalId was already stored; nothing new was written. */
+  /** True when this source + externalId was already stored (unchanged, or edited: see edited). */
   duplicate: Scalars['Boolean']['output'];
+  /** True when this call changed the stored review's content (a new revision). */
+  edited: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   /** Position of the item in the input list. */
   index: Scalars['Int']['output'];
+  /** The review's revision after this call. */
+  revision: Scalars['Int']['output'];
 };
 
 export type CreateSourceInput = {
@@ -147,6 +152,15 @@ export type Query = {
   /** Products of the caller's tenant, by SKU. `first` is capped at 100. */
   products: ProductConnection;
   review?: Maybe<Review>;
+  /**
+   * The caller's change feed: every creation, edit, status change and deletion of its reviews, in one
+   * total order, oldest first, from an index (a page costs its size, however large the store). Each
+   * change shows its review as it is now, null once deleted, so applying the changes in order from the
+   * start, or from any endCursor you were given, leaves a copy equal to the store. Keep the last
+   * endCursor and ask again with it to get what changed since. A change may rarely be listed twice
+   * (after a crash); applying it again changes nothing. `first` is capped at 100.
+   */
+  reviewChanges: ReviewChangeConnection;
   source?: Maybe<Source>;
   /** The caller's source with this name (what reviews carry in `source`), or null. */
   sourceByName?: Maybe<Source>;
@@ -173,6 +187,12 @@ export type QueryProductsArgs = {
 
 export type QueryReviewArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryReviewChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -205,8 +225,14 @@ export type RejectionCode =
   | 'NOT_PUBLISHED'
   | 'OUT_OF_RANGE'
   | 'REQUIRED'
+  /** The item edits (names a revision of) a review that was deleted. */
+  | 'REVIEW_DELETED'
+  /** The item edits a revision the review is no longer at. */
+  | 'REVISION_CONFLICT'
   | 'TOO_LONG'
-  | 'UNKNOWN_PRODUCT';
+  | 'UNKNOWN_PRODUCT'
+  /** The item edits (names a revision of) a review that is not stored. */
+  | 'UNKNOWN_REVIEW';
 
 export type Review = {
   __typename?: 'Review';
@@ -217,13 +243,49 @@ export type Review = {
   locale?: Maybe<Scalars['String']['output']>;
   product: Product;
   rating: Scalars['Int']['output'];
+  /** 1 when stored, bumped by every edit (a resubmission of its source + externalId with changed content). */
+  revision: Scalars['Int']['output'];
   /** Where the review came in from (its submission's `source`). */
   source: Source;
   /** For a syndicated review, the source where it was first published; null otherwise. */
   syndicatedFrom?: Maybe<Source>;
   text: Scalars['String']['output'];
   title?: Maybe<Scalars['String']['output']>;
+  /** When the last edit was stored; null if the review was never edited. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
+
+/** One thing that happened to a review. */
+export type ReviewChange = {
+  __typename?: 'ReviewChange';
+  /** When the change was recorded. */
+  at: Scalars['DateTime']['output'];
+  kind: ReviewChangeKind;
+  /** The review as it is now (it may have changed again since); null once deleted. */
+  review?: Maybe<Review>;
+  reviewId: Scalars['ID']['output'];
+  /** The revision the change made (1 for a creation); null for a deletion. */
+  revision?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ReviewChangeConnection = {
+  __typename?: 'ReviewChangeConnection';
+  edges: Array<ReviewChangeEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReviewChangeEdge = {
+  __typename?: 'ReviewChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: ReviewChange;
+};
+
+export type ReviewChangeKind =
+  | 'CREATED'
+  | 'DELETED'
+  /** The review's moderation status changed. */
+  | 'STATUS_CHANGED'
+  | 'UPDATED';
 
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
@@ -241,13 +303,23 @@ export type ReviewInput = {
   author?: InputMaybe<Scalars['String']['input']>;
   /** When the review was written (ISO-8601); defaults to now; never in the future. */
   createdAt?: InputMaybe<Scalars['String']['input']>;
-  /** The source's own id; resubmitting the same source + externalId returns the stored review. */
+  /**
+   * The source's own id. Resubmitting the same source + externalId finds the stored review: with the
+   * same content nothing changes, with changed content (rating, title, text, author, locale, or a
+   * createdAt given) it is an edit: same id, next revision. productId cannot change.
+   */
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** BCP-47 tag such as en-US; a hint for language detection. */
   locale?: InputMaybe<Scalars['String']['input']>;
   productId: Scalars['ID']['input'];
   /** An integer from 1 to 5. Typed Float so that a bad rating rejects only its own item. */
   rating: Scalars['Float']['input'];
+  /**
+   * Makes the item an edit of this revision of the stored review only: refused with REVIEW_DELETED
+   * when the review was deleted, UNKNOWN_REVIEW when none is stored, REVISION_CONFLICT when it is at
+   * another revision. Without it, a resubmission creates or edits.
+   */
+  revision?: InputMaybe<Scalars['Int']['input']>;
   /** Where the review came from, e.g. web, app, partner:acme. Defaults to api. */
   source?: InputMaybe<Scalars['String']['input']>;
   /**
@@ -304,6 +376,13 @@ export type SourceKind =
   | 'WEBSITE';
 
 export type SubmitReviewsInput = {
+  /**
+   * Makes a retry safe: a call with a key already used with the same reviews returns the first call's
+   * result without storing anything; with other reviews it is refused (IDEMPOTENCY_KEY_REUSED), and
+   * while the first call runs a retry waits for it (up to 20 s, then IDEMPOTENCY_KEY_IN_USE). Keys
+   * are per tenant, up to 200 printable characters (e.g. a UUID), and expire 24 hours after first use.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   reviews: Array<ReviewInput>;
 };
 
@@ -449,6 +528,10 @@ export type ResolversTypes = ResolversObject<{
   RejectedItem: ResolverTypeWrapper<RejectedItem>;
   RejectionCode: RejectionCode;
   Review: ResolverTypeWrapper<ReviewDocument>;
+  ReviewChange: ResolverTypeWrapper<ReviewChangeNode>;
+  ReviewChangeConnection: ResolverTypeWrapper<Omit<ReviewChangeConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewChangeEdge']> }>;
+  ReviewChangeEdge: ResolverTypeWrapper<Omit<ReviewChangeEdge, 'node'> & { node: ResolversTypes['ReviewChange'] }>;
+  ReviewChangeKind: ReviewChangeKind;
   ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewEdge']> }>;
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
   ReviewInput: ReviewInput;
@@ -484,6 +567,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RejectedItem: RejectedItem;
   Review: ReviewDocument;
+  ReviewChange: ReviewChangeNode;
+  ReviewChangeConnection: Omit<ReviewChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewChangeEdge']> };
+  ReviewChangeEdge: Omit<ReviewChangeEdge, 'node'> & { node: ResolversParentTypes['ReviewChange'] };
   ReviewConnection: Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewEdge']> };
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
   ReviewInput: ReviewInput;
@@ -500,8 +586,10 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type AcceptedReviewResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['AcceptedReview'] = ResolversParentTypes['AcceptedReview']> = ResolversObject<{
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  edited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -552,6 +640,7 @@ export type QueryResolvers<ContextType = CollectionContext, ParentType extends R
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   review?: Resolver<Maybe<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<QueryReviewArgs, 'id'>>;
+  reviewChanges?: Resolver<ResolversTypes['ReviewChangeConnection'], ParentType, ContextType, RequireFields<QueryReviewChangesArgs, 'first'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'id'>>;
   sourceByName?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceByNameArgs, 'name'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
@@ -573,10 +662,30 @@ export type ReviewResolvers<ContextType = CollectionContext, ParentType extends 
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   syndicatedFrom?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ReviewChangeResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ReviewChange'] = ResolversParentTypes['ReviewChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ReviewChangeKind'], ParentType, ContextType>;
+  review?: Resolver<Maybe<ResolversTypes['Review']>, ParentType, ContextType>;
+  reviewId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  revision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type ReviewChangeConnectionResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ReviewChangeConnection'] = ResolversParentTypes['ReviewChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReviewChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ReviewChangeEdgeResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ReviewChangeEdge'] = ResolversParentTypes['ReviewChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReviewChange'], ParentType, ContextType>;
 }>;
 
 export type ReviewConnectionResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = ResolversObject<{
@@ -631,6 +740,9 @@ export type Resolvers<ContextType = CollectionContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RejectedItem?: RejectedItemResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
+  ReviewChange?: ReviewChangeResolvers<ContextType>;
+  ReviewChangeConnection?: ReviewChangeConnectionResolvers<ContextType>;
+  ReviewChangeEdge?: ReviewChangeEdgeResolvers<ContextType>;
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;

@@ -17,6 +17,10 @@ export interface ReviewDocument {
   syndicatedFrom?: string | null;
   /** Deletions of this source + externalId before this review was stored (absent: none); see reviewIdFor. */
   incarnation?: number;
+  /** Bumped by every edit (absent: 1, never edited); see models/review-revision.ts. */
+  revision?: number;
+  /** When the last edit was stored (absent: never edited). */
+  updatedAt?: Date;
 }
 
 export const REVIEW_ID_PATTERN = /^rev_[0-9a-f]{24}$/;
@@ -42,6 +46,8 @@ export interface ReviewSubmittedData {
   text: string;
   locale: string | null;
   createdAt: string;
+  /** The revision of the review this content is (absent: 1); a republished event carries the latest. */
+  revision?: number;
   /** The name of the review's source (a Source of the tenant), e.g. partner:acme; absent on events published before sources existed. */
   source?: string;
 }

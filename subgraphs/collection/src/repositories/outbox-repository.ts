@@ -10,6 +10,8 @@ export interface OutboxDocument {
   createdAt: Date;
   /** The event itself, when it cannot be rebuilt from the review (a deletion). */
   event?: PublishItem;
+  /** Set for an edit's `review.updated`: the revision it made (services/review-edits.ts finishes it). */
+  revision?: number;
 }
 
 export class OutboxRepository {

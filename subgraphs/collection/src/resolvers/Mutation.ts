@@ -3,7 +3,7 @@ import { requireScope } from '../../../../lib/scopes.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { ProductDocument } from '../models/product.js';
 import { deleteReviews } from '../services/review-deletion.js';
-import { submitReviews } from '../services/review-intake.js';
+import { submitReviewsOnce } from '../services/review-submission.js';
 import { cleanProductInput } from '../validation/product-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
 
@@ -28,7 +28,7 @@ export const Mutation: MutationResolvers = {
   },
   submitReviews: (_parent, { input }, context) => {
     requireScope(context, 'write');
-    return submitReviews(context.services, context.tenantId, input.reviews, context.caller.requestId);
+    return submitReviewsOnce(context.services, context.tenantId, input.reviews, input.idempotencyKey, context.caller.requestId);
   },
   deleteReviews: (_parent, { ids }, context) => {
     requireScope(context, 'write');

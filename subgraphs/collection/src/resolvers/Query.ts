@@ -6,12 +6,14 @@ import { productList } from '../models/lists.js';
 import { PRODUCT_ID_PATTERN } from '../models/product.js';
 import { REVIEW_ID_PATTERN } from '../models/review.js';
 import { SOURCE_ID_PATTERN } from '../models/source.js';
+import { decodeChangeCursor, readChanges } from '../services/change-feed.js';
 import { sourceList } from '../repositories/source-repository.js';
 
 export const Query: QueryResolvers = {
   product: (_parent, { id }, { loaders }) => (PRODUCT_ID_PATTERN.test(id) ? loaders.product.load(id) : null),
   productBySku: (_parent, { sku }, { services, tenantId }) => services.products.findBySku(tenantId, sku),
   review: (_parent, { id }, { loaders }) => (REVIEW_ID_PATTERN.test(id) ? loaders.review.load(id) : null),
+  reviewChanges: (_parent, { first, after }, { services, tenantId }) => readChanges(services, tenantId, decodeChangeCursor(tenantId, after), pageSize(first ?? 100)),
   source: (_parent, { id }, { loaders }) => (SOURCE_ID_PATTERN.test(id) ? loaders.source.load(id) : null),
   sourceByName: (_parent, { name }, { services, tenantId }) => services.sources.findByName(tenantId, name),
   sources: async (_parent, { first, after }, { services, tenantId }) => {

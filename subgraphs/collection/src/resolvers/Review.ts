@@ -9,6 +9,8 @@ export const Review: ReviewResolvers = {
     return product;
   },
   createdAt: (review) => review.createdAt.toISOString(),
+  revision: (review) => review.revision ?? 1,
+  updatedAt: (review) => review.updatedAt?.toISOString() ?? null,
   source: (review, _args, { loaders }) => loaders.sourceByName.load(review.source),
   syndicatedFrom: (review, _args, { loaders }) => (review.syndicatedFrom ? loaders.sourceByName.load(review.syndicatedFrom) : null),
 };

@@ -2,6 +2,7 @@ import { Mutation } from './Mutation.js';
 import { Product } from './Product.js';
 import { Query } from './Query.js';
 import { Review } from './Review.js';
+import { ReviewChange } from './ReviewChange.js';
 import { Source } from './Source.js';
 
-export const resolvers = { Query, Mutation, Product, Review, Source };
+export const resolvers = { Query, Mutation, Product, Review, ReviewChange, Source };

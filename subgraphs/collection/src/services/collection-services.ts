@@ -5,6 +5,9 @@ import type { OutboxRepository } from '../repositories/outbox-repository.js';
 import type { ProductRepository } from '../repositories/product-repository.js';
 import type { ReviewRepository } from '../repositories/review-repository.js';
 import type { ReviewTombstoneRepository } from '../repositories/review-tombstone-repository.js';
+import type { ChangeFeedRepository } from '../repositories/change-feed-repository.js';
+import type { IdempotencyRepository } from '../repositories/idempotency-repository.js';
+import type { ReviewRevisionRepository } from '../repositories/review-revision-repository.js';
 import type { Sources } from './sources.js';
 
 export type EventPublisher = Pick<Bus, 'publishMany'>;
@@ -15,6 +18,10 @@ export interface CollectionServices {
   reviews: ReviewRepository;
   outbox: OutboxRepository;
   tombstones: ReviewTombstoneRepository;
+  /** Edits' revisions, the tenants' change feeds, and submitReviews idempotency keys. */
+  revisions: ReviewRevisionRepository;
+  changes: ChangeFeedRepository;
+  idempotency: IdempotencyRepository;
   sources: Sources;
   publisher: EventPublisher;
   topics: ReviewTopics;

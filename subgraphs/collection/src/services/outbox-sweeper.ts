@@ -2,7 +2,9 @@ import type { PublishItem } from '../../../../lib/bus/index.js';
 import type { OutboxDocument } from '../repositories/outbox-repository.js';
 import type { CollectionServices } from './collection-services.js';
 import { removeReviews } from './review-deletion.js';
+import { recordChanges } from './change-feed.js';
 import { submittedEvent } from './review-events.js';
+import { finishEdits } from './review-edits.js';
 
 export interface SweepResult { republished: number; dropped: number; failed: number }
 
@@ -37,10 +39,16 @@ export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, 
     result.republished += published.length;
     result.failed += failed.length;
   };
-  await finishDeletions(deps, stale.filter((entry) => entry.event?.subject === deps.topics.deleted), now);
+  const deletions = stale.filter((entry) => entry.event?.subject === deps.topics.deleted);
+  await finishDeletions(deps, deletions, now);
+  await recordDeletionChanges(deps, deletions, now);
   await publish(stale.flatMap((entry) => (entry.event ? [entry.event] : [])));
+  const edits = await finishEdits(deps, stale.filter((entry) => !entry.event && entry.revision !== undefined), dropBefore, now);
+  result.republished += edits.republished;
+  result.dropped += edits.dropped;
+  result.failed += edits.failed;
   const byTenant = new Map<string, typeof stale>();
-  for (const entry of stale) if (!entry.event) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
+  for (const entry of stale) if (!entry.event && entry.revision === undefined) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
   for (const [tenantId, entries] of byTenant) {
     const reviews = await deps.reviews.findByIds(tenantId, entries.map((e) => e.reviewId));
     // No review behind an entry: its insert failed (the caller was told so, never "accepted"), it was
@@ -54,8 +62,11 @@ export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, 
     if (orphans.length > 0) deps.log.warn({ tenantId, reviews: orphans.map((e) => e.reviewId).slice(0, 20), dropped: orphans.length }, 'outbox entries dropped: their reviews were never stored or were deleted');
     const docs = [...reviews.values()];
     const products = await deps.products.findByIds(tenantId, docs.map((d) => d.productId));
+    // the request may have died before recording the creation: record it (twice at worst, never not)
+    await recordChanges(deps, tenantId, docs.map((doc) => ({ kind: 'CREATED' as const, reviewId: doc._id, productId: doc.productId, revision: doc.revision ?? 1 })), now);
     await publish(docs.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId))));
   }
+  await deps.idempotency.deleteExpired(new Date(now.getTime() - IDEMPOTENCY_CLEANUP_GRACE_MS));
   if (result.republished + result.dropped + result.failed + waiting > 0) deps.log.info({ ...result, waiting }, 'outbox swept');
   return result;
 }
@@ -72,6 +83,18 @@ async function finishDeletions(deps: CollectionServices, entries: readonly Outbo
     if (left.length === 0) continue;
     await removeReviews(deps, tenantId, left, now);
     deps.log.info({ tenantId, reviews: left.length }, 'outbox: finished deletions cut short');
+  }
+}
+
+/** Expired idempotency records are deleted this long after they expire (expiry itself is checked on read). */
+const IDEMPOTENCY_CLEANUP_GRACE_MS = 60 * 60_000;
+
+/** A deletion cut short before its change was recorded in the feed gets it now. */
+async function recordDeletionChanges(deps: CollectionServices, entries: readonly OutboxDocument[], now: Date): Promise<void> {
+  const byTenant = new Map<string, OutboxDocument[]>();
+  for (const e of entries) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const [tenantId, group] of byTenant) {
+    await recordChanges(deps, tenantId, group.map((e) => ({ kind: 'DELETED' as const, reviewId: e.reviewId, productId: String((e.event?.event.data as { productId?: unknown } | undefined)?.productId ?? ''), revision: null })), now);
   }
 }
 

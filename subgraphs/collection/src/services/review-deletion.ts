@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { REVIEW_ID_PATTERN, reviewIdFor, type ReviewDocument } from '../models/review.js';
+import { recordChanges } from './change-feed.js';
 import type { CollectionServices } from './collection-services.js';
 import { deletedEvent } from './review-events.js';
 
@@ -13,6 +14,7 @@ export async function removeReviews(deps: CollectionServices, tenantId: string, 
   const tombstones = reviews.flatMap((r) => (r.externalId === null ? [] : [{ baseId: reviewIdFor(tenantId, r.source, r.externalId), incarnation: r.incarnation ?? 0 }]));
   await deps.tombstones.recordDeletions(tenantId, tombstones, now);
   await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
+  await recordChanges(deps, tenantId, reviews.map((r) => ({ kind: 'DELETED' as const, reviewId: r._id, productId: r.productId, revision: null })), now);
 }
 
 export interface DeleteResult { deleted: string[]; notFound: string[]; pending: string[] }

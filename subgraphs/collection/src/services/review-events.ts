@@ -1,6 +1,7 @@
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
+import { REVIEW_UPDATED, updatedEventId } from '../models/review-revision.js';
 import { REVIEW_DELETED, REVIEW_SUBMITTED, submittedEventId, type ReviewDeletedData, type ReviewDocument, type ReviewSubmittedData } from '../models/review.js';
 
 /** The `review.submitted` event of a stored review. */
@@ -14,9 +15,20 @@ export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, pro
     text: review.text,
     locale: review.locale,
     createdAt: review.createdAt.toISOString(),
+    revision: review.revision ?? 1,
     source: review.source,
   };
   return { subject: topics.submitted, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
+}
+
+/**
+ * The `review.updated` event of an edit: what `review.submitted` carries, at the edit's revision, so
+ * analysis re-analyses the new text and insights move the review between buckets.
+ */
+export function updatedEvent(topics: ReviewTopics, review: ReviewDocument, product: ProductDocument | undefined, requestId?: string): PublishItem {
+  const { event } = submittedEvent(topics, review, product, requestId);
+  const revision = review.revision ?? 1;
+  return { subject: topics.updated, event: { ...event, type: REVIEW_UPDATED, id: updatedEventId(review._id, revision) } };
 }
 
 /** The `review.deleted` event of a review, its id fixed per review. */

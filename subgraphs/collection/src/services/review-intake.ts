@@ -4,9 +4,11 @@ import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/re
 import { cleanReviewInput, type CleanReview } from '../validation/review-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
 import type { CollectionServices } from './collection-services.js';
+import { recordChanges } from './change-feed.js';
 import { submittedEvent } from './review-events.js';
+import { applyEdits, editRequests } from './review-edits.js';
 
-export interface AcceptedReview { index: number; id: string; duplicate: boolean }
+export interface AcceptedReview { index: number; id: string; duplicate: boolean; revision: number; edited: boolean }
 export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[] }
 
 /**
@@ -54,6 +56,9 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
   // A resubmitted review publishes what was stored first, not the new payload.
   const stored = existing.size > 0 ? await deps.reviews.findByIds(tenantId, [...existing]) : new Map<string, ReviewDocument>();
   const toPublish = docs.map((doc) => stored.get(doc._id) ?? doc);
+  await recordChanges(deps, tenantId, docs.filter((doc) => !existing.has(doc._id)).map((doc) => ({ kind: 'CREATED' as const, reviewId: doc._id, productId: doc.productId, revision: 1 })), now);
+  // A resubmission with changed content is an edit of the stored review (services/review-edits.ts).
+  const edits = await applyEdits(deps, tenantId, new Map(toPublish.map((doc) => [doc._id, doc])), editRequests(inputs, valid, itemIds), products, requestId, now);
   const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId), requestId)));
   await deps.outbox.remove(published);
   if (failed.length > 0) deps.log.warn({ failed: failed.length, reason: failed[0]?.error }, 'review events not published; the sweeper will retry');
@@ -62,8 +67,11 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
   const accepted: AcceptedReview[] = [];
   const seen = new Set<string>();
   for (const { index, id } of itemIds) {
-    if (publishedIds.has(submittedEventId(id))) {
-      accepted.push({ index, id, duplicate: existing.has(id) || seen.has(id) });
+    const edit = edits.get(id);
+    if (edit?.rejection) {
+      rejected.push({ index, ...edit.rejection });
+    } else if (publishedIds.has(submittedEventId(id)) && (edit?.published ?? true)) {
+      accepted.push({ index, id, duplicate: existing.has(id) || seen.has(id), revision: edit?.revision ?? stored.get(id)?.revision ?? 1, edited: edit?.edited ?? false });
     } else {
       const resubmit = byId.get(id)?.externalId === null ? 'do not resubmit it: without an externalId a resubmission is a new review' : 'resubmitting it with the same source and externalId is safe';
       rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and ${resubmit}` });

@@ -1,4 +1,4 @@
-export type RejectionCode = 'REQUIRED' | 'INVALID' | 'OUT_OF_RANGE' | 'TOO_LONG' | 'UNKNOWN_PRODUCT' | 'FUTURE_DATE' | 'NOT_PUBLISHED';
+export type RejectionCode = 'REQUIRED' | 'INVALID' | 'OUT_OF_RANGE' | 'TOO_LONG' | 'UNKNOWN_PRODUCT' | 'FUTURE_DATE' | 'NOT_PUBLISHED' | 'REVIEW_DELETED' | 'UNKNOWN_REVIEW' | 'REVISION_CONFLICT';
 
 /** One refused item of a batch, reported to the caller as data. */
 export interface Rejection { index: number; field: string | null; code: RejectionCode; message: string }

@@ -1,0 +1,5 @@
+import type { ReviewChangeResolvers } from '../__generated__/resolvers-types.js';
+
+export const ReviewChange: ReviewChangeResolvers = {
+  at: (change) => change.at.toISOString(),
+};
