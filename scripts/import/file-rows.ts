@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { splitRecords, type SplitOptions } from './record-splitter.js';
+import { splitRecords, type SplitItem, type SplitOptions } from './record-splitter.js';
 
 /** One row of the file, its values by column name (CSV) or key (JSONL). */
 export interface FileRow { kind: 'row'; line: number; end: number; nextLine: number; values: Record<string, unknown>; raw: Buffer }
@@ -42,10 +42,23 @@ export async function dataStart(path: string): Promise<number> {
   }
 }
 
+const csvOptions = (delimiter: string) => ({ delimiter, record_delimiter: '\n', relax_column_count: true, skip_empty_lines: false });
+
 function csvFields(text: string, delimiter: string): string[] {
-  const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  const records = parse(text, csvOptions(delimiter)) as string[][];
   if (records.length !== 1) throw new Error(`it holds ${records.length} records where one was expected`);
   return records[0]!;
+}
+
+/** Records of a group parsed in one csv-parse call (a call costs far more than a record); null when one of them is bad, so each is parsed alone. */
+function csvGroupFields(texts: readonly string[], delimiter: string): string[][] | null {
+  if (texts.length < 2) return null;
+  try {
+    const records = parse(texts.join('\n'), csvOptions(delimiter)) as string[][];
+    return records.length === texts.length ? records : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The header of a CSV file: its column names, and where the first data row starts. */
@@ -94,34 +107,47 @@ export async function guessDelimiter(path: string): Promise<string> {
 
 export interface RowReading { format: Format; delimiter: string; columns: string[] | null; offset: number; line: number }
 
+const GROUP = 256;
+
 /** The file's rows from `offset` (a record boundary): values by column, or why a row cannot be read. Never throws for a bad row. */
 export async function* readRows(path: string, reading: RowReading): AsyncGenerator<FileItem> {
   const stream = createReadStream(path, { start: reading.offset, highWaterMark: 1024 * 1024 });
   const split: SplitOptions = { quoted: reading.format === 'csv', delimiter: reading.delimiter.charCodeAt(0), maxRecordBytes: MAX_RECORD_BYTES, offset: reading.offset, line: reading.line };
+  let group: SplitItem[] = [];
   try {
     for await (const item of splitRecords(stream, split)) {
-      if (item.kind === 'problem') {
-        yield { kind: 'problem', line: item.line, end: item.end, nextLine: item.nextLine, reason: item.reason };
-        continue;
+      group.push(item);
+      if (group.length >= GROUP) {
+        yield* readGroup(group, reading);
+        group = [];
       }
-      const text = decode(item.bytes);
-      if (text === null) {
-        yield { kind: 'problem', line: item.line, end: item.end, nextLine: item.nextLine, reason: 'the row is not valid UTF-8 text' };
-        continue;
-      }
-      const values = reading.format === 'csv' ? csvValues(text, reading.columns!, reading.delimiter) : jsonValues(text);
-      const at = { line: item.line, end: item.end, nextLine: item.nextLine };
-      yield typeof values === 'string' ? { kind: 'problem', ...at, reason: values } : { kind: 'row', ...at, values, raw: item.bytes };
     }
+    yield* readGroup(group, reading);
   } finally {
     stream.destroy();
   }
 }
 
-function csvValues(text: string, columns: string[], delimiter: string): Record<string, unknown> | string {
+function readGroup(items: readonly SplitItem[], reading: RowReading): FileItem[] {
+  const texts = items.map((item) => (item.kind === 'record' ? decode(item.bytes) : null));
+  const good = texts.filter((t): t is string => t !== null);
+  const grouped = reading.format === 'csv' ? csvGroupFields(good, reading.delimiter) : null;
+  let next = 0;
+  return items.map((item, i): FileItem => {
+    const at = { line: item.line, end: item.end, nextLine: item.nextLine };
+    if (item.kind === 'problem') return { kind: 'problem', ...at, reason: item.reason };
+    const text = texts[i];
+    if (text === null || text === undefined) return { kind: 'problem', ...at, reason: 'the row is not valid UTF-8 text' };
+    const fields = grouped?.[next++];
+    const values = reading.format === 'csv' ? csvValues(fields ?? text, reading.columns!, reading.delimiter) : jsonValues(text);
+    return typeof values === 'string' ? { kind: 'problem', ...at, reason: values } : { kind: 'row', ...at, values, raw: item.bytes };
+  });
+}
+
+function csvValues(record: string | string[], columns: string[], delimiter: string): Record<string, unknown> | string {
   let fields: string[];
   try {
-    fields = csvFields(text, delimiter);
+    fields = typeof record === 'string' ? csvFields(record, delimiter) : record;
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message.replace(/\s*at line \d+.*$/s, '');
