@@ -4,6 +4,7 @@ import { ListEntries, type ListEntryDocument, type ListPage } from '../../../../
 import { listKey, textPart, timePart } from '../../../../lib/list-key.js';
 import { findByIds, retryTransient, type Database } from '../../../../lib/mongo.js';
 import type { AlertDocument, AlertSignalDocument, AlertStatus } from '../models/alert.js';
+import { coalesced } from './coalesced-reads.js';
 
 /** The list an alert page reads: a tenant's alerts, optionally of one status and of one product, newest raised first. */
 export function alertList(tenantId: string, status: AlertStatus | null, productId: string | null): { prefix: string; direction: -1; order: string } {
@@ -33,9 +34,8 @@ export class AlertRepository {
     return findByIds(this.database, this.collection, tenantId, ids);
   }
 
-  findSignals(tenantId: string, ids: readonly string[]): Promise<Map<string, AlertSignalDocument>> {
-    return findByIds(this.database, this.signals, tenantId, ids);
-  }
+  /** Signal states by id (calls in one tick share the read). */
+  readonly findSignals = coalesced<AlertSignalDocument>((tenantId, ids) => findByIds(this.database, this.signals, tenantId, ids));
 
   /** Stores a raised alert once (its id is fixed per incarnation; a twin loses) and lists it. */
   async raise(alert: AlertDocument): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Collection, Filter } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
+import { coalesced } from './coalesced-reads.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 
 /** A derived document shared by writers: its `version` counts the log entries folded into it. */
@@ -40,8 +41,10 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     this.log = database.db.collection<LogEntry<C>>(logName);
   }
 
-  /** Current documents by id: the materialised ones with any log entries after them folded in. */
-  async current(tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
+  /** Current documents by id: the materialised ones with any log entries after them folded in (calls in one tick share the reads). */
+  readonly current = coalesced<T>((tenantId, ids) => this.readCurrent(tenantId, ids));
+
+  private async readCurrent(tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
     const docs = await findByIds(this.database, this.collection, tenantId, ids);
     const next = await findByIds(this.database, this.log, tenantId, [...docs.values()].map((d) => logId(d._id, d.version + 1)));
     for (const entry of next.values()) {
