@@ -1,0 +1,108 @@
+/**
+ * Insights consumer throughput against the bus alone, on the same events in the same run: the
+ * events (a `review.submitted` and a `review.analyzed` per review, with aspects, snippets and
+ * spans, several locales, spread over 120 days) wait on a fresh stream; then (1) a consumer whose
+ * handler does nothing, (2) the applications insights consumer with everything it maintains
+ * (review states, product insights with aspects, quotes and locales, daily trend buckets, alert
+ * evaluation) each drain a stream of their own. Rates are events per second from the consumer's
+ * start until everything is applied.
+ */
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectBus, type Bus } from '../../lib/bus/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { connectDatabase, databaseName } from '../../lib/mongo.js';
+import { reviewTopics, type ReviewTopics } from '../../lib/streams.js';
+import { AlertRepository } from '../../subgraphs/applications/src/repositories/alert-repository.js';
+import { InsightsRepository } from '../../subgraphs/applications/src/repositories/insights-repository.js';
+import { startInsightsConsumer } from '../../subgraphs/applications/src/services/insights-consumer.js';
+import type { BenchInfra } from '../infra.js';
+import { benchReview, countsAsAnalyzed, reviewEvents } from './review-events.js';
+
+const TENANT = 'bench';
+
+export interface RateOptions { reviews: number; products: number; log: Logger; now?: Date }
+export interface Rates { events: number; bus: number; insights: number; alertsRaised: number }
+
+export const benchProductId = (i: number) => `prd_${i.toString(16).padStart(24, '0')}`;
+
+/** Polls `done` every 50 ms, for at most `limitMs`. */
+export async function waitUntil(done: () => Promise<boolean>, what: string, limitMs = 1_800_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!(await done())) {
+    if (performance.now() > deadline) throw new Error(`${what} not done after ${Math.round(limitMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Publishes the run's events to a fresh stream, runs `measure`, then deletes the stream. */
+async function withStream<T>(infra: BenchInfra, opts: RateOptions, measure: (bus: Bus, topics: ReviewTopics, name: string) => Promise<T>): Promise<T> {
+  const name = `benchins_${Date.now().toString(36)}`;
+  const topics = reviewTopics(name);
+  const bus = await connectBus({ natsUrl: infra.natsUrl, name: 'bench', streams: [topics.stream], log: opts.log });
+  try {
+    const now = opts.now ?? new Date();
+    for (let start = 0; start < opts.reviews; start += 500) {
+      const events = [];
+      for (let i = start; i < Math.min(opts.reviews, start + 500); i++) events.push(...reviewEvents(topics, benchReview(i, TENANT, benchProductId(i % opts.products), { now, surge: i % opts.products % 5 === 0 })));
+      const published = await bus.publishMany(events);
+      if (published.failed.length > 0) throw new Error(`${published.failed.length} events not published`);
+    }
+    return await measure(bus, topics, name);
+  } finally {
+    const jsm = await jetstreamManager(bus.connection);
+    for (const stream of [topics.stream.name, `${topics.stream.name}_DLQ`]) await jsm.streams.delete(stream).catch(() => undefined);
+    await bus.close();
+  }
+}
+
+/** Events per second through a consumer whose handler does nothing: what the bus alone allows. */
+export function busRate(infra: BenchInfra, opts: RateOptions): Promise<number> {
+  return withStream(infra, opts, async (bus, topics) => {
+    const events = opts.reviews * 2;
+    const started = performance.now();
+    const consumer = await bus.consume<unknown>({ stream: topics.stream.name, durable: 'bench', maxMessages: 128, batch: { size: 128, handler: async (items) => items.map(() => undefined) } });
+    await waitUntil(async () => consumer.processed >= events, 'bus baseline');
+    const rate = events / ((performance.now() - started) / 1000);
+    await consumer.stop();
+    return rate;
+  });
+}
+
+/** Events per second the insights consumer applies, with alerts evaluated; checks every product's counts at the end. */
+export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ rate: number; alertsRaised: number }> {
+  return withStream(infra, opts, async (bus, topics, name) => {
+    const database = await connectDatabase(infra.mongoUri, databaseName(name, 'applications'));
+    try {
+      const insights = new InsightsRepository(database);
+      const alerts = new AlertRepository(database);
+      await insights.ensureIndexes();
+      const now = opts.now ?? new Date();
+      const expected = { reviews: opts.reviews, analyzed: 0 };
+      for (let i = 0; i < opts.reviews; i++) if (countsAsAnalyzed(benchReview(i, TENANT, benchProductId(i % opts.products), { now, surge: i % opts.products % 5 === 0 }))) expected.analyzed++;
+      const ids = Array.from({ length: opts.products }, (_, i) => benchProductId(i));
+      const events = opts.reviews * 2;
+      const started = performance.now();
+      const consumer = await startInsightsConsumer(bus, { insights, alerts, topics, log: opts.log });
+      await waitUntil(async () => {
+        if (consumer.processed < events) return false;
+        const found = [...(await insights.findByProductIds(TENANT, ids)).values()];
+        return found.reduce((sum, d) => sum + d.reviewCount, 0) === expected.reviews && found.reduce((sum, d) => sum + d.analyzedCount, 0) === expected.analyzed;
+      }, 'insights');
+      const rate = events / ((performance.now() - started) / 1000);
+      await consumer.stop();
+      const alertsRaised = await alerts.collection.countDocuments({ tenantId: TENANT });
+      return { rate, alertsRaised };
+    } finally {
+      await database.db.dropDatabase();
+      await database.close();
+    }
+  });
+}
+
+/** Both rates, the bus first, on the same events. */
+export async function consumerRates(infra: BenchInfra, opts: RateOptions): Promise<Rates> {
+  const now = opts.now ?? new Date();
+  const bus = await busRate(infra, { ...opts, now });
+  const { rate, alertsRaised } = await insightsRate(infra, { ...opts, now });
+  return { events: opts.reviews * 2, bus, insights: rate, alertsRaised };
+}
