@@ -108,5 +108,9 @@ describe('webhooks through the gateway', () => {
     expect(analysed.data.aspects.map((a: { aspect: string }) => a.aspect)).toContain('battery');
     const fastLog = (await gql(LOG, { id: fast.webhook.id }, READ_KEY)).data!.webhook.deliveries.edges.map((e: any) => e.node);
     expect(fastLog.filter((n: any) => n.status === 'DELIVERED' && n.httpStatus === 204)).toHaveLength(10);
+    const webhookWorker = stack.processes.find((p) => p.spec.name === 'webhook-worker')!;
+    const metrics = await (await fetch(`http://127.0.0.1:${webhookWorker.spec.env.WEBHOOK_WORKER_METRICS_PORT}/metrics`)).text();
+    expect(Number(metrics.match(/^reviewgraph_webhook_attempts_total\{status="DELIVERED"[^}]*\} (\d+)$/m)?.[1])).toBe(10);
+    expect(Number(metrics.match(/^reviewgraph_webhook_attempts_total\{status="RETRYING"[^}]*\} (\d+)$/m)?.[1])).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { Counter } from 'prom-client';
 import { connectBus } from '../../../lib/bus/index.js';
 import { closeServer, listen } from '../../../lib/http-server.js';
 import { createLogger } from '../../../lib/logger.js';
@@ -32,6 +33,13 @@ try {
   });
   const metrics = createMetrics('webhook-worker');
   metrics.consumerGauges(() => bus.consumerStats(topics.reviews.stream.name, WEBHOOKS_CONSUMER));
+  new Counter({
+    name: 'reviewgraph_webhook_attempts_total', help: 'Webhook delivery attempts this worker made, by outcome', labelNames: ['status'], registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [status, n] of Object.entries(worker.deliverer.attempts)) this.inc({ status }, n);
+    },
+  });
   const server = createServer(async (req, res) => {
     if (req.url === '/health') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     else if (req.url === '/metrics') res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());

@@ -155,8 +155,10 @@ export type ComparedProduct = {
   reviewCount: Scalars['Int']['output'];
 };
 
+/** What deleteWebhook removed. */
 export type DeletedWebhook = {
   __typename?: 'DeletedWebhook';
+  /** The deleted webhook's id. */
   id: Scalars['ID']['output'];
 };
 
@@ -183,7 +185,7 @@ export type LocaleInsight = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Deletes the webhook; its queued deliveries are cancelled. */
+  /** Deletes the webhook; its queued deliveries are dropped. */
   deleteWebhook: DeletedWebhook;
   /**
    * A new signing secret, returned here only. The previous secret stays valid for overlapSeconds
@@ -400,21 +402,28 @@ export type Webhook = {
   __typename?: 'Webhook';
   /** Failed attempts in a row since the last success (or the last re-enabling). */
   consecutiveFailures: Scalars['Int']['output'];
+  /** When it was subscribed. */
   createdAt: Scalars['String']['output'];
   /** The delivery log, newest attempt first. first: 1-100 (default 20). */
   deliveries: WebhookDeliveryConnection;
+  /** The owner's note. */
   description?: Maybe<Scalars['String']['output']>;
+  /** When it was disabled automatically. */
   disabledAt?: Maybe<Scalars['String']['output']>;
   /** Why it was disabled automatically; null while enabled or disabled by its owner. */
   disabledReason?: Maybe<Scalars['String']['output']>;
   /** False when the owner disabled it or it was disabled automatically (disabledReason says why). */
   enabled: Scalars['Boolean']['output'];
+  /** The events it receives. */
   events: Array<WebhookEvent>;
   id: Scalars['ID']['output'];
+  /** Null when no previous secret signs any more. */
   previousSecretExpiresAt?: Maybe<Scalars['String']['output']>;
   /** When the current secret was made; previousSecretExpiresAt: until when the previous one still signs. */
   secretCreatedAt: Scalars['String']['output'];
+  /** When its owner last changed it. */
   updatedAt: Scalars['String']['output'];
+  /** The receiver, as normalised when it was checked. */
   url: Scalars['String']['output'];
 };
 
@@ -425,42 +434,60 @@ export type WebhookDeliveriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of webhooks. */
 export type WebhookConnection = {
   __typename?: 'WebhookConnection';
+  /** The webhooks of the page, oldest first. */
   edges: Array<WebhookEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
 /** One attempt of one delivery. */
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';
+  /** 1 for the first attempt of the delivery. */
   attempt: Scalars['Int']['output'];
+  /** When the attempt started. */
   attemptedAt: Scalars['String']['output'];
   /** The delivery (one event to this webhook): the reviewgraph-webhook-id header and the body's id. */
   deliveryId: Scalars['ID']['output'];
+  /** Why the attempt failed; null when it was delivered. */
   error?: Maybe<Scalars['String']['output']>;
+  /** The body's type. */
   event: WebhookEvent;
+  /** The bus event delivered (the body's eventId). */
   eventId: Scalars['ID']['output'];
   /** The receiver's HTTP status; null when no answer came (refused, unreachable, timed out). */
   httpStatus?: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
+  /** From the start of the attempt to its answer or its end. */
   latencyMs?: Maybe<Scalars['Int']['output']>;
+  /** When a RETRYING delivery is tried again. */
   nextAttemptAt?: Maybe<Scalars['String']['output']>;
+  /** What came of this attempt. */
   status: WebhookDeliveryStatus;
 };
 
+/** A page of a webhook's delivery log. */
 export type WebhookDeliveryConnection = {
   __typename?: 'WebhookDeliveryConnection';
+  /** The attempts of the page, newest first. */
   edges: Array<WebhookDeliveryEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
+/** An attempt and its cursor. */
 export type WebhookDeliveryEdge = {
   __typename?: 'WebhookDeliveryEdge';
+  /** Pass as after to read on from here. */
   cursor: Scalars['String']['output'];
+  /** The attempt. */
   node: WebhookDelivery;
 };
 
+/** The outcome of one delivery attempt. */
 export type WebhookDeliveryStatus =
   /** Not sent: the webhook was disabled or deleted before this attempt. */
   | 'CANCELLED'
@@ -471,9 +498,12 @@ export type WebhookDeliveryStatus =
   /** Failed; nextAttemptAt says when it is tried again. */
   | 'RETRYING';
 
+/** A webhook and its cursor. */
 export type WebhookEdge = {
   __typename?: 'WebhookEdge';
+  /** Pass as after to read on from here. */
   cursor: Scalars['String']['output'];
+  /** The webhook. */
   node: Webhook;
 };
 
@@ -484,10 +514,12 @@ export type WebhookEvent =
   | 'REVIEW_ANALYZED'
   | 'REVIEW_PUBLISHED';
 
+/** A webhook with its signing secret, returned when the secret is made. */
 export type WebhookWithSecret = {
   __typename?: 'WebhookWithSecret';
   /** The signing secret (whsec_...): shown once, keep it with the receiver. */
   secret: Scalars['String']['output'];
+  /** The webhook. */
   webhook: Webhook;
 };
 

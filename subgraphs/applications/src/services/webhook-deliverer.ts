@@ -37,6 +37,8 @@ export class WebhookDeliverer {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
+  /** Attempts made by this process, by outcome (for metrics). */
+  readonly attempts: Record<AttemptStatus, number> = { DELIVERED: 0, RETRYING: 0, FAILED: 0, CANCELLED: 0 };
 
   constructor(private readonly deps: DelivererDeps, private readonly settings: DelivererSettings) {}
 
@@ -116,6 +118,7 @@ export class WebhookDeliverer {
     }
     const next = new Date(at.getTime() + retryDelayMs(this.settings.retry, attempt));
     await deliveries.recordAttempt({ ...this.logRow(delivery, attempt, 'RETRYING', outcome, started), nextAttemptAt: next });
+    this.attempts.RETRYING += 1;
     await deliveries.settle(delivery, { status: 'PENDING', attempts: attempt, updatedAt: at });
     await deliveries.reschedule(entry, attempt, next);
   }
@@ -124,6 +127,7 @@ export class WebhookDeliverer {
   private async finish(delivery: WebhookDeliveryDocument, entry: WebhookQueueDocument, status: AttemptStatus, outcome: Omit<AttemptOutcome, 'latencyMs'> & { latencyMs: number | null }, started: Date): Promise<void> {
     const attempt = status === 'CANCELLED' ? entry.attempts + 1 : entry.attempts;
     await this.deps.deliveries.recordAttempt(this.logRow(delivery, attempt, status, outcome, started));
+    this.attempts[status] += 1;
     await this.deps.deliveries.settle(delivery, { status: status === 'DELIVERED' ? 'DELIVERED' : status === 'CANCELLED' ? 'CANCELLED' : 'FAILED', attempts: entry.attempts, updatedAt: new Date() });
     await this.deps.deliveries.dequeue(delivery._id);
   }
