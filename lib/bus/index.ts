@@ -10,7 +10,7 @@ import { readDeadLetters, replayDeadLetters } from './dead-letter.js';
 import type { DeadLetter } from './dead-letter.js';
 import { readConsumerStats } from './metrics.js';
 import type { ConsumerStats } from './metrics.js';
-import { DEFAULT_PUBLISH_IN_FLIGHT, publishEvent, publishEvents } from './publisher.js';
+import { DEFAULT_PUBLISH_IN_FLIGHT, publishEvent, publishEventBatches } from './publisher.js';
 import type { PublishItem, PublishManyResult } from './publisher.js';
 import { deadLetterStreamName, deadLetterSubject, ensureStreams } from './streams.js';
 import type { StreamSpec } from './streams.js';
@@ -42,7 +42,11 @@ export interface BusOptions {
 export interface Bus {
   /** Resolves once JetStream acknowledged the event; the event id dedupes retried publishes. */
   publish(subject: string, event: EventEnvelope): Promise<void>;
-  /** Pipelined publishes (default 256 in flight); every item ends up in `published` or `failed`. */
+  /**
+   * Publishes in atomic batches (one fsync per batch), falling back to pipelined single publishes
+   * (default 256 in flight) for a batch the server refuses; every item ends up in `published` (stored
+   * by JetStream, now or earlier under the same id) or `failed`.
+   */
   publishMany(items: PublishItem[], opts?: { inFlight?: number }): Promise<PublishManyResult>;
   /** Creates or updates the durable consumer without consuming (e.g. at deploy, before producers start). */
   ensureConsumer(settings: ConsumerSettings): Promise<void>;
@@ -128,7 +132,7 @@ class NatsBus implements Bus {
   }
 
   publishMany(items: PublishItem[], opts: { inFlight?: number } = {}): Promise<PublishManyResult> {
-    return publishEvents(this.js, items, this.publishTimeoutMs, opts.inFlight ?? DEFAULT_PUBLISH_IN_FLIGHT);
+    return publishEventBatches(this.js, items, this.publishTimeoutMs, opts.inFlight ?? DEFAULT_PUBLISH_IN_FLIGHT);
   }
 
   ensureConsumer(settings: ConsumerSettings): Promise<void> {

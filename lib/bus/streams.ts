@@ -33,6 +33,8 @@ export async function ensureStreams(jsm: JetStreamManager, spec: StreamSpec): Pr
     name: spec.name,
     subjects: spec.subjects,
     num_replicas: spec.replicas ?? 1,
+    // publishMany stores batches atomically, one fsync per batch (lib/bus/publisher.ts)
+    allow_atomic: true,
   });
   await ensureStream(jsm, {
     name: deadLetterStreamName(spec),
@@ -43,7 +45,7 @@ export async function ensureStreams(jsm: JetStreamManager, spec: StreamSpec): Pr
 
 async function ensureStream(
   jsm: JetStreamManager,
-  cfg: Pick<StreamConfig, 'name' | 'subjects' | 'num_replicas'>,
+  cfg: Pick<StreamConfig, 'name' | 'subjects' | 'num_replicas'> & Partial<Pick<StreamConfig, 'allow_atomic'>>,
 ): Promise<void> {
   const full: Partial<StreamConfig> & { name: string } = {
     ...cfg,
@@ -61,6 +63,7 @@ async function ensureStream(
       subjects: cfg.subjects,
       num_replicas: cfg.num_replicas,
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      ...(cfg.allow_atomic ? { allow_atomic: true } : {}),
     });
   }
 }
