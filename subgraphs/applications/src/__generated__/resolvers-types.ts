@@ -263,6 +263,8 @@ export type ProductInsights = {
   averageRating?: Maybe<Scalars['Float']['output']>;
   /** Reviews by locale (und: no locale given), most reviews first. */
   byLocale: Array<LocaleInsight>;
+  /** Reviews by the name of their source (null: reviews counted before events carried it), most reviews first. */
+  bySource: Array<SourceInsight>;
   /** One bucket per star rating, 1 to 5. */
   ratingHistogram: Array<RatingBucket>;
   reviewCount: Scalars['Int']['output'];
@@ -367,6 +369,14 @@ export type SentimentBreakdown = {
   negative: Scalars['Int']['output'];
   neutral: Scalars['Int']['output'];
   positive: Scalars['Int']['output'];
+};
+
+export type SourceInsight = {
+  __typename?: 'SourceInsight';
+  averageRating?: Maybe<Scalars['Float']['output']>;
+  reviewCount: Scalars['Int']['output'];
+  sentimentBreakdown: SentimentBreakdown;
+  source?: Maybe<Scalars['String']['output']>;
 };
 
 export type Trend = {
@@ -653,6 +663,7 @@ export type ResolversTypes = ResolversObject<{
   RatingBucket: ResolverTypeWrapper<RatingBucket>;
   Review: ResolverTypeWrapper<Review>;
   SentimentBreakdown: ResolverTypeWrapper<SentimentBreakdown>;
+  SourceInsight: ResolverTypeWrapper<SourceInsight>;
   Trend: ResolverTypeWrapper<Trend>;
   TrendBucket: ResolverTypeWrapper<TrendBucket>;
   TrendGranularity: TrendGranularity;
@@ -697,6 +708,7 @@ export type ResolversParentTypes = ResolversObject<{
   RatingBucket: RatingBucket;
   Review: Review;
   SentimentBreakdown: SentimentBreakdown;
+  SourceInsight: SourceInsight;
   Trend: Trend;
   TrendBucket: TrendBucket;
   Webhook: WebhookDocument;
@@ -848,6 +860,7 @@ export type ProductInsightsResolvers<ContextType = ApplicationsContext, ParentTy
   aspects?: Resolver<Array<ResolversTypes['AspectInsight']>, ParentType, ContextType, RequireFields<ProductInsightsAspectsArgs, 'first'>>;
   averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   byLocale?: Resolver<Array<ResolversTypes['LocaleInsight']>, ParentType, ContextType>;
+  bySource?: Resolver<Array<ResolversTypes['SourceInsight']>, ParentType, ContextType>;
   ratingHistogram?: Resolver<Array<ResolversTypes['RatingBucket']>, ParentType, ContextType>;
   reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
@@ -883,6 +896,13 @@ export type SentimentBreakdownResolvers<ContextType = ApplicationsContext, Paren
   negative?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   neutral?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   positive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SourceInsightResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['SourceInsight'] = ResolversParentTypes['SourceInsight']> = ResolversObject<{
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentimentBreakdown?: Resolver<ResolversTypes['SentimentBreakdown'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type TrendResolvers<ContextType = ApplicationsContext, ParentType extends ResolversParentTypes['Trend'] = ResolversParentTypes['Trend']> = ResolversObject<{
@@ -982,6 +1002,7 @@ export type Resolvers<ContextType = ApplicationsContext> = ResolversObject<{
   RatingBucket?: RatingBucketResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
   SentimentBreakdown?: SentimentBreakdownResolvers<ContextType>;
+  SourceInsight?: SourceInsightResolvers<ContextType>;
   Trend?: TrendResolvers<ContextType>;
   TrendBucket?: TrendBucketResolvers<ContextType>;
   Webhook?: WebhookResolvers<ContextType>;

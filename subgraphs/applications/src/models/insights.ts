@@ -27,12 +27,17 @@ export interface InsightsDocument {
   analyzedCount: number;
   aspects: Record<string, AspectCounts>;
   locales: Record<string, LocaleCounts>;
+  /** By source name (fieldKey), UNKNOWN_SOURCE for reviews whose event named none. */
+  sources: Record<string, LocaleCounts>;
   /** Per aspect, the best few quotes of each polarity (a pool larger than what is shown, so deletions rarely leave it short). */
   quotes: Record<string, { POSITIVE: Quote[]; NEGATIVE: Quote[] }>;
   recentEffects: string[];
   version: number;
   updatedAt: Date;
 }
+
+/** The key of reviews whose submission named no source (events from before sources); no source name can be it. */
+export const UNKNOWN_SOURCE = '~';
 
 /** `_id` of a product's insights document. */
 export function insightsId(tenantId: string, productId: string): string {
@@ -53,6 +58,6 @@ export function emptyInsights(tenantId: string, productId: string, now: Date): I
     _id: insightsId(tenantId, productId), tenantId, productId, reviewCount: 0, ratingSum: 0,
     ratings: { r1: 0, r2: 0, r3: 0, r4: 0, r5: 0 },
     sentiment: { POSITIVE: 0, NEUTRAL: 0, NEGATIVE: 0 },
-    analyzedCount: 0, aspects: {}, locales: {}, quotes: {}, recentEffects: [], version: 0, updatedAt: now,
+    analyzedCount: 0, aspects: {}, locales: {}, sources: {}, quotes: {}, recentEffects: [], version: 0, updatedAt: now,
   };
 }

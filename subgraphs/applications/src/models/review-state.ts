@@ -15,7 +15,7 @@ export interface MentionFact {
 /** What applications knows of one review, from its events alone. */
 export interface ReviewFacts {
   /** `revision`: the review's edit these facts come from (absent: 1, never edited). */
-  submitted: { rating: number; createdAt: string; locale: string | null; revision?: number } | null;
+  submitted: { rating: number; createdAt: string; locale: string | null; revision?: number; source?: string } | null;
   analysis: { revision: number; label: SentimentLabel | null; aspects: MentionFact[] } | null;
   deleted: boolean;
 }

@@ -100,6 +100,7 @@ export class InsightsRepository {
 function normalise(doc: InsightsDocument): InsightsDocument {
   doc.aspects ??= {};
   doc.locales ??= {};
+  doc.sources ??= {};
   doc.quotes ??= {};
   return doc;
 }

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { requireScope } from '../../../../lib/scopes.js';
 import type { ProductInsightsResolvers } from '../__generated__/resolvers-types.js';
-import { fromFieldKey } from '../models/insights.js';
+import { fromFieldKey, UNKNOWN_SOURCE } from '../models/insights.js';
 import { aspectViews, byMentions, topCons, topPros } from '../services/aspect-ranking.js';
 import { summarise } from '../services/insights-summary.js';
 import { buildTrend, trendPlan } from '../services/trend.js';
@@ -36,6 +36,12 @@ export const ProductInsights: ProductInsightsResolvers = {
     return Object.entries(doc.locales)
       .map(([key, c]) => ({ locale: fromFieldKey(key), reviewCount: c.count, averageRating: c.count > 0 ? round(c.ratingSum / c.count) : null, sentimentBreakdown: { positive: c.POSITIVE, neutral: c.NEUTRAL, negative: c.NEGATIVE } }))
       .sort((a, b) => b.reviewCount - a.reviewCount || (a.locale < b.locale ? -1 : 1));
+  },
+  bySource: (doc, _args, context) => {
+    requireScope(context, 'read');
+    return Object.entries(doc.sources ?? {})
+      .map(([key, c]) => ({ source: key === UNKNOWN_SOURCE ? null : fromFieldKey(key), reviewCount: c.count, averageRating: c.count > 0 ? round(c.ratingSum / c.count) : null, sentimentBreakdown: { positive: c.POSITIVE, neutral: c.NEUTRAL, negative: c.NEGATIVE } }))
+      .sort((a, b) => b.reviewCount - a.reviewCount || ((a.source ?? '') < (b.source ?? '') ? -1 : 1));
   },
   trend: async (doc, { from, to, granularity }, context) => {
     requireScope(context, 'read');

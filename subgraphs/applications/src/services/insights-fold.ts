@@ -1,4 +1,4 @@
-import { fieldKey, type AspectCounts, type InsightsDocument, type Quote, type QuotePolarity, type SentimentLabel } from '../models/insights.js';
+import { fieldKey, UNKNOWN_SOURCE, type AspectCounts, type InsightsDocument, type Quote, type QuotePolarity, type SentimentLabel } from '../models/insights.js';
 import type { CountedReview, MentionFact } from '../models/review-state.js';
 import type { DayCounts, TrendMonthDocument } from '../models/trend-month.js';
 
@@ -62,6 +62,12 @@ export function foldProduct(doc: InsightsDocument, review: CountedReview, sign: 
   perLocale.ratingSum += sign * rating;
   if (label) perLocale[label] += sign;
   if (isZero(perLocale as unknown as Record<string, unknown>)) delete doc.locales[localeKey];
+  const sourceKey = review.submitted.source ? fieldKey(review.submitted.source) : UNKNOWN_SOURCE;
+  const perSource = ((doc.sources ??= {})[sourceKey] ??= { count: 0, ratingSum: 0, POSITIVE: 0, NEUTRAL: 0, NEGATIVE: 0 });
+  perSource.count += sign;
+  perSource.ratingSum += sign * rating;
+  if (label) perSource[label] += sign;
+  if (isZero(perSource as unknown as Record<string, unknown>)) delete doc.sources[sourceKey];
   foldAspects(doc.aspects, review, sign);
 
   for (const [aspect, { polarity, best }] of aspectVotes(review)) {

@@ -11,6 +11,7 @@ const submittedSchema = z.object({
   locale: z.string().max(35).nullish(),
   createdAt: z.string().nullish(),
   revision: z.number().int().min(1).optional(),
+  source: z.string().min(1).max(64).nullish(),
 });
 const analyzedSchema = z.object({
   ...ids,
@@ -57,7 +58,7 @@ export function reviewEventFacts(event: EventEnvelope<unknown>, subject: string)
     if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) throw new Error(`${subject} ${event.id}: rating ${String(rating)} is not 1-5`);
     // An edit (review.updated, or a submission republished after one) carries the revision it is; a newer one replaces an older.
     const revision = data.revision ?? 1;
-    const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null, ...(revision > 1 ? { revision } : {}) };
+    const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null, ...(revision > 1 ? { revision } : {}), ...(data.source ? { source: data.source } : {}) };
     return {
       reviewId: data.reviewId, productId: data.productId,
       change(facts) {
