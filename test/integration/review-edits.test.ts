@@ -13,6 +13,8 @@ import { createServer as createApplicationsServer } from '../../subgraphs/applic
 import { startInsightsConsumer } from '../../subgraphs/applications/src/services/insights-consumer.js';
 import { createServer as createCollectionServer } from '../../subgraphs/collection/src/server.js';
 import { reviewListEntries } from '../../subgraphs/collection/src/models/lists.js';
+import { contentOf, revisionId, updatedEventId } from '../../subgraphs/collection/src/models/review-revision.js';
+import { sweepOutbox } from '../../subgraphs/collection/src/services/outbox-sweeper.js';
 import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
 
 type CollectionServer = Awaited<ReturnType<typeof createCollectionServer>>;
@@ -157,5 +159,22 @@ describe('editing a review by resubmitting it', () => {
     // the other item of the call is stored, its index kept
     expect(ofDeleted.accepted).toEqual([{ index: 2, id: expect.any(String), duplicate: false, revision: 1, edited: false }]);
     expect((await run(REVIEW, { id })).data!.review).toBeNull();
+  });
+  it('finishes an edit cut short after its revision was stored: the sweeper brings the review forward, records it and publishes it', async () => {
+    const review = { productId, rating: 5, text: 'Lovely watch.', source: 'partner:acme', externalId: 'E-CRASH' };
+    const id = (await run(SUBMIT, { reviews: [review] })).data!.submitReviews.accepted[0].id as string;
+    const stored = (await collection.services.reviews.findByIds('tenant-a', [id])).get(id)!;
+    // what applyEdits leaves when the process dies right after inserting revision 2
+    await collection.services.outbox.add([{ _id: updatedEventId(id, 2), tenantId: 'tenant-a', reviewId: id, createdAt: new Date(0), revision: 2 }]);
+    await collection.services.revisions.insert({ _id: revisionId(id, 2), tenantId: 'tenant-a', reviewId: id, revision: 2, content: { ...contentOf(stored), rating: 2, text: 'Stopped working.' }, editedAt: new Date() });
+    const before = await streamCount();
+    expect(await sweepOutbox(collection.services, { olderThanMs: 0 })).toMatchObject({ republished: 1 });
+    expect((await run(REVIEW, { id })).data!.review).toMatchObject({ rating: 2, text: 'Stopped working.', revision: 2 });
+    expect(await streamCount()).toBe(before + 1);
+    expect(await collection.services.outbox.collection.countDocuments({ reviewId: id })).toBe(0);
+    const changes = await collection.services.changes.collection.find({ reviewId: id }).toArray();
+    expect(changes.map((c) => [c.kind, c.revision])).toEqual([['CREATED', 1], ['UPDATED', 2]]);
+    // a retry of the edit by the partner finds it done
+    expect((await run(SUBMIT, { reviews: [{ ...review, rating: 2, text: 'Stopped working.' }] })).data!.submitReviews.accepted).toEqual([{ index: 0, id, duplicate: true, revision: 2, edited: false }]);
   });
 });
