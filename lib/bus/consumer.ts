@@ -10,6 +10,7 @@ import type {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { publishDeadLetter } from './dead-letter.js';
 import type { DeadLetterTarget } from './dead-letter.js';
 import { parseEnvelope } from './events.js';
@@ -61,6 +62,15 @@ export interface ConsumerSpec<T = unknown> extends ConsumerSettings {
   maxDeliveries?: number;
   /** Delay before redelivery after the n-th failure; the last entry repeats (default [1 s, 5 s, 15 s, 30 s]). */
   backoffMs?: number[];
+  /**
+   * Failures that say nothing about the message, only that a dependency could not be reached (default:
+   * the database, `isDatabaseUnavailable`). Such a message is not counted as failed and is never
+   * dead-lettered for it: it stays with this process, kept alive, and is tried again after
+   * `unavailableBackoffMs`, so its delivery count does not grow either.
+   */
+  isUnavailable?(error: unknown): boolean;
+  /** Delay before the n-th retry of a message whose dependency was unreachable; the last entry repeats (default [1 s, 2 s, 5 s]). */
+  unavailableBackoffMs?: number[];
   /** Handler calls in flight in single mode (default 1, which keeps the stream order). */
   concurrency?: number;
   /**
@@ -84,6 +94,7 @@ export const CONSUMER_DEFAULTS = {
   ackWaitMs: 30_000,
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 15_000, 30_000],
+  unavailableBackoffMs: [1_000, 2_000, 5_000],
   concurrency: 1,
   handlerTimeoutMs: 180_000,
 } as const;
@@ -131,6 +142,8 @@ export interface ConsumerDeps {
 
 const RESUME_DELAY_MS = 1_000;
 const MAX_TRACKED_FAILURES = 10_000;
+/** At most one "dependency unreachable" warning per this interval: while the database is down every message says it. */
+const UNAVAILABLE_LOG_EVERY_MS = 5_000;
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -160,6 +173,8 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private readonly maxDeliver: number;
   private readonly maxDeliveries: number;
   private readonly backoffMs: number[];
+  private readonly unavailableBackoffMs: number[];
+  private readonly isUnavailable: (error: unknown) => boolean;
   private readonly workers: number;
   private readonly handlerTimeoutMs: number;
   private readonly log: Logger;
@@ -172,6 +187,11 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private readonly queue: JsMsg[] = [];
   /** Handler failures seen here per stream sequence: JetStream's delivery count also counts crashes and ack timeouts. */
   private readonly failures = new Map<number, number>();
+  /** Messages whose dependency was unreachable, waiting here to be tried again (still held, kept alive). */
+  private readonly waiting = new Map<JsMsg, NodeJS.Timeout>();
+  /** Consecutive "unreachable" outcomes per stream sequence, for the retry delay. */
+  private readonly unavailableRetries = new Map<number, number>();
+  private lastUnavailableLog = 0;
   private waiters: Array<() => void> = [];
   private done: Promise<void> = Promise.resolve();
 
@@ -186,6 +206,8 @@ export class ConsumerRunner<T> implements RunningConsumer {
     this.maxDeliver = Math.max(1, spec.maxDeliver ?? CONSUMER_DEFAULTS.maxDeliver);
     this.maxDeliveries = Math.max(this.maxDeliver, spec.maxDeliveries ?? this.maxDeliver);
     this.backoffMs = spec.backoffMs?.length ? spec.backoffMs : [...CONSUMER_DEFAULTS.backoffMs];
+    this.unavailableBackoffMs = spec.unavailableBackoffMs?.length ? spec.unavailableBackoffMs : [...CONSUMER_DEFAULTS.unavailableBackoffMs];
+    this.isUnavailable = spec.isUnavailable ?? isDatabaseUnavailable;
     this.handlerTimeoutMs = Math.max(1, spec.handlerTimeoutMs ?? CONSUMER_DEFAULTS.handlerTimeoutMs);
     this.workers = Math.max(1, (spec.batch ? spec.batch.concurrency : spec.concurrency) ?? CONSUMER_DEFAULTS.concurrency);
     // In batch mode keep one more batch pulled than in flight, so a free worker never waits on a fetch.
@@ -210,6 +232,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
   private async run(): Promise<void> {
     const heartbeat = setInterval(() => {
       for (const m of this.queue) m.working();
+      for (const m of this.waiting.keys()) m.working();
     }, Math.max(250, Math.floor(this.ackWaitMs / 2)));
     try {
       const workers = Array.from({ length: this.workers }, () => this.work());
@@ -220,7 +243,12 @@ export class ConsumerRunner<T> implements RunningConsumer {
     } finally {
       clearInterval(heartbeat);
     }
-    // Pulled but never started: hand back at once rather than let them wait out ack_wait.
+    // Pulled but never started (or waiting to be tried again): hand back at once rather than let them wait out ack_wait.
+    for (const [m, timer] of this.waiting) {
+      clearTimeout(timer);
+      this.queue.push(m);
+    }
+    this.waiting.clear();
     for (const m of this.queue.splice(0)) this.settle(() => m.nak());
   }
 
@@ -323,7 +351,8 @@ export class ConsumerRunner<T> implements RunningConsumer {
         return;
       }
     } catch (err) {
-      await this.failed(m, err);
+      if (this.isUnavailable(err)) this.retryLater(m, err);
+      else await this.failed(m, err);
       return;
     }
     this.processed++;
@@ -363,7 +392,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
     await Promise.all(
       valid.map(async ({ m }, i) => {
         const r = results[i];
-        if (r instanceof Error) return this.failed(m, r);
+        if (r instanceof Error) return this.isUnavailable(r) ? this.retryLater(m, r) : this.failed(m, r);
         this.processed++;
         return this.ack(m);
       }),
@@ -413,7 +442,38 @@ export class ConsumerRunner<T> implements RunningConsumer {
     return parsed.event as EventEnvelope<T>;
   }
 
+  /**
+   * Keeps a message whose handler could not reach a dependency and tries it again here after a delay.
+   * Neither a failure (it says nothing about the message) nor a nak: a nak would add a delivery, and
+   * deliveries count toward the `maxDeliveries` crash guard, so an outage would still end in dead letters.
+   * The message stays held (no more are pulled while the window is full of them) and heartbeated.
+   */
+  private retryLater(m: JsMsg, err: unknown): void {
+    const retries = (this.unavailableRetries.get(m.seq) ?? 0) + 1;
+    if (this.unavailableRetries.size >= MAX_TRACKED_FAILURES) this.unavailableRetries.delete(this.unavailableRetries.keys().next().value!);
+    this.unavailableRetries.set(m.seq, retries);
+    const delay = this.unavailableBackoffMs[Math.min(retries - 1, this.unavailableBackoffMs.length - 1)];
+    const now = Date.now();
+    if (now - this.lastUnavailableLog >= UNAVAILABLE_LOG_EVERY_MS) {
+      this.lastUnavailableLog = now;
+      this.log.warn({ err: errorMessage(err), seq: m.seq, retries, retryInMs: delay, waiting: this.waiting.size + 1 }, 'dependency unreachable; keeping messages to try again (not counted as failures)');
+    }
+    m.working();
+    const timer = setTimeout(() => {
+      this.waiting.delete(m);
+      if (this.stopping) {
+        this.settle(() => m.nak());
+        return;
+      }
+      // Ahead of newer messages: it was pulled first.
+      this.queue.unshift(m);
+      this.notify();
+    }, delay);
+    this.waiting.set(m, timer);
+  }
+
   private async failed(m: JsMsg, err: unknown): Promise<void> {
+    this.unavailableRetries.delete(m.seq);
     const deliveryCount = m.info.deliveryCount;
     const reason = errorMessage(err);
     const failures = (this.failures.get(m.seq) ?? 0) + 1;
@@ -450,6 +510,7 @@ export class ConsumerRunner<T> implements RunningConsumer {
 
   private async ack(m: JsMsg): Promise<void> {
     this.failures.delete(m.seq);
+    this.unavailableRetries.delete(m.seq);
     try {
       await m.ackAck();
     } catch (err) {
