@@ -45,7 +45,8 @@ export function renderCheckReport(report: CheckReport, verbose = false): string 
       continue;
     }
     const by = (c: string) => graph.changes.filter((x) => x.effective === c).length;
-    out.push(`${title} against ${graph.baseline}: ${by('BREAKING')} breaking, ${by('DANGEROUS')} dangerous, ${by('SAFE')} safe`);
+    const approved = graph.changes.filter((x) => x.effective === 'BREAKING' && x.approved).length;
+    out.push(`${title} against ${graph.baseline}: ${by('BREAKING')} breaking${approved ? ` (${approved} approved)` : ''}, ${by('DANGEROUS')} dangerous, ${by('SAFE')} safe`);
     const safe = graph.changes.filter((c) => c.effective === 'SAFE');
     for (const change of graph.changes.filter((c) => c.effective !== 'SAFE')) out.push(...changeLine(change));
     const shown = verbose ? safe : safe.slice(0, SAFE_SHOWN);
