@@ -51,7 +51,8 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
   }
 
   const docs = [...byId.values()];
-  await deps.outbox.add(docs.map((doc) => ({ _id: submittedEventId(doc._id), tenantId, reviewId: doc._id, createdAt: now })));
+  // one outbox entry for the whole batch: one insert and one delete per call, not per review
+  const pending = await deps.outbox.addSubmittedBatch(tenantId, docs.map((doc) => doc._id), now);
   const existing = await deps.reviews.insertNew(docs);
   // A resubmitted review publishes what was stored first, not the new payload.
   const stored = existing.size > 0 ? await deps.reviews.findByIds(tenantId, [...existing]) : new Map<string, ReviewDocument>();
@@ -60,7 +61,7 @@ export async function submitReviews(deps: CollectionServices, tenantId: string, 
   // A resubmission with changed content is an edit of the stored review (services/review-edits.ts).
   const edits = await applyEdits(deps, tenantId, new Map(toPublish.map((doc) => [doc._id, doc])), editRequests(inputs, valid, itemIds), products, requestId, now);
   const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId), requestId)));
-  await deps.outbox.remove(published);
+  await deps.outbox.settleSubmittedBatch(pending, published);
   if (failed.length > 0) deps.log.warn({ failed: failed.length, reason: failed[0]?.error }, 'review events not published; the sweeper will retry');
 
   const publishedIds = new Set(published);
