@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSchemaCheck } from '../../lib/schema/check.js';
 import { renderCheckReport } from '../../lib/schema/check-report.js';
 import { gatewayDatabase, loadUsageState } from '../../lib/schema/usage-source.js';
-import { USAGE_COLLECTION, type UsageDocument } from '../../lib/schema/usage-store.js';
+import { USAGE_COLLECTION, usageDocumentId, type UsageDocument } from '../../lib/schema/usage-store.js';
 import { schemaWorkspace } from '../../lib/schema/workspace.js';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
@@ -123,6 +123,26 @@ describe('usage: the gateway records coordinates per client, flushed in batches'
       expect(lenientName.usage!.lines.join('\n')).toMatch(/registered operations: none of 1 operation in schema\/operations uses Product\.name[\s\S]*threshold at most 90% of operations/);
     } finally {
       ws.remove();
+    }
+  });
+
+  it('schema:usage lists the deprecated fields still in use, with their clients', async () => {
+    // The fixture graph deprecates Product.code; its usage is written as the gateway writes a flush.
+    const other = `${prefix}_dep`;
+    const now = new Date();
+    await mongo.db(gatewayDatabase(other)).collection<UsageDocument>(USAGE_COLLECTION).insertOne({
+      _id: usageDocumentId(now), from: new Date(now.getTime() - 60_000).toISOString(), to: now.toISOString(), clientName: 'legacy-app', clientVersion: '1.0.3',
+      sampleRate: 0.5, operations: 20, coordinates: [{ coordinate: 'Query.product', count: 20 }, { coordinate: 'Product.code', count: 7 }],
+    });
+    const ws = fixtureWorkspace();
+    try {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/schema-usage.ts', '--root', ws.root], { env: { ...process.env, MONGODB_URI: testInfra().mongoUri, DB_PREFIX: other } });
+      expect(stdout).toContain('40 operations (estimated from samples) by 1 client versions');
+      expect(stdout).toContain('Deprecated and still in use: 1 of 1 deprecated fields and arguments');
+      expect(stdout).toContain('  Product.code (Use sku, which is unique per tenant): 14 operations — legacy-app 1.0.3: 14');
+    } finally {
+      ws.remove();
+      await mongo.db(gatewayDatabase(other)).dropDatabase();
     }
   });
 
