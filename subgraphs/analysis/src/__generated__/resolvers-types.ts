@@ -18,6 +18,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Where a text or review is in analysis. */
 export type AnalysisStatus =
   /** The review was deleted; its analysis was removed. */
   | 'DELETED'
@@ -32,6 +33,7 @@ export type AnalysisStatus =
   /** Language detected, but the language is not analysed yet: no sentiment or aspects. */
   | 'UNSUPPORTED_LANGUAGE';
 
+/** A canonical aspect and the terms that map to it for one product category. */
 export type AspectDefinition = {
   __typename?: 'AspectDefinition';
   aspect: Scalars['String']['output'];
@@ -40,6 +42,7 @@ export type AspectDefinition = {
   terms: Array<Scalars['String']['output']>;
 };
 
+/** One aspect of the product a text talks about, with the opinion on it. */
 export type AspectSentiment = {
   __typename?: 'AspectSentiment';
   /** Canonical aspect, e.g. battery. */
@@ -89,6 +92,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** The direction of an opinion. */
 export type Polarity =
   | 'NEGATIVE'
   | 'NEUTRAL'
@@ -139,6 +143,7 @@ export type Review = {
   id: Scalars['ID']['output'];
 };
 
+/** The analysis of a stored review, kept up to date by the analysis workers. */
 export type ReviewAnalysis = {
   __typename?: 'ReviewAnalysis';
   analyzedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -166,6 +171,7 @@ export type ReviewEdge = {
   node: Review;
 };
 
+/** The overall opinion of a text. */
 export type Sentiment = {
   __typename?: 'Sentiment';
   label: Polarity;
@@ -173,6 +179,7 @@ export type Sentiment = {
   score: Scalars['Float']['output'];
 };
 
+/** The analysis of a text that is not stored (analyzeText). */
 export type TextAnalysis = {
   __typename?: 'TextAnalysis';
   aspects: Array<AspectSentiment>;
