@@ -176,7 +176,7 @@ export async function completeEdits(deps: CollectionServices, tenantId: string, 
   const done = new Set(edited.filter((doc) => publishedIds.has(updatedEventId(doc._id, revisionOf(doc)))).map((doc) => doc._id));
   // Once a review's newest revision is on the bus, the entries of the revisions before it (this
   // call's, or a lost race's) have nothing left to tell.
-  const from = new Map(targets.map((t) => [t._id, Math.min(revisionOf(t), revisionOf(before.get(t._id) ?? t)) + 1]));
+  const from = new Map(targets.map((t) => [t._id, Math.min(revisionOf(t), revisionOf(before.get(t._id) ?? t) + 1)]));
   await deps.outbox.remove(edited.filter((doc) => done.has(doc._id)).flatMap((doc) => {
     const first = Math.min(from.get(doc._id) ?? revisionOf(doc), revisionOf(doc));
     return Array.from({ length: revisionOf(doc) - first + 1 }, (_, i) => updatedEventId(doc._id, first + i));
