@@ -9,7 +9,10 @@
  * With `--baseline REF` the same stores (up to `--baseline-max` reviews: the baseline may scan) are
  * built and measured again with the code of REF, checked out into a temporary folder with its own
  * launcher, in the same run.
- * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--clients 20] [--baseline REF] [--baseline-max 20000]
+ * At the largest store it also measures intake (bench/support/intake.ts): `submitReviews` through the
+ * gateway in batches of 500 from 1 and 4 clients against the driver's raw `insertMany` of the same
+ * documents into the same server, `--intake` reviews per run (0: skip).
+ * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--clients 20] [--baseline REF] [--baseline-max 20000] [--intake 5000]
  * (sizes: two or more stores, each ≥ 1,500 reviews; a store of 200,000 takes several minutes to build on 2 cores)
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +28,10 @@ import type { Stack } from '../../lib/stack.js';
 import { mentionKeys, type AnalysisDocument } from '../../subgraphs/analysis/src/models/analysis.js';
 import type { ReviewDocument } from '../../subgraphs/collection/src/models/review.js';
 import { benchInfra } from '../infra.js';
+import { startBenchStack } from '../support/bench-stack.js';
+import { gql as sendQuery } from '../support/graphql.js';
+import { compareIntake, intakeTable, type IntakeRow } from '../support/intake.js';
+import { dataCommands } from '../support/server-status.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -35,8 +42,11 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '20' },
     baseline: { type: 'string' },
     'baseline-max': { type: 'string', default: '20000' },
+    intake: { type: 'string', default: '5000' },
   },
 });
+const intakeReviews = Number(values.intake);
+if (!Number.isInteger(intakeReviews) || (intakeReviews !== 0 && intakeReviews < 500)) throw new Error('--intake must be 0 or a whole number ≥ 500');
 const baselineMax = Number(values['baseline-max']);
 const sizes = values.sizes.split(',').map(Number);
 const requests = Number(values.requests);
@@ -62,9 +72,7 @@ const PARTNER_PAGE = `{ products(first: 6) { edges { node { name reviews(first: 
 const MENTIONING = `query($sku: String!) { productBySku(sku: $sku) { reviewsMentioning(aspect: "battery", polarity: NEGATIVE, first: 20) { edges { node { id rating } } } } }`;
 
 async function gql(stack: Stack, query: string, variables: Record<string, unknown> = {}): Promise<void> {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { errors?: unknown[] };
-  if (!response.ok || body.errors) throw new Error(`query failed (${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
+  await sendQuery(stack.gatewayUrl, KEY, query, variables);
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -90,13 +98,6 @@ async function throughput(run: () => Promise<void>): Promise<number> {
     for (let i = 0; i < each; i++) await run();
   }));
   return (clients * each) / ((performance.now() - started) / 1000);
-}
-
-const DATA_COMMANDS = ['find', 'getMore', 'aggregate', 'count', 'insert', 'update', 'delete', 'findAndModify'];
-async function dataCommands(admin: Db): Promise<number> {
-  const status = await admin.command({ serverStatus: 1 });
-  const commands = (status.metrics?.commands ?? {}) as Record<string, { total?: number | { toNumber(): number } }>;
-  return DATA_COMMANDS.reduce((sum, name) => sum + Number(commands[name]?.total ?? 0), 0);
 }
 
 /** Database commands per request, averaged over 10 requests. */
@@ -166,7 +167,6 @@ interface Side {
 async function measureSide(side: Side, sideSizes: number[], rows: Row[], commandRows: CommandRow[]): Promise<void> {
   const load = (path: string) => import(pathToFileURL(join(side.root, path)).href);
   const mongo = await load('lib/mongo.ts');
-  const stackModule = await load('lib/stack.ts');
   const [ProductRepo, ReviewRepo, AnalysisRepo, MentionRepo] = await Promise.all([
     load('subgraphs/collection/src/repositories/product-repository.ts').then((m) => m.ProductRepository),
     load('subgraphs/collection/src/repositories/review-repository.ts').then((m) => m.ReviewRepository),
@@ -183,15 +183,7 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
   let stack: Stack | undefined;
   try {
     const store: Store = { repos: { products: new ProductRepo(collection), reviews: new ReviewRepo(collection), analyses: new AnalysisRepo(analysis), mentions: new MentionRepo(analysis) }, size: 0, productIds: [] };
-    // the stack starts its processes from entry paths relative to the working directory: the side's checkout
-    const cwd = process.cwd();
-    process.chdir(side.root);
-    stack = (await stackModule.startStack({
-      mongoUri: infra.mongoUri,
-      natsUrl: infra.natsUrl,
-      workers: 1,
-      env: { DB_PREFIX: prefix, BUS_NAMESPACE: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', API_KEYS: JSON.stringify([{ key: KEY, name: 'bench', tenantId: TENANT, scopes: ['read', 'write'] }]) },
-    }).finally(() => process.chdir(cwd))) as Stack;
+    stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix, apiKey: KEY, tenantId: TENANT, workers: 1, root: side.root });
     const running = stack;
     const pages = {
       'product page (README query, 10 reviews)': () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
@@ -209,6 +201,12 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
       const ten = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }));
       const hundred = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 100 }));
       commandRows.push({ side: side.label, size, ten, hundred });
+    }
+    if (intakeReviews > 0 && !side.binaryPath) {
+      // intake on a stack of its own without the analysis worker, beside the largest store
+      await stack.stop();
+      stack = undefined;
+      intakeRows.push(...(await compareIntake(infra, { count: intakeReviews, clientCounts: [1, 4], products: 50 })));
     }
   } finally {
     await stack?.stop();
@@ -242,6 +240,7 @@ async function baselineCheckout(ref: string): Promise<{ side: Side; remove(): Pr
 
 const rows: Row[] = [];
 const commandRows: CommandRow[] = [];
+const intakeRows: IntakeRow[] = [];
 const current: Side = { label: 'this checkout', root: repoRoot };
 await measureSide(current, sizes, rows, commandRows);
 const baselineSizes = sizes.filter((s) => s <= baselineMax);
@@ -255,7 +254,7 @@ if (values.baseline && baselineSizes.length > 0) {
 }
 
 const base = sizes[0]!;
-const flags = `--sizes ${sizes.join(',')} --requests ${requests} --clients ${clients}${values.baseline ? ` --baseline ${values.baseline} --baseline-max ${baselineMax}` : ''}`;
+const flags = `--sizes ${sizes.join(',')} --requests ${requests} --clients ${clients}${values.baseline ? ` --baseline ${values.baseline} --baseline-max ${baselineMax}` : ''} --intake ${intakeReviews}`;
 process.stdout.write(`\n\`npm run bench:reads -- ${flags}\` (one product of ${TARGET_REVIEWS} reviews among ${1 + FILLERS} products; ratios against the ${base.toLocaleString('en')}-review store of this checkout, same run)\n\n`);
 process.stdout.write(`| code | read | store | p50 ms | p99 ms | p50 ratio | req/s at ${clients} clients | req/s ratio |\n|---|---|---|---|---|---|---|---|\n`);
 for (const row of rows) {
@@ -265,3 +264,7 @@ for (const row of rows) {
 }
 process.stdout.write(`\n| code | store | database commands per product page, reviews(first: 10) | reviews(first: 100) |\n|---|---|---|---|\n`);
 for (const row of commandRows) process.stdout.write(`| ${row.side} | ${row.size.toLocaleString('en')} | ${row.ten.toFixed(1)} | ${row.hundred.toFixed(1)} |\n`);
+if (intakeRows.length > 0) {
+  process.stdout.write(`\nintake beside the ${sizes.at(-1)!.toLocaleString('en')}-review store, ${intakeReviews.toLocaleString('en')} fresh reviews per run, batches of 500 (bench/support/intake.ts; \`npm run bench:ingest\` measures the same on its own)\n\n`);
+  process.stdout.write(`${intakeTable(intakeRows)}\n`);
+}
