@@ -4,6 +4,9 @@ import { digitsPart, listKey, textPart } from '../../../../lib/list-key.js';
 /** How long a `submitReviews` idempotency key is remembered: a retry within this time returns the first result. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60_000;
 
+/** Records are deleted this long after they expire (expiry itself is checked on read). */
+export const IDEMPOTENCY_CLEANUP_GRACE_MS = 60 * 60_000;
+
 /**
  * One use of an idempotency key, keyed `ik|<tenant>|<key hash>|<generation>`. Insert-only per
  * generation: the unique `_id` lets exactly one call run under a key, and an expired (or failed)

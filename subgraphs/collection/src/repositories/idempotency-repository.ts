@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { listPageFilter } from '../../../../lib/list-key.js';
 import { retryTransient, type Database } from '../../../../lib/mongo.js';
-import { idempotencyKeyPrefix, type IdempotencyRecordDocument } from '../models/idempotency-record.js';
+import { IDEMPOTENCY_CLEANUP_GRACE_MS, idempotencyKeyPrefix, type IdempotencyRecordDocument } from '../models/idempotency-record.js';
 
 /** Uses of `submitReviews` idempotency keys (models/idempotency-record.ts). */
 export class IdempotencyRepository {
@@ -12,9 +12,18 @@ export class IdempotencyRepository {
     this.collection = database.db.collection<IdempotencyRecordDocument>('idempotency_keys');
   }
 
+  /**
+   * Read by `_id` ranges. Expired records are deleted by a TTL index where the server has them
+   * (MongoDB), and by the outbox sweeper everywhere (deleteExpired): the embedded FerretDB 1.24
+   * refuses `expireAfterSeconds` ("not implemented yet"). Expiry itself is checked on read.
+   */
   async ensureIndexes(): Promise<void> {
-    // Read by _id ranges; expired records are deleted by the outbox sweeper (deleteExpired), since
-    // the embedded FerretDB does not expire documents (no TTL monitor), and expiry is also checked on read.
+    try {
+      await this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: IDEMPOTENCY_CLEANUP_GRACE_MS / 1000, name: 'expires_at_ttl' });
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      if (!(e.code === 238 || (typeof e.message === 'string' && /expireAfterSeconds.*not implemented/i.test(e.message)))) throw error;
+    }
   }
 
   /** The newest use of a key: one `_id` range read. */
