@@ -2,6 +2,7 @@ import type { PublishItem } from '../../../../lib/bus/index.js';
 import type { OutboxDocument } from '../repositories/outbox-repository.js';
 import type { CollectionServices } from './collection-services.js';
 import { removeReviews } from './review-deletion.js';
+import { IDEMPOTENCY_CLEANUP_GRACE_MS } from '../models/idempotency-record.js';
 import { recordChanges } from './change-feed.js';
 import { submittedEvent } from './review-events.js';
 import { finishEdits } from './review-edits.js';
