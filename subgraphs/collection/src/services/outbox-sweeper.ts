@@ -87,9 +87,6 @@ async function finishDeletions(deps: CollectionServices, entries: readonly Outbo
   }
 }
 
-/** Expired idempotency records are deleted this long after they expire (expiry itself is checked on read). */
-const IDEMPOTENCY_CLEANUP_GRACE_MS = 60 * 60_000;
-
 /** A deletion cut short before its change was recorded in the feed gets it now. */
 async function recordDeletionChanges(deps: CollectionServices, entries: readonly OutboxDocument[], now: Date): Promise<void> {
   const byTenant = new Map<string, OutboxDocument[]>();
