@@ -9,6 +9,8 @@ export interface UsageRecorderOptions {
   /** Distinct client name+version pairs kept between flushes; further ones are counted as `other`. */
   maxClients: number;
   write(documents: UsageDocument[]): Promise<void>;
+  /** Releases what `write` holds (its connection), after the last flush. */
+  close?(): Promise<void>;
   log: Logger;
   random?: () => number;
 }
@@ -98,5 +100,6 @@ export class UsageRecorder {
     this.timer = null;
     if (this.flushing) await this.flushing;
     await this.flush();
+    await this.options.close?.();
   }
 }

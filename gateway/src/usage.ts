@@ -62,11 +62,9 @@ export function createUsageRecorder(config: GatewayConfig, log: Logger): UsageRe
       const { db } = await database;
       await usageCollection(db).insertMany(documents, { ordered: false });
     },
+    async close() {
+      if (database) await (await database.catch(() => null))?.close();
+    },
   });
-  const stop = recorder.stop.bind(recorder);
-  recorder.stop = async () => {
-    await stop();
-    if (database) await (await database.catch(() => null))?.close();
-  };
   return recorder;
 }
