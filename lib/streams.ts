@@ -7,6 +7,7 @@ export interface ReviewTopics {
   updated: string;
   analyzed: string;
   deleted: string;
+  moderated: string;
   reanalysisRequested: string;
 }
 
@@ -20,6 +21,7 @@ export function reviewTopics(namespace = ''): ReviewTopics {
     updated: `${prefix}review.updated`,
     analyzed: `${prefix}review.analyzed`,
     deleted: `${prefix}review.deleted`,
+    moderated: `${prefix}review.moderated`,
     reanalysisRequested: `${prefix}review.reanalysis-requested`,
   };
 }

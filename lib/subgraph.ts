@@ -7,7 +7,7 @@ import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { UnauthenticatedError, isExposedError } from './errors.js';
 import { INTERNAL_CONTEXT_HEADER, MAX_AGE_MS, MAX_CLOCK_SKEW_MS, verifyInternalContext, type InternalContext } from './internal-context.js';
 import { ReplayGuard } from './replay-guard.js';
-import { requireScope, scopeFor } from './scopes.js';
+import { requireScope, scopeForOperationNode } from './scopes.js';
 import { createGraphQLHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -15,14 +15,14 @@ import type { Database } from './mongo.js';
 
 /**
  * Refuses an operation the signed context's scopes do not cover before any resolver runs (FORBIDDEN,
- * HTTP 403): mutations need `write`, queries (reads and `_entities`) need `read`, so `scopes: []` gets nothing.
+ * HTTP 403): mutations need `write` (moderation its own scope, see scopes.ts), queries (reads and `_entities`) need `read`, so `scopes: []` gets nothing.
  */
 function scopePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          if (operation) requireScope(contextValue as unknown as { caller: InternalContext }, scopeFor(operation.operation));
+          if (operation) requireScope(contextValue as unknown as { caller: InternalContext }, scopeForOperationNode(operation));
         },
       };
     },

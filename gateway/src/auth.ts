@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
 import type { InternalContext } from '../../lib/internal-context.js';
-import { scopeFor, type Scope } from '../../lib/scopes.js';
+import { scopeForOperationNode, type Scope } from '../../lib/scopes.js';
 import type { ApiKey } from './config.js';
 
 export type Caller = Omit<InternalContext, 'requestId'>;
@@ -61,5 +61,5 @@ export function scopeForOperation(document: DocumentNode, operationName: string 
       : 'The document has several operations: say which one to run with operationName';
     throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
   }
-  return scopeFor(operation.operation);
+  return scopeForOperationNode(operation);
 }

@@ -6,7 +6,7 @@ const apiKey = z.object({
   key: z.string().min(16, 'API keys are at least 16 characters'),
   name: z.string().min(1),
   tenantId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'tenant ids are lowercase slugs'),
-  scopes: z.array(z.enum(['read', 'write'])).min(1),
+  scopes: z.array(z.enum(['read', 'write', 'moderate'])).min(1),
   /** A contract (schema/contracts.json) this key is served instead of the whole graph, e.g. "partner". */
   contract: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a contract name from schema/contracts.json').optional(),
 });

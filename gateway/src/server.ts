@@ -90,7 +90,7 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
       const scope = scopeForOperation(args.document as DocumentNode, args.operationName);
       const state = states.get((args.contextValue as { request: Request }).request);
       if (!state?.caller.scopes.includes(scope)) {
-        throw new GraphQLError(scope === 'write' ? 'This API key may only read: mutations need the write scope' : 'This API key may not read: queries need the read scope', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        throw new GraphQLError(scope === 'moderate' ? 'This API key may not moderate: moderateReviews and setModerationPolicy need the moderate scope' : scope === 'write' ? 'This API key may only read: mutations need the write scope' : 'This API key may not read: queries need the read scope', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       }
     },
     onFetch({ context, options, setOptions }) {

@@ -1,7 +1,7 @@
 import { startStack, type Stack } from '../../lib/stack.js';
 import { testInfra, uniqueName } from './infra.js';
 
-export interface TestKey { key: string; name: string; tenantId: string; scopes: Array<'read' | 'write'> }
+export interface TestKey { key: string; name: string; tenantId: string; scopes: Array<'read' | 'write' | 'moderate'> }
 
 /**
  * The whole graph as real processes on the test servers, in databases and a bus namespace of its own,

@@ -13,6 +13,7 @@ import { ReviewTombstoneRepository } from './repositories/review-tombstone-repos
 import { ChangeFeedRepository } from './repositories/change-feed-repository.js';
 import { IdempotencyRepository } from './repositories/idempotency-repository.js';
 import { ReviewRevisionRepository } from './repositories/review-revision-repository.js';
+import { ModerationRepository } from './repositories/moderation-repository.js';
 import { SourceRepository } from './repositories/source-repository.js';
 import { resolvers } from './resolvers/index.js';
 import type { CollectionServices, EventPublisher } from './services/collection-services.js';
@@ -33,6 +34,7 @@ export async function createServer(deps: CollectionServerDeps) {
     changes: new ChangeFeedRepository(deps.database),
     idempotency: new IdempotencyRepository(deps.database),
     sources: new Sources(new SourceRepository(deps.database)),
+    moderation: new ModerationRepository(deps.database),
     publisher: deps.publisher,
     topics: deps.topics,
     log: deps.log,

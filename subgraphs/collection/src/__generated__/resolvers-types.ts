@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewDocument } from '../models/review.js';
 import type { SourceDocument } from '../models/source.js';
+import type { ModerationPolicyView } from '../models/moderation.js';
 import type { ReviewChangeNode } from '../models/review-change.js';
 import type { CollectionContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -48,6 +49,23 @@ export type DeleteReviewsPayload = {
   pending: Array<Scalars['ID']['output']>;
 };
 
+export type ModerateReviewsPayload = {
+  __typename?: 'ModerateReviewsPayload';
+  /** The reviews asked for that the caller's tenant has, as they are now. */
+  moderated: Array<Review>;
+  /** Ids with no review of the caller's tenant. */
+  notFound: Array<Scalars['ID']['output']>;
+  /** Changed, but the change's event is not on the bus yet; it will be published automatically. */
+  pending: Array<Scalars['ID']['output']>;
+};
+
+export type ModerationPolicy = {
+  __typename?: 'ModerationPolicy';
+  /** Signals that hold a new review as PENDING; none by default. */
+  hold: Array<ReviewSignal>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -60,6 +78,14 @@ export type Mutation = {
    * mentions and insight counts are removed downstream, asynchronously.
    */
   deleteReviews: DeleteReviewsPayload;
+  /**
+   * Sets the status of reviews (at most 100 per call; the moderate scope). REJECTED needs a reason.
+   * Each change reaches insights through the bus (only published reviews are counted) and the change
+   * feed as STATUS_CHANGED.
+   */
+  moderateReviews: ModerateReviewsPayload;
+  /** Which signals hold a new review as PENDING (the moderate scope). An empty list publishes every review. */
+  setModerationPolicy: ModerationPolicy;
   /**
    * Stores reviews and queues them for analysis; returns without waiting for it. A review is accepted
    * only once its event is on the bus. At most 500 per call; invalid items are reported, valid ones kept.
@@ -79,6 +105,18 @@ export type MutationCreateSourceArgs = {
 
 export type MutationDeleteReviewsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationModerateReviewsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  status: ReviewStatus;
+};
+
+
+export type MutationSetModerationPolicyArgs = {
+  hold: Array<ReviewSignal>;
 };
 
 
@@ -147,6 +185,8 @@ export type ProductInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The tenant's moderation policy (needs the moderate scope). */
+  moderationPolicy: ModerationPolicy;
   product?: Maybe<Product>;
   productBySku?: Maybe<Product>;
   /** Products of the caller's tenant, by SKU. `first` is capped at 100. */
@@ -241,12 +281,16 @@ export type Review = {
   externalId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   locale?: Maybe<Scalars['String']['output']>;
+  /** Why the review is PENDING or REJECTED; null when published. */
+  moderationReason?: Maybe<Scalars['String']['output']>;
   product: Product;
   rating: Scalars['Int']['output'];
   /** 1 when stored, bumped by every edit (a resubmission of its source + externalId with changed content). */
   revision: Scalars['Int']['output'];
+  signals: Array<ReviewSignal>;
   /** Where the review came in from (its submission's `source`). */
   source: Source;
+  status: ReviewStatus;
   /** For a syndicated review, the source where it was first published; null otherwise. */
   syndicatedFrom?: Maybe<Source>;
   text: Scalars['String']['output'];
@@ -338,6 +382,22 @@ export type ReviewOrder =
   | 'LOWEST_RATING'
   | 'NEWEST'
   | 'OLDEST';
+
+/** What a review's content suggests, computed when it is stored (the same text always gives the same signals). */
+export type ReviewSignal =
+  /** A link, an e-mail address or a phone number in the title or text. */
+  | 'LINK_OR_CONTACT'
+  /** Another review of the same product has the same text once case, punctuation and spacing are set aside. */
+  | 'NEAR_DUPLICATE'
+  /** A character repeated six times or more (spaces and digits aside). */
+  | 'REPEATED_CHARACTERS';
+
+/** A review's place in moderation. Keys that may only read see PUBLISHED reviews alone. */
+export type ReviewStatus =
+  /** Held by the tenant's moderation policy until a moderator decides. */
+  | 'PENDING'
+  | 'PUBLISHED'
+  | 'REJECTED';
 
 /**
  * Where reviews come from. A review's `source` input names one; a name no source has yet is created
@@ -518,6 +578,8 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteReviewsPayload: ResolverTypeWrapper<DeleteReviewsPayload>;
+  ModerateReviewsPayload: ResolverTypeWrapper<Omit<ModerateReviewsPayload, 'moderated'> & { moderated: Array<ResolversTypes['Review']> }>;
+  ModerationPolicy: ResolverTypeWrapper<ModerationPolicyView>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductDocument>;
@@ -537,6 +599,8 @@ export type ResolversTypes = ResolversObject<{
   ReviewInput: ReviewInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ReviewOrder: ReviewOrder;
+  ReviewSignal: ReviewSignal;
+  ReviewStatus: ReviewStatus;
   Source: ResolverTypeWrapper<SourceDocument>;
   SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
   SourceEdge: ResolverTypeWrapper<Omit<SourceEdge, 'node'> & { node: ResolversTypes['Source'] }>;
@@ -558,6 +622,8 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeleteReviewsPayload: DeleteReviewsPayload;
+  ModerateReviewsPayload: Omit<ModerateReviewsPayload, 'moderated'> & { moderated: Array<ResolversParentTypes['Review']> };
+  ModerationPolicy: ModerationPolicyView;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Product: ProductDocument;
@@ -602,9 +668,22 @@ export type DeleteReviewsPayloadResolvers<ContextType = CollectionContext, Paren
   pending?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
+export type ModerateReviewsPayloadResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ModerateReviewsPayload'] = ResolversParentTypes['ModerateReviewsPayload']> = ResolversObject<{
+  moderated?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  pending?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type ModerationPolicyResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ModerationPolicy'] = ResolversParentTypes['ModerationPolicy']> = ResolversObject<{
+  hold?: Resolver<Array<ResolversTypes['ReviewSignal']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createSource?: Resolver<ResolversTypes['Source'], ParentType, ContextType, RequireFields<MutationCreateSourceArgs, 'input'>>;
   deleteReviews?: Resolver<ResolversTypes['DeleteReviewsPayload'], ParentType, ContextType, RequireFields<MutationDeleteReviewsArgs, 'ids'>>;
+  moderateReviews?: Resolver<ResolversTypes['ModerateReviewsPayload'], ParentType, ContextType, RequireFields<MutationModerateReviewsArgs, 'ids' | 'status'>>;
+  setModerationPolicy?: Resolver<ResolversTypes['ModerationPolicy'], ParentType, ContextType, RequireFields<MutationSetModerationPolicyArgs, 'hold'>>;
   submitReviews?: Resolver<ResolversTypes['SubmitReviewsPayload'], ParentType, ContextType, RequireFields<MutationSubmitReviewsArgs, 'input'>>;
   updateSource?: Resolver<ResolversTypes['Source'], ParentType, ContextType, RequireFields<MutationUpdateSourceArgs, 'input'>>;
   upsertProducts?: Resolver<ResolversTypes['UpsertProductsPayload'], ParentType, ContextType, RequireFields<MutationUpsertProductsArgs, 'input'>>;
@@ -636,6 +715,7 @@ export type ProductEdgeResolvers<ContextType = CollectionContext, ParentType ext
 }>;
 
 export type QueryResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  moderationPolicy?: Resolver<ResolversTypes['ModerationPolicy'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
@@ -660,10 +740,13 @@ export type ReviewResolvers<ContextType = CollectionContext, ParentType extends 
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  moderationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signals?: Resolver<Array<ResolversTypes['ReviewSignal']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReviewStatus'], ParentType, ContextType>;
   syndicatedFrom?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -732,6 +815,8 @@ export type Resolvers<ContextType = CollectionContext> = ResolversObject<{
   AcceptedReview?: AcceptedReviewResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteReviewsPayload?: DeleteReviewsPayloadResolvers<ContextType>;
+  ModerateReviewsPayload?: ModerateReviewsPayloadResolvers<ContextType>;
+  ModerationPolicy?: ModerationPolicyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

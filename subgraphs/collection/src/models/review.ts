@@ -1,3 +1,4 @@
+import type { ReviewSignal, ReviewStatus } from './moderation.js';
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface ReviewDocument {
@@ -15,6 +16,13 @@ export interface ReviewDocument {
   externalId: string | null;
   /** The name of the source a syndicated review was first published on (absent: not syndicated). */
   syndicatedFrom?: string | null;
+  /** Moderation (models/moderation.ts); absent on reviews stored before it: PUBLISHED, no signals. */
+  status?: ReviewStatus;
+  signals?: ReviewSignal[];
+  moderationReason?: string | null;
+  /** Status changes so far (absent: none). */
+  moderation?: number;
+  moderatedAt?: Date;
   /** Deletions of this source + externalId before this review was stored (absent: none); see reviewIdFor. */
   incarnation?: number;
   /** Bumped by every edit (absent: 1, never edited); see models/review-revision.ts. */
@@ -50,6 +58,8 @@ export interface ReviewSubmittedData {
   revision?: number;
   /** The name of the review's source (a Source of the tenant), e.g. partner:acme; absent on events published before sources existed. */
   source?: string;
+  /** PENDING or REJECTED reviews are not counted in insights until published (absent: PUBLISHED). */
+  status?: ReviewStatus;
 }
 
 export const REVIEW_SUBMITTED = 'review.submitted';

@@ -3,6 +3,7 @@ import { requireScope } from '../../../../lib/scopes.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { ProductDocument } from '../models/product.js';
 import { deleteReviews } from '../services/review-deletion.js';
+import { moderateReviews, setModerationPolicy } from '../services/moderation.js';
 import { submitReviewsOnce } from '../services/review-submission.js';
 import { cleanProductInput } from '../validation/product-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
@@ -41,5 +42,13 @@ export const Mutation: MutationResolvers = {
   updateSource: (_parent, { input }, context) => {
     requireScope(context, 'write');
     return context.services.sources.update(context.tenantId, input);
+  },
+  moderateReviews: (_parent, args, context) => {
+    requireScope(context, 'moderate');
+    return moderateReviews(context.services, context.tenantId, args, context.caller.requestId);
+  },
+  setModerationPolicy: (_parent, { hold }, context) => {
+    requireScope(context, 'moderate');
+    return setModerationPolicy(context.services, context.tenantId, hold);
   },
 };

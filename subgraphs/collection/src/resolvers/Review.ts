@@ -1,3 +1,4 @@
+import { statusOf } from '../models/moderation.js';
 import type { ReviewResolvers } from '../__generated__/resolvers-types.js';
 
 export const Review: ReviewResolvers = {
@@ -9,6 +10,9 @@ export const Review: ReviewResolvers = {
     return product;
   },
   createdAt: (review) => review.createdAt.toISOString(),
+  status: (review) => statusOf(review),
+  moderationReason: (review) => review.moderationReason ?? null,
+  signals: (review) => review.signals ?? [],
   revision: (review) => review.revision ?? 1,
   updatedAt: (review) => review.updatedAt?.toISOString() ?? null,
   source: (review, _args, { loaders }) => loaders.sourceByName.load(review.source),

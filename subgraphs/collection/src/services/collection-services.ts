@@ -8,6 +8,7 @@ import type { ReviewTombstoneRepository } from '../repositories/review-tombstone
 import type { ChangeFeedRepository } from '../repositories/change-feed-repository.js';
 import type { IdempotencyRepository } from '../repositories/idempotency-repository.js';
 import type { ReviewRevisionRepository } from '../repositories/review-revision-repository.js';
+import type { ModerationRepository } from '../repositories/moderation-repository.js';
 import type { Sources } from './sources.js';
 
 export type EventPublisher = Pick<Bus, 'publishMany'>;
@@ -23,6 +24,7 @@ export interface CollectionServices {
   changes: ChangeFeedRepository;
   idempotency: IdempotencyRepository;
   sources: Sources;
+  moderation: ModerationRepository;
   publisher: EventPublisher;
   topics: ReviewTopics;
   log: Logger;

@@ -1,4 +1,5 @@
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
+import { statusOf } from '../models/moderation.js';
 import type { ProductDocument } from '../models/product.js';
 import type { ReviewTopics } from '../../../../lib/streams.js';
 import { REVIEW_UPDATED, updatedEventId } from '../models/review-revision.js';
@@ -17,6 +18,7 @@ export function submittedEvent(topics: ReviewTopics, review: ReviewDocument, pro
     createdAt: review.createdAt.toISOString(),
     revision: review.revision ?? 1,
     source: review.source,
+    status: statusOf(review),
   };
   return { subject: topics.submitted, event: newEvent(REVIEW_SUBMITTED, review.tenantId, data, { id: submittedEventId(review._id), requestId }) };
 }
