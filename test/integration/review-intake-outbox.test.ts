@@ -98,3 +98,31 @@ describe('the outbox of submitReviews', () => {
     expect(await outbox().countDocuments()).toBe(0);
   });
 });
+
+describe('concurrent submitReviews calls in one process', () => {
+  it('store and publish their batches one at a time, so they never wait on each other inside the database', async () => {
+    const first = reviews(50);
+    const second = reviews(50);
+    const secondIds = (result: Awaited<ReturnType<typeof submitReviews>>) => result.accepted.map((a) => a.id);
+    let storedWhileFirstPublished: number | null = null;
+    let calls = 0;
+    // a real bus whose first publish takes a while: the moment the other batch would write meanwhile
+    const slowFirst: EventPublisher = {
+      async publishMany(items: PublishItem[]) {
+        if (++calls === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          const externalIds = second.map((r) => r.externalId);
+          storedWhileFirstPublished = await database.db.collection('reviews').countDocuments({ externalId: { $in: externalIds } });
+        }
+        return bus.publishMany(items);
+      },
+    };
+    const deps = { ...server.services, publisher: slowFirst };
+    const [a, b] = await Promise.all([submitReviews(deps, 'tenant-a', first), submitReviews(deps, 'tenant-a', second)]);
+
+    expect(storedWhileFirstPublished).toBe(0);
+    expect(a.accepted).toHaveLength(50);
+    expect(b.accepted).toHaveLength(50);
+    expect((await server.services.reviews.findByIds('tenant-a', secondIds(b))).size).toBe(50);
+  });
+});

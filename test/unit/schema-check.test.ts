@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,6 +132,12 @@ describe('schema check: composition errors located in the subgraph files', () =>
     expect(report.composition.errors).toEqual([expect.objectContaining({ code: 'UNKNOWN_FEDERATION_LINK_VERSION', locations: [{ subgraph: 'reviews', file: REVIEWS, line: 1, column: 15 }] })]);
   });
 
+  it('a directive the linked federation version does not have is reported at the @link with the version it needs', async () => {
+    const { report } = await check({ [REVIEWS]: replaceOnce('federation/v2.7", import: ["@key", "@tag"]', 'federation/v2.0", import: ["@key", "@tag", "@interfaceObject"]') });
+    expect(report.composition.errors).toEqual([expect.objectContaining({ code: 'INVALID_LINK_DIRECTIVE_USAGE', message: expect.stringContaining('@interfaceObject'), hint: expect.stringContaining('needs v2.3'), locations: [{ subgraph: 'reviews', file: REVIEWS, line: 1, column: 15 }] })]);
+    expect(report.passed).toBe(false);
+  });
+
   it('subgraphs on different federation versions compose but are warned about by the federation-version rule', async () => {
     const { report } = await check({ [REVIEWS]: replaceOnce('federation/v2.7', 'federation/v2.3') });
     expect(report.composition.ok).toBe(true);
@@ -184,6 +190,17 @@ describe('schema check: lint', () => {
     const unknown = await check({ 'schema/lint.json': JSON.stringify({ rules: { 'no-such-rule': 'error' } }) });
     expect(unknown.report.problems).toEqual([expect.objectContaining({ code: 'LINT_CONFIG_INVALID', message: expect.stringContaining('rules.no-such-rule: unknown rule') })]);
     expect(unknown.report.passed).toBe(false);
+  });
+});
+
+describe('schema check: the published history', () => {
+  it('a version folder without its record is HISTORY_INVALID, not a check against nothing', async () => {
+    const ws = fixtureWorkspace();
+    cleanups.push(ws.remove);
+    rmSync(join(ws.root, 'schema/history/v0001/version.json'));
+    const { report } = await runSchemaCheck(schemaWorkspace(ws.root), noUsage);
+    expect(report.problems).toEqual([expect.objectContaining({ code: 'HISTORY_INVALID', message: 'schema/history/v0001 has no version.json: restore it from git' })]);
+    expect(report.passed).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
+import { KeyedLock } from '../../../../lib/keyed-lock.js';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/review.js';
 import { cleanReviewInput, type CleanReview } from '../validation/review-input.js';
@@ -17,6 +18,18 @@ export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[
  * entry is written before the review, and removed only after JetStream acknowledged the event.
  */
 export async function submitReviews(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
+  return batchesInTurn.run(deps.reviews.collection.dbName, () => submitBatch(deps, tenantId, inputs, requestId, now));
+}
+
+/**
+ * The batches of one process go one at a time per database: the embedded SQLite has one writer per
+ * file, and concurrent batches spent their time sleeping on each other's locks (measured in one
+ * process: 4 concurrent callers stored about half as many reviews per second as 1). Across
+ * processes they still run side by side.
+ */
+const batchesInTurn = new KeyedLock();
+
+async function submitBatch(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId: string | undefined, now: Date): Promise<SubmitResult> {
   if (inputs.length > MAX_BATCH) {
     throw new BadUserInputError(`submitReviews takes at most ${MAX_BATCH} reviews per call; got ${inputs.length}. Split the batch.`);
   }
