@@ -153,6 +153,8 @@ describe('editing a review by resubmitting it', () => {
     expect(moved.rejected).toEqual([{ index: 0, field: 'productId', code: 'INVALID', message: expect.stringContaining('cannot move to another product') }]);
 
     expect((await run(`mutation($ids: [ID!]!) { deleteReviews(ids: $ids) { deleted } }`, { ids: [id] })).data!.deleteReviews.deleted).toEqual([id]);
+    // its edited text goes with it (a deletion may be an erasure request)
+    expect(await collection.services.revisions.collection.countDocuments({ reviewId: id })).toBe(0);
     const ofDeleted = (await run(SUBMIT, { reviews: [{ ...review, text: 'An edit of a deleted review.', revision: 2 }, { ...review, externalId: 'E-NEVER', revision: 1 }, { ...review, externalId: 'E-NEW' }] })).data!.submitReviews;
     expect(ofDeleted.rejected).toEqual([
       { index: 0, field: 'revision', code: 'REVIEW_DELETED', message: expect.stringContaining('was deleted') },

@@ -41,6 +41,16 @@ export class ReviewRevisionRepository {
     return newest;
   }
 
+  /** Deletes every revision of these reviews (their text must go with them: deletions serve erasure requests). */
+  async removeAll(tenantId: string, reviews: readonly ReviewDocument[]): Promise<void> {
+    const newest = await this.newerThan(tenantId, reviews);
+    const ids = reviews.flatMap((r) => {
+      const last = newest.get(r._id)?.revision ?? revisionOf(r);
+      return Array.from({ length: Math.max(0, last - 1) }, (_, i) => revisionId(r._id, i + 2));
+    });
+    if (ids.length > 0) await retryTransient(() => this.collection.deleteMany({ _id: { $in: ids }, tenantId }, { comment: 'removeRevisions' }));
+  }
+
   findByIds(tenantId: string, ids: readonly string[]): Promise<Map<string, ReviewRevisionDocument>> {
     return findByIds(this.database, this.collection, tenantId, ids);
   }

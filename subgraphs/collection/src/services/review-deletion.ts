@@ -14,6 +14,7 @@ export async function removeReviews(deps: CollectionServices, tenantId: string, 
   const tombstones = reviews.flatMap((r) => (r.externalId === null ? [] : [{ baseId: reviewIdFor(tenantId, r.source, r.externalId), incarnation: r.incarnation ?? 0 }]));
   await deps.tombstones.recordDeletions(tenantId, tombstones, now);
   await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
+  await deps.revisions.removeAll(tenantId, reviews);
   await recordChanges(deps, tenantId, reviews.map((r) => ({ kind: 'DELETED' as const, reviewId: r._id, productId: r.productId, revision: null })), now);
 }
 
