@@ -49,6 +49,12 @@ describe('submitReviews with an idempotencyKey', () => {
     expect(reused.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(reused.errors?.[0]?.message).toMatch(/different payload/);
     expect(await count()).toBe(stored);
+    // a key that looks like a query operator is plain data: used once, then reused like any other
+    const operatorKey = '{"$ne":null}';
+    const withOperator = await run(SUBMIT, { reviews: reviews('Operator key.'), key: operatorKey });
+    expect(withOperator.data!.submitReviews.accepted).toHaveLength(1);
+    expect((await run(SUBMIT, { reviews: reviews('Operator key.'), key: operatorKey }))).toEqual(withOperator);
+    expect((await run(SUBMIT, { reviews: reviews('Other text.'), key: '{"$gt":""}' })).data!.submitReviews.accepted).toHaveLength(1);
     const bad = await run(SUBMIT, { reviews: reviews('x'), key: 'has spaces in it' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
