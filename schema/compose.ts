@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeGraphs, type ComposedGraph } from '../lib/schema/composition.js';
 import { loadContracts } from '../lib/schema/contracts-config.js';
 import type { SchemaProblem } from '../lib/schema/problem.js';
+import { servedSupergraphPath, servedSupergraphText } from '../lib/schema/served-files.js';
 import { loadSubgraphSources } from '../lib/schema/subgraph-sources.js';
 import { schemaWorkspace } from '../lib/schema/workspace.js';
 
@@ -20,18 +20,7 @@ export function subgraphEntries(): SubgraphEntry[] {
   return config.subgraphs;
 }
 
-const HEADER = '# Composed by `npm run compose` from schema/subgraphs.json. Do not edit by hand.\n';
-const contractHeader = (name: string) => `# Contract "${name}" (schema/contracts.json), composed by \`npm run compose\`. Do not edit by hand.\n`;
-
-/** The text of a served supergraph file, as `npm run compose` and `npm run schema:publish` write it. */
-export function servedSupergraphText(graph: string, composed: ComposedGraph): string {
-  return `${graph === 'main' ? HEADER : contractHeader(graph)}${composed.supergraphSdl}\n`;
-}
-
-/** The path of a graph's served supergraph file. */
-export function servedSupergraphPath(root: string, graph: string): string {
-  return graph === 'main' ? join(root, 'schema', 'supergraph.graphql') : join(root, 'schema', 'contracts', `${graph}.graphql`);
-}
+export { servedSupergraphPath, servedSupergraphText };
 
 function failure(problems: SchemaProblem[]): Error {
   const lines = problems.map((p) => `  - ${p.code}: ${p.message}${p.locations.length ? ` (${p.locations.map((l) => `${l.file}:${l.line}:${l.column}`).join(', ')})` : ''}`);

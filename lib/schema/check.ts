@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { buildSchema } from 'graphql';
 import { applyApprovals, loadApprovals, type Approval } from './approvals.js';
 import { composeGraphs, type ComposedGraph, type ContractDefinition } from './composition.js';
@@ -11,7 +12,6 @@ import { loadSubgraphSources } from './subgraph-sources.js';
 import { usageEvidence, type UsageEvidence, type UsageState } from './usage-evidence.js';
 import { loadUsagePolicy } from './usage-policy.js';
 import type { SchemaWorkspace } from './workspace.js';
-import { relative } from 'node:path';
 
 export interface CheckedChange extends SchemaChange {
   /** The classification the check acts on: BREAKING downgraded to DANGEROUS on usage evidence. */

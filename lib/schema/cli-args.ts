@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../schema/compose.js';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The options every schema command shares: `--root DIR` (a workspace other than the project) and `--json FILE`. */
 export function schemaCliArgs(argv = process.argv.slice(2)) {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { servedSupergraphPath, servedSupergraphText } from '../../schema/compose.js';
 import { changelogEntry, prependChangelog } from './changelog.js';
 import { runSchemaCheck, type CheckReport } from './check.js';
+import { servedSupergraphPath, servedSupergraphText } from './served-files.js';
 import { nextVersionName, writeVersion, type VersionRecord } from './history.js';
 import { writeReferenceDocs } from './reference-docs.js';
 import type { UsageState } from './usage-evidence.js';
