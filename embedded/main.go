@@ -150,6 +150,9 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 		if err := setAsideUnfinishedDatabases(ferretDir); err != nil {
 			return err
 		}
+		if err := dropOrphanTables(ferretDir); err != nil {
+			return err
+		}
 	}
 	fdb, err := ferretdb.New(cfg)
 	if err != nil {
