@@ -18,9 +18,14 @@ export interface ReviewFacts {
   submitted: { rating: number; createdAt: string; locale: string | null; revision?: number; source?: string } | null;
   analysis: { revision: number; label: SentimentLabel | null; aspects: MentionFact[] } | null;
   deleted: boolean;
+  /**
+   * The review's moderation status and how many status changes it comes from (0: the submission's);
+   * absent for reviews from before moderation: published.
+   */
+  moderation?: { status: 'PUBLISHED' | 'PENDING' | 'REJECTED'; seq: number } | null;
 }
 
-/** The part of a review that insights count: null while it is not submitted, or once deleted. */
+/** The part of a review that insights count: null while it is not submitted, not published, or once deleted. */
 export type CountedReview = { reviewId: string; submitted: NonNullable<ReviewFacts['submitted']>; analysis: ReviewFacts['analysis'] };
 
 /** A change of what a review contributes (from, to), keyed by the review state version that made it. */
@@ -61,6 +66,8 @@ export function productPrefix(tenantId: string, productId: string): string {
 
 export function countedReview(reviewId: string, facts: ReviewFacts): CountedReview | null {
   if (facts.deleted || !facts.submitted) return null;
+  // Only published reviews are counted: a held or rejected one contributes nothing until published.
+  if ((facts.moderation?.status ?? 'PUBLISHED') !== 'PUBLISHED') return null;
   // An edit that changed nothing counted (text only) changes no contribution: the revision is left out.
   const { revision: _revision, ...submitted } = facts.submitted;
   return { reviewId, submitted, analysis: facts.analysis };

@@ -25,7 +25,7 @@ export interface InsightsConsumerDeps { insights: InsightsRepository; states?: R
 
 interface Parsed { index: number; tenantId: string; facts: ReviewEventFacts }
 
-const sameFacts = (a: ReviewFacts, b: ReviewFacts) => a.deleted === b.deleted && JSON.stringify(a.submitted) === JSON.stringify(b.submitted) && JSON.stringify(a.analysis) === JSON.stringify(b.analysis);
+const sameFacts = (a: ReviewFacts, b: ReviewFacts) => a.deleted === b.deleted && JSON.stringify(a.submitted) === JSON.stringify(b.submitted) && JSON.stringify(a.analysis) === JSON.stringify(b.analysis) && JSON.stringify(a.moderation ?? null) === JSON.stringify(b.moderation ?? null);
 
 /**
  * Applies one batch of review events, exactly once in effect:
@@ -93,7 +93,7 @@ function nextVersion(id: string, group: Parsed[], versions: ReviewStateDocument[
   const { reviewId, productId } = group[0]!.facts;
   const latest = versions.at(-1);
   const base: ReviewFacts = latest ?? { submitted: null, analysis: null, deleted: false };
-  let facts: ReviewFacts = { submitted: base.submitted, analysis: base.analysis, deleted: base.deleted };
+  let facts: ReviewFacts = { submitted: base.submitted, analysis: base.analysis, deleted: base.deleted, ...(base.moderation ? { moderation: base.moderation } : {}) };
   for (const { index, facts: change } of group) {
     try {
       facts = change.change(facts);
@@ -129,7 +129,7 @@ export function startInsightsConsumer(bus: Bus, deps: InsightsConsumerDeps, opts
   return bus.consume<unknown>({
     stream: deps.topics.stream.name,
     durable: APPLICATIONS_CONSUMER,
-    filterSubjects: [deps.topics.submitted, deps.topics.updated, deps.topics.analyzed, deps.topics.deleted],
+    filterSubjects: [deps.topics.submitted, deps.topics.updated, deps.topics.analyzed, deps.topics.deleted, deps.topics.moderated],
     maxDeliver: opts.maxDeliver,
     maxDeliveries: opts.maxDeliveries ?? INSIGHTS_MAX_DELIVERIES,
     ackWaitMs: opts.ackWaitMs,

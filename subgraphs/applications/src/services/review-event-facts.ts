@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../../../lib/bus/index.js';
 import type { ReviewFacts } from '../models/review-state.js';
 
 const label = z.enum(['POSITIVE', 'NEUTRAL', 'NEGATIVE']);
+const moderationStatus = z.enum(['PUBLISHED', 'PENDING', 'REJECTED']);
 const ids = { reviewId: z.string().min(1).max(200), productId: z.string().min(1).max(200) };
 
 const submittedSchema = z.object({
@@ -12,7 +13,9 @@ const submittedSchema = z.object({
   createdAt: z.string().nullish(),
   revision: z.number().int().min(1).optional(),
   source: z.string().min(1).max(64).nullish(),
+  status: moderationStatus.optional(),
 });
+const moderatedSchema = z.object({ ...ids, status: moderationStatus, moderation: z.number().int().min(1) });
 const analyzedSchema = z.object({
   ...ids,
   revision: z.number().int().min(1),
@@ -61,9 +64,11 @@ export function reviewEventFacts(event: EventEnvelope<unknown>, subject: string)
     const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null, ...(revision > 1 ? { revision } : {}), ...(data.source ? { source: data.source } : {}) };
     return {
       reviewId: data.reviewId, productId: data.productId,
-      change(facts) {
+      change(incoming) {
         // A deleted review counts for nothing whatever comes late for it.
-        if (facts.deleted) return facts;
+        if (incoming.deleted) return incoming;
+        // A submission held or rejected when stored says so (published is what no status means), unless a moderation decided since.
+        const facts = incoming.moderation || !data.status || data.status === 'PUBLISHED' ? incoming : { ...incoming, moderation: { status: data.status, seq: 0 } };
         if (!facts.submitted || (facts.submitted.revision ?? 1) < revision) return { ...facts, submitted };
         if ((facts.submitted.revision ?? 1) > revision) return facts;
         const same = facts.submitted.rating === submitted.rating && facts.submitted.createdAt === submitted.createdAt && facts.submitted.locale === submitted.locale;
@@ -86,6 +91,15 @@ export function reviewEventFacts(event: EventEnvelope<unknown>, subject: string)
     return {
       reviewId: data.reviewId, productId: data.productId,
       change: (facts) => (facts.analysis && facts.analysis.revision >= analysis.revision ? facts : { ...facts, analysis }),
+    };
+  }
+  if (subject === 'review.moderated') {
+    const data = parse(moderatedSchema, event);
+    const moderation = { status: data.status, seq: data.moderation };
+    return {
+      reviewId: data.reviewId, productId: data.productId,
+      // Status changes are numbered: a late event for an older one changes nothing.
+      change: (facts) => (facts.deleted || (facts.moderation && facts.moderation.seq >= moderation.seq) ? facts : { ...facts, moderation }),
     };
   }
   if (subject === 'review.deleted') {
