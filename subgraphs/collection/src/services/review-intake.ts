@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
-import { KeyedLock } from '../../../../lib/keyed-lock.js';
+import { WriteTurns } from '../../../../lib/write-turns.js';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { reviewIdFor, submittedEventId, type ReviewDocument } from '../models/review.js';
 import { cleanReviewInput, type CleanReview } from '../validation/review-input.js';
@@ -18,18 +18,24 @@ export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[
  * entry is written before the review, and removed only after JetStream acknowledged the event.
  */
 export async function submitReviews(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
-  return batchesInTurn.run(deps.reviews.collection.dbName, () => submitBatch(deps, tenantId, inputs, requestId, now));
+  const turn = await writeTurns.take(deps.reviews.collection.dbName);
+  try {
+    return await submitBatch(deps, tenantId, inputs, requestId, now, turn);
+  } finally {
+    turn.release();
+  }
 }
 
 /**
- * The batches of one process go one at a time per database: the embedded SQLite has one writer per
- * file, and concurrent batches spent their time sleeping on each other's locks (measured in one
- * process: 4 concurrent callers stored about half as many reviews per second as 1). Across
- * processes they still run side by side.
+ * The batches of one process write one at a time per database, each handing the turn on once its
+ * writes are done and it only waits for the bus: the embedded SQLite has one writer per file, and
+ * concurrent batches spent their time sleeping on each other's locks (measured in one process: 4
+ * concurrent callers stored about half as many reviews per second as 1). Across processes they
+ * still run side by side.
  */
-const batchesInTurn = new KeyedLock();
+const writeTurns = new WriteTurns();
 
-async function submitBatch(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId: string | undefined, now: Date): Promise<SubmitResult> {
+async function submitBatch(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId: string | undefined, now: Date, turn: { release(): void }): Promise<SubmitResult> {
   if (inputs.length > MAX_BATCH) {
     throw new BadUserInputError(`submitReviews takes at most ${MAX_BATCH} reviews per call; got ${inputs.length}. Split the batch.`);
   }
@@ -75,6 +81,7 @@ async function submitBatch(deps: CollectionServices, tenantId: string, inputs: r
   await recordChanges(deps, tenantId, docs.filter((doc) => !existing.has(doc._id)).map((doc) => ({ kind: 'CREATED' as const, reviewId: doc._id, productId: doc.productId, revision: 1 })), now);
   // A resubmission with changed content is an edit of the stored review (services/review-edits.ts).
   const edits = await applyEdits(deps, tenantId, new Map(toPublish.map((doc) => [doc._id, doc])), editRequests(inputs, valid, itemIds), products, requestId, now);
+  turn.release();
   const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId), requestId)));
   await deps.outbox.settleSubmittedBatch(pending, published);
   if (failed.length > 0) deps.log.warn({ failed: failed.length, reason: failed[0]?.error }, 'review events not published; the sweeper will retry');
