@@ -1,7 +1,8 @@
 // Fault test: the embedded launcher (FerretDB + NATS) is killed with SIGKILL and restarted on the same
 // ports while the analysis worker and the applications subgraph, real processes, keep running. Neither
 // may be left stuck on a connection the kill left dead: every review is analysed and counted once,
-// within a bound after the last restart.
+// within a bound after the last restart, and nothing is dead-lettered because the database was down.
+// The processes log the driver's monitoring events (debug); a failure shows each one's last ones.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ let launcher: EmbeddedServers | undefined;
 const processes: RunningProcess[] = [];
 const lines: string[] = [];
 const givenUp: string[] = [];
+/** Per process: the driver's monitoring lines (heartbeat failures, description changes) and the watchdog's. */
+const monitoring = new Map<string, string[]>();
 let bus: Bus | undefined;
 
 afterAll(async () => {
@@ -40,7 +43,10 @@ afterAll(async () => {
 async function startService(name: string, entry: string, readyLine: string, env: Record<string, string>): Promise<RunningProcess> {
   let onReady!: () => void;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const seen: string[] = [];
+  monitoring.set(name, seen);
   const proc = startProcess({ name, entry, env }, (line) => {
+    if (line.includes('"component":"mongo"') && !/heartbeat (started|succeeded)/.test(line)) seen.push(line);
     if (/warn|error|WARN|ERROR|"level":(40|50)/.test(line)) lines.push(line);
     if (line.includes('did not settle in time')) givenUp.push(line);
     if (line.includes(readyLine)) onReady();
@@ -59,7 +65,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'reviewgraph-stuck-'));
   ports = { mongoPort: await freePort(), natsPort: await freePort() };
   launcher = await startEmbedded({ dataDir, ...ports });
-  const env = { MONGODB_URI: launcher.mongoUri, NATS_URL: launcher.natsUrl, DB_PREFIX: PREFIX, BUS_NAMESPACE: PREFIX, LOG_LEVEL: 'info', WORKER_ACK_WAIT_MS: '5000', APPLICATIONS_ACK_WAIT_MS: '5000' };
+  const env = { MONGODB_URI: launcher.mongoUri, NATS_URL: launcher.natsUrl, DB_PREFIX: PREFIX, BUS_NAMESPACE: PREFIX, LOG_LEVEL: 'debug', WORKER_ACK_WAIT_MS: '5000', APPLICATIONS_ACK_WAIT_MS: '5000' };
   await startService('analysis-worker', 'subgraphs/analysis/src/worker.ts', 'analysis worker ready', env);
   await startService('applications', 'subgraphs/applications/src/index.ts', 'applications subgraph ready', { ...env, APPLICATIONS_PORT: String(await freePort()) });
   bus = await connectBus({ natsUrl: launcher.natsUrl, name: 'stuck-test', log: undefined, streams: [topics.stream], publishTimeoutMs: 2_000 });
@@ -122,8 +128,11 @@ describe('kill -9 of the launcher under running consumer processes', () => {
       process.stdout.write(`stuck-consumers: ${JSON.stringify(now)} ${tookMs} ms after the last restart\n`);
       // What the durables hold says which way it failed: a stuck batch (ackPending kept alive) or dead letters.
       const stats = { analysis: await bus!.consumerStats(topics.stream.name, 'analysis'), applications: await bus!.consumerStats(topics.stream.name, 'applications') };
-      process.stdout.write(`stuck-consumers: durables ${JSON.stringify(stats)}; handler calls given up: ${givenUp.length}\n${givenUp.map((l) => l.slice(0, 300)).join('\n')}\n`);
-      expect(now, `within ${RECOVERY_BOUND_MS} ms of the last restart; durables ${JSON.stringify(stats)}; last warnings:\n${lines.slice(-10).join('\n')}`).toEqual(want);
+      const recoveries = Object.fromEntries([...monitoring].map(([name, seen]) => [name, seen.filter((l) => l.includes('database monitor stalled')).length]));
+      process.stdout.write(`stuck-consumers: durables ${JSON.stringify(stats)}; handler calls given up: ${givenUp.length}; database clients reconnected by the watchdog: ${JSON.stringify(recoveries)}\n${givenUp.map((l) => l.slice(0, 300)).join('\n')}\n`);
+      const driverLines = [...monitoring.values()].flatMap((seen) => seen.slice(-8)).join('\n');
+      expect(now, `within ${RECOVERY_BOUND_MS} ms of the last restart; durables ${JSON.stringify(stats)}; last warnings:\n${lines.slice(-10).join('\n')}\nlast driver monitoring lines:\n${driverLines}`).toEqual(want);
+      expect({ analysis: stats.analysis.deadLetters, applications: stats.applications.deadLetters }, 'dead letters').toEqual({ analysis: 0, applications: 0 });
       // Counted once: nothing more arrives later.
       await new Promise((r) => setTimeout(r, 3_000));
       expect(await read()).toEqual(want);
