@@ -303,12 +303,15 @@ describe('summary and comparison', () => {
 describe('rebuild', () => {
   it('recomputes from the review states exactly what the consumer folded', async () => {
     const strip = ({ version: _v, updatedAt: _u, recentEffects: _r, ...rest }: Record<string, unknown>) => rest;
-    const before = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
-    const monthsBefore = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
+    // as stored, with the fields kept packed (JSON strings) unpacked
+    const stored = async () => ({
+      products: (await server.insights.collection.find({}).sort({ _id: 1 }).toArray()).map((d) => server.insights.products.fromStored(d) as unknown as Record<string, unknown>),
+      months: (await server.insights.months.find({}).sort({ _id: 1 }).toArray()).map((d) => server.insights.monthAggregates.fromStored(d) as unknown as Record<string, unknown>),
+    });
+    const { products: before, months: monthsBefore } = await stored();
     const result = await rebuildInsights({ insights: server.insights, states: server.states }, { graceMs: 0 });
     expect(result).toMatchObject({ products: 6, done: true });
-    const after = await server.insights.collection.find({}).sort({ _id: 1 }).toArray();
-    const monthsAfter = await server.insights.months.find({}).sort({ _id: 1 }).toArray();
+    const { products: after, months: monthsAfter } = await stored();
     expect(after.map(strip)).toEqual(before.map(strip));
     expect(monthsAfter.map(strip)).toEqual(monthsBefore.map(strip));
   });

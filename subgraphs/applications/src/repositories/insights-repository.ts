@@ -35,8 +35,8 @@ export class InsightsRepository {
   constructor(readonly database: Database) {
     this.collection = database.db.collection<InsightsDocument>('insights');
     this.months = database.db.collection<TrendMonthDocument>('trend_months');
-    this.products = new LoggedAggregate(database, this.collection, 'insights_log', foldProductChange);
-    this.monthAggregates = new LoggedAggregate(database, this.months, 'trend_months_log', foldMonthChange);
+    this.products = new LoggedAggregate(database, this.collection, 'insights_log', foldProductChange, ['aspects', 'locales', 'sources', 'quotes']);
+    this.monthAggregates = new LoggedAggregate(database, this.months, 'trend_months_log', foldMonthChange, ['days']);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -12,8 +12,8 @@ export interface Keyed { key: string }
 /** Changes for one aggregate, and the document it starts from when it has none yet. */
 export interface AggregateChanges<T, C> { id: string; create: () => T; changes: readonly C[] }
 
-/** An append-only entry: the changes that made version `seq` of aggregate `aggregateId`. */
-interface LogEntry<C> { _id: string; tenantId: string; aggregateId: string; seq: number; changes: C[] }
+/** An append-only entry: the changes that made version `seq` of aggregate `aggregateId` (stored as one JSON string; entries written before hold the array). */
+interface LogEntry<C> { _id: string; tenantId: string; aggregateId: string; seq: number; changes: C[] | string }
 
 /** Keys of applied changes an aggregate remembers: a change submitted again within this many later changes counts once. */
 export const RECENT_EFFECTS = 1_000;
@@ -37,15 +37,43 @@ const logId = (aggregateId: string, seq: number) => `${aggregateId}:${String(seq
 export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
   readonly log: Collection<LogEntry<C>>;
 
-  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void) {
+  /**
+   * `packed` fields (always `recentEffects`) are stored as one JSON string each: FerretDB keeps a
+   * type entry for every element of an array or nested object and converts them one by one on
+   * every read and write, and an aggregate's key memory, aspects, quotes and days were most of its
+   * size and cost. Fields that filters use (`_id`, `tenantId`, `version`) and the counts stay
+   * fields; a document written before, with those fields as they are, is read as it is.
+   */
+  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void, packed: ReadonlyArray<keyof T & string> = []) {
     this.log = database.db.collection<LogEntry<C>>(logName);
+    this.packed = [...new Set<string>(['recentEffects', ...packed])];
+  }
+
+  private readonly packed: string[];
+
+  /** A document as read from the collection, with its packed fields unpacked (in place). */
+  fromStored(doc: T): T {
+    const fields = doc as unknown as Record<string, unknown>;
+    for (const key of this.packed) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key] as string);
+    return doc;
+  }
+
+  private fromStoredAll(docs: Map<string, T>): Map<string, T> {
+    for (const doc of docs.values()) this.fromStored(doc);
+    return docs;
+  }
+
+  private toStored(doc: T): Record<string, unknown> & { _id: string } {
+    const fields = { ...doc } as unknown as Record<string, unknown> & { _id: string };
+    for (const key of this.packed) if (key in fields) fields[key] = JSON.stringify(fields[key]);
+    return fields;
   }
 
   /** Current documents by id: the materialised ones with any log entries after them folded in (calls in one tick share the reads). */
   readonly current = coalesced<T>((tenantId, ids) => this.readCurrent(tenantId, ids));
 
   private async readCurrent(tenantId: string, ids: readonly string[]): Promise<Map<string, T>> {
-    const docs = await findByIds(this.database, this.collection, tenantId, ids);
+    const docs = this.fromStoredAll(await findByIds(this.database, this.collection, tenantId, ids));
     const next = await findByIds(this.database, this.log, tenantId, [...docs.values()].map((d) => logId(d._id, d.version + 1)));
     for (const entry of next.values()) {
       const doc = docs.get(entry.aggregateId)!;
@@ -65,7 +93,8 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     }
   }
 
-  private foldEntry(doc: T, changes: readonly C[], seq: number) {
+  private foldEntry(doc: T, stored: readonly C[] | string, seq: number) {
+    const changes: readonly C[] = typeof stored === 'string' ? (JSON.parse(stored) as C[]) : stored;
     for (const change of changes) this.fold(doc, change);
     doc.recentEffects = [...doc.recentEffects, ...changes.map((c) => c.key)].slice(-RECENT_EFFECTS);
     doc.version = seq;
@@ -78,11 +107,12 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
    */
   async apply(id: string, tenantId: string, create: () => T, changes: readonly C[], now: Date): Promise<number> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = (await retryTransient(() => this.collection.findOne({ _id: id } as Filter<T>, { comment: 'aggregateById' }))) as T | null;
+      const found = (await retryTransient(() => this.collection.findOne({ _id: id } as Filter<T>, { comment: 'aggregateById' }))) as T | null;
+      const stored = found && this.fromStored(found);
       if (!stored) {
         // The document exists before its first entry, so a reader never misses an entry for want of it.
         try {
-          await retryTransient(() => this.collection.insertOne(create() as never));
+          await retryTransient(() => this.collection.insertOne(this.toStored(create()) as never));
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
         }
@@ -98,7 +128,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
       }
       const seq = doc.version + 1;
       try {
-        await retryTransient(() => this.log.insertOne({ _id: logId(id, seq), tenantId, aggregateId: id, seq, changes: [...fresh] } as never));
+        await retryTransient(() => this.log.insertOne({ _id: logId(id, seq), tenantId, aggregateId: id, seq, changes: JSON.stringify(fresh) } as never));
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * (attempt + 1)));
@@ -121,12 +151,12 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     const applied = new Map<string, number>();
     if (items.length === 0) return applied;
     const ids = items.map((i) => i.id);
-    const docs = await findByIds(this.database, this.collection, tenantId, ids);
+    const docs = this.fromStoredAll(await findByIds(this.database, this.collection, tenantId, ids));
     const missing = items.filter((i) => !docs.has(i.id));
     if (missing.length > 0) {
       // The document exists before its first entry, so a reader never misses an entry for want of it.
-      await insertManyIgnoringDuplicates(this.collection, missing.map((i) => i.create()) as never[]);
-      for (const [id, doc] of await findByIds(this.database, this.collection, tenantId, missing.map((i) => i.id))) docs.set(id, doc);
+      await insertManyIgnoringDuplicates(this.collection, missing.map((i) => this.toStored(i.create())) as never[]);
+      for (const [id, doc] of this.fromStoredAll(await findByIds(this.database, this.collection, tenantId, missing.map((i) => i.id)))) docs.set(id, doc);
     }
     const storedVersion = new Map([...docs.values()].map((d) => [d._id, d.version]));
     // Entries past a document's version (a crash, or another writer) are folded first.
@@ -140,7 +170,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     }
     const oneByOne: Array<AggregateChanges<T, C>> = [];
     const written: T[] = [];
-    const entries: Array<{ item: AggregateChanges<T, C>; doc: T; entry: LogEntry<C> }> = [];
+    const entries: Array<{ item: AggregateChanges<T, C>; doc: T; fresh: C[]; entry: LogEntry<C> }> = [];
     for (const item of items) {
       const doc = docs.get(item.id);
       if (!doc) {
@@ -155,17 +185,17 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
         continue;
       }
       const seq = doc.version + 1;
-      entries.push({ item, doc, entry: { _id: logId(item.id, seq), tenantId, aggregateId: item.id, seq, changes: [...fresh] } });
+      entries.push({ item, doc, fresh, entry: { _id: logId(item.id, seq), tenantId, aggregateId: item.id, seq, changes: JSON.stringify(fresh) } });
     }
     const taken = await insertManyIgnoringDuplicates(this.log, entries.map((e) => e.entry) as never[]);
-    for (const [i, { item, doc, entry }] of entries.entries()) {
+    for (const [i, { item, doc, fresh, entry }] of entries.entries()) {
       if (taken.has(i)) {
         oneByOne.push(item);
         continue;
       }
-      this.foldEntry(doc, entry.changes, entry.seq);
+      this.foldEntry(doc, fresh, entry.seq);
       written.push(doc);
-      applied.set(item.id, entry.changes.length);
+      applied.set(item.id, fresh.length);
     }
     await this.materialiseMany(written, now);
     await Promise.all(oneByOne.map(async (item) => applied.set(item.id, await this.apply(item.id, tenantId, item.create, item.changes, now))));
@@ -177,7 +207,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     if (docs.length === 0) return;
     const updates = docs.map((doc) => {
       doc.updatedAt = now;
-      const { _id, ...fields } = doc;
+      const { _id, ...fields } = this.toStored(doc);
       return { updateOne: { filter: { _id, version: { $lt: doc.version } } as Filter<T>, update: { $set: fields } as never } };
     });
     await retryTransient(() => this.collection.bulkWrite(updates, { ordered: false }));
@@ -193,7 +223,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
 
   private async materialise(doc: T, now: Date): Promise<void> {
     doc.updatedAt = now;
-    const { _id, ...fields } = doc;
+    const { _id, ...fields } = this.toStored(doc);
     // Never knowingly older: a writer that lost a race here leaves a lag the next reader folds over.
     await retryTransient(() => this.collection.updateOne({ _id, version: { $lt: doc.version } } as Filter<T>, { $set: fields } as never));
     if (doc.version % 100 === 0 && doc.version > LOG_KEPT) await retryTransient(() => this.log.deleteMany({ _id: { $in: this.trimmedIds(doc) } } as Filter<LogEntry<C>>));
