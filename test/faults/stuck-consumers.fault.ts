@@ -3,6 +3,7 @@
 // may be left stuck on a connection the kill left dead: every review is analysed and counted once,
 // within a bound after the last restart, and nothing is dead-lettered because the database was down.
 // The processes log the driver's monitoring events (debug); a failure shows each one's last ones.
+// Run on demand (npm run test:faults): it takes one to two minutes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
