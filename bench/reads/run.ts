@@ -206,7 +206,7 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
       // intake on a stack of its own without the analysis worker, beside the largest store
       await stack.stop();
       stack = undefined;
-      intakeRows.push(...(await compareIntake(infra, { count: intakeReviews, clientCounts: [1, 4], products: 50 })));
+      intakeRows.push(...(await compareIntake(infra, { count: intakeReviews, clientCounts: [1, 4], products: 50 })).rows);
     }
   } finally {
     await stack?.stop();

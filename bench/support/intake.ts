@@ -8,6 +8,8 @@ import { startBenchStack } from './bench-stack.js';
 import { waitForConsumersIdle } from './bus-idle.js';
 import { generatedReview, storedReview, type GeneratedReviewInput } from './generated-reviews.js';
 import { gql } from './graphql.js';
+import { measureImportCli, type ImportRun } from './import-cli.js';
+import { processCpuMs } from './process-cpu.js';
 import { commandCounts, commandsBetween } from './server-status.js';
 
 export const INTAKE_BATCH = 500;
@@ -80,6 +82,8 @@ export interface IntakeRow {
   intake: number;
   /** Database commands per `submitReviews` batch, by command (the consumers' commands included). */
   commandsPerBatch: Record<string, number>;
+  /** CPU ms per review of the embedded database + bus process during each run, when the benchmark started it. */
+  serverCpuPerReview: { raw: number; intake: number } | null;
 }
 
 /**
@@ -88,7 +92,7 @@ export interface IntakeRow {
  * and then `submitReviews` on `count` fresh generated reviews each, waiting for the consumers between
  * runs. Drops what it wrote.
  */
-export async function compareIntake(servers: { mongoUri: string; natsUrl: string }, opts: { count: number; clientCounts: number[]; products: number; write?: (line: string) => void }): Promise<IntakeRow[]> {
+export async function compareIntake(servers: { mongoUri: string; natsUrl: string; pid?: number }, opts: { count: number; clientCounts: number[]; products: number; importRows?: number[]; write?: (line: string) => void }): Promise<{ rows: IntakeRow[]; imports: ImportRun[] }> {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const prefix = `benchintake${Date.now().toString(36)}`;
   const key = `bench-intake-key-${prefix}`;
@@ -97,6 +101,7 @@ export async function compareIntake(servers: { mongoUri: string; natsUrl: string
   await admin.connect();
   let stack: Stack | undefined;
   const rows: IntakeRow[] = [];
+  const imports: ImportRun[] = [];
   try {
     stack = await startBenchStack({ ...servers, prefix, apiKey: key, tenantId });
     const productIds = await createProducts(stack.gatewayUrl, key, opts.products);
@@ -104,33 +109,48 @@ export async function compareIntake(servers: { mongoUri: string; natsUrl: string
     const stream = reviewTopics(prefix).stream.name;
     const batches = Math.ceil(opts.count / INTAKE_BATCH);
     for (const clients of opts.clientCounts) {
+      const cpu0 = processCpuMs(servers.pid);
       const rawRate = await measureRawInsert(raw, tenantId, { run: `raw${clients}`, count: opts.count, clients, productIds });
+      const cpu1 = processCpuMs(servers.pid);
       write(`  raw insertMany, ${clients} client(s): ${rawRate.toFixed(0)} reviews/s`);
       const before = await commandCounts(admin.db('admin'));
       const intake = await measureSubmitReviews(stack.gatewayUrl, key, { run: `intake${clients}`, count: opts.count, clients, productIds });
+      const cpu2 = processCpuMs(servers.pid);
       const commands = commandsBetween(before, await commandCounts(admin.db('admin')));
       write(`  submitReviews, ${clients} client(s): ${intake.toFixed(0)} reviews/s (${(intake / rawRate).toFixed(2)} of raw); waiting for the consumers`);
-      rows.push({ clients, raw: rawRate, intake, commandsPerBatch: Object.fromEntries(Object.entries(commands).map(([name, n]) => [name, n / batches])) });
+      const serverCpuPerReview = cpu0 !== null && cpu1 !== null && cpu2 !== null ? { raw: (cpu1 - cpu0) / opts.count, intake: (cpu2 - cpu1) / opts.count } : null;
+      rows.push({ clients, raw: rawRate, intake, commandsPerBatch: Object.fromEntries(Object.entries(commands).map(([name, n]) => [name, n / batches])), serverCpuPerReview });
       // no analysis worker runs here: its durable only keeps the events
       const left = await waitForConsumersIdle(servers.natsUrl, stream, { ignore: [ANALYSIS_CONSUMER] });
-      if (left > 0) write(`  (the consumers still had ${left} events after 2 minutes; they keep working during the next run)`);
+      if (left > 0) write(`  (the consumers still had ${left} events to finish; they keep working during the next run)`);
+    }
+    for (const rowCount of opts.importRows ?? []) {
+      const run = await measureImportCli(stack.gatewayUrl, key, { run: `import${rowCount}`, rows: rowCount, productIds });
+      write(`  npm run import, ${rowCount} rows: ${run.rate.toFixed(0)} rows/s, peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+      imports.push(run);
+      const left = await waitForConsumersIdle(servers.natsUrl, stream, { ignore: [ANALYSIS_CONSUMER] });
+      if (left > 0) write(`  (the consumers still had ${left} events to finish; they keep working during the next run)`);
     }
   } finally {
     await stack?.stop();
     for (const owner of ['collection', 'analysis', 'applications', 'raw']) await admin.db(databaseName(prefix, owner)).dropDatabase().catch(() => undefined);
     await admin.close();
   }
-  return rows;
+  return { rows, imports };
 }
 
-/** The intake rows as a Markdown table (raw and submitReviews per client count, ratios against the raw rate of the same clients). */
-export function intakeTable(rows: readonly IntakeRow[]): string {
+/** The intake rows as a Markdown table (raw and submitReviews per client count, ratios against the raw rate of the same clients; the import CLI's rows against raw at 1 client). */
+export function intakeTable(rows: readonly IntakeRow[], imports: readonly ImportRun[] = []): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
-  const lines = ['| path | clients | reviews/s | of raw insertMany (same clients) | of raw insertMany (1 client) |', '|---|---|---|---|---|'];
+  const lines = ['| path | clients | reviews/s | of raw insertMany (same clients) | of raw insertMany (1 client) | database + bus CPU per review |', '|---|---|---|---|---|---|'];
   const rawOne = rows.find((r) => r.clients === 1)?.raw;
+  const cpu = (ms: number | undefined) => (ms === undefined ? '–' : `${ms.toFixed(2)} ms`);
   for (const row of rows) {
-    lines.push(`| raw insertMany (baseline) | ${row.clients} | ${fmt(row.raw)} | 1.00 | ${rawOne ? (row.raw / rawOne).toFixed(2) : '–'} |`);
-    lines.push(`| submitReviews via the gateway | ${row.clients} | ${fmt(row.intake)} | ${(row.intake / row.raw).toFixed(2)} | ${rawOne ? (row.intake / rawOne).toFixed(2) : '–'} |`);
+    lines.push(`| raw insertMany (baseline) | ${row.clients} | ${fmt(row.raw)} | 1.00 | ${rawOne ? (row.raw / rawOne).toFixed(2) : '–'} | ${cpu(row.serverCpuPerReview?.raw)} |`);
+    lines.push(`| submitReviews via the gateway | ${row.clients} | ${fmt(row.intake)} | ${(row.intake / row.raw).toFixed(2)} | ${rawOne ? (row.intake / rawOne).toFixed(2) : '–'} | ${cpu(row.serverCpuPerReview?.intake)} |`);
+  }
+  for (const run of imports) {
+    lines.push(`| npm run import, ${run.rows.toLocaleString('en')} rows (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | CLI default (2 batches in flight) | ${fmt(run.rate)} | – | ${rawOne ? (run.rate / rawOne).toFixed(2) : '–'} | – |`);
   }
   return lines.join('\n');
 }

@@ -1,0 +1,74 @@
+/**
+ * Where one `submitReviews` batch spends its time, in one process (no gateway, no other services):
+ * the collection subgraph's services on the embedded FerretDB + NATS (or `MONGODB_URI`/`NATS_URL`),
+ * every repository and publisher method timed as it is called, batches of 500 generated reviews
+ * from `--clients` concurrent callers. Times are summed over the callers and divided by the batches.
+ * Usage: npx tsx bench/ingest/phases.ts [--batches 10] [--clients 1]
+ */
+import { parseArgs } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectBus } from '../../lib/bus/index.js';
+import { createLogger } from '../../lib/logger.js';
+import { createMetrics } from '../../lib/metrics.js';
+import { connectDatabase, databaseName } from '../../lib/mongo.js';
+import { reviewTopics } from '../../lib/streams.js';
+import { createServer } from '../../subgraphs/collection/src/server.js';
+import { submitReviews } from '../../subgraphs/collection/src/services/review-intake.js';
+import { benchInfra } from '../infra.js';
+import { generatedReview } from '../support/generated-reviews.js';
+import { INTAKE_BATCH } from '../support/intake.js';
+
+const { values } = parseArgs({ options: { batches: { type: 'string', default: '10' }, clients: { type: 'string', default: '1' } } });
+const batches = Number(values.batches);
+const clients = Number(values.clients);
+if (!Number.isInteger(batches) || batches < 1 || !Number.isInteger(clients) || clients < 1) throw new Error('--batches and --clients must be whole numbers ≥ 1');
+
+const infra = await benchInfra();
+const prefix = `benchphases${Date.now().toString(36)}`;
+const database = await connectDatabase(infra.mongoUri, databaseName(prefix, 'collection'));
+const topics = reviewTopics(prefix);
+const log = createLogger('bench-phases', 'warn');
+const bus = await connectBus({ natsUrl: infra.natsUrl, name: 'bench-phases', log, streams: [topics.stream] });
+try {
+  const { services } = await createServer({ database, publisher: bus, topics, log, internalSecret: 'bench-phases-secret-0123456789abcdef0123', metrics: createMetrics('bench-phases') });
+  const times = new Map<string, number>();
+  const timed = (label: string, work: () => Promise<unknown>) => {
+    const started = performance.now();
+    return work().finally(() => times.set(label, (times.get(label) ?? 0) + performance.now() - started));
+  };
+  // every method of every service object, timed under `service.method` (nested calls count in both)
+  for (const [name, service] of Object.entries(services as unknown as Record<string, Record<string, unknown>>)) {
+    if (!service || typeof service !== 'object' || name === 'log' || name === 'topics') continue;
+    const targets = [service, ...(name === 'reviews' ? [service.lists as Record<string, unknown>] : [])];
+    for (const target of targets) {
+      const label = target === service ? name : `${name}.lists`;
+      for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(target))) {
+        const original = target[method];
+        if (method === 'constructor' || typeof original !== 'function') continue;
+        target[method] = (...args: unknown[]) => timed(`${label}.${method}`, () => (original as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      }
+    }
+  }
+  const product = await services.products.upsertBySku('bench', { sku: 'PHASES-1', name: 'Bench watch', brand: null, category: 'sport-watch' });
+  times.clear();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < batches) {
+      const batch = next++;
+      const inputs = Array.from({ length: INTAKE_BATCH }, (_, k) => generatedReview(prefix, batch * INTAKE_BATCH + k, [product._id]));
+      const result = await timed('submitReviews (whole call)', () => submitReviews(services, 'bench', inputs));
+      if ((result as Awaited<ReturnType<typeof submitReviews>>).rejected.length > 0) throw new Error(`rejected: ${JSON.stringify((result as Awaited<ReturnType<typeof submitReviews>>).rejected[0])}`);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${clients} caller(s), ${batches} batches of ${INTAKE_BATCH}: ${((batches * INTAKE_BATCH) / seconds).toFixed(0)} reviews/s; ms per batch:\n`);
+  for (const [label, ms] of [...times].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${label.padEnd(40)} ${(ms / batches).toFixed(1)}\n`);
+} finally {
+  const jsm = await jetstreamManager(bus.connection);
+  for (const stream of [topics.stream.name, `${topics.stream.name}_DLQ`]) await jsm.streams.delete(stream).catch(() => undefined);
+  await bus.close();
+  await database.db.dropDatabase().catch(() => undefined);
+  await database.close();
+  await infra.close();
+}
