@@ -9,7 +9,7 @@ import { percentile } from './product-page.js';
 import { TENANT, type ProductStore } from './product-store.js';
 import { benchReview, countsAsAnalyzed, type BenchReview } from './review-events.js';
 
-const POLL_MS = 50;
+const POLL_MS = 100;
 const TICK_MS = 100;
 const DRAIN_MS = 120_000;
 

@@ -4,6 +4,7 @@
  * summary and a 90-day DAY trend, timed sequentially.
  */
 import type { Stack } from '../../lib/stack.js';
+import { gql } from '../support/graphql.js';
 import { API_KEY } from './product-store.js';
 
 export const PRODUCT_PAGE = `query($sku: String!, $from: String!, $to: String!) { productBySku(sku: $sku) { name insights {
@@ -29,10 +30,9 @@ export function pageVariables(sku: string, now: Date): Record<string, string> {
 
 /** One page request; throws on any error, and returns what the page showed. */
 export async function readPage(stack: Stack, variables: Record<string, string>): Promise<PageAnswer> {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify({ query: PRODUCT_PAGE, variables }) });
-  const body = (await response.json()) as { data?: { productBySku: { insights: any } | null }; errors?: unknown[] };
-  if (!response.ok || body.errors || !body.data?.productBySku?.insights) throw new Error(`product page failed (${response.status}): ${JSON.stringify(body).slice(0, 400)}`);
-  const insights = body.data.productBySku.insights;
+  const data = await gql<{ productBySku: { insights: any } | null }>(stack.gatewayUrl, API_KEY, PRODUCT_PAGE, variables);
+  if (!data.productBySku?.insights) throw new Error(`product page without insights: ${JSON.stringify(data).slice(0, 300)}`);
+  const insights = data.productBySku.insights;
   const quotes = [...insights.topPros.flatMap((p: any) => p.positiveQuotes), ...insights.topCons.flatMap((c: any) => c.negativeQuotes)];
   return { reviewCount: insights.reviewCount, buckets: insights.trend.buckets.length, pros: insights.topPros.length, cons: insights.topCons.length, quotes: quotes.length, sufficient: insights.summary.sufficient };
 }

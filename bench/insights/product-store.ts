@@ -12,13 +12,14 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus, type Bus } from '../../lib/bus/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { connectDatabase, databaseName, type Database } from '../../lib/mongo.js';
-import { startStack, type Stack } from '../../lib/stack.js';
+import type { Stack } from '../../lib/stack.js';
 import { reviewTopics, type ReviewTopics } from '../../lib/streams.js';
 import { InsightsRepository } from '../../subgraphs/applications/src/repositories/insights-repository.js';
 import { APPLICATIONS_CONSUMER } from '../../subgraphs/applications/src/services/insights-consumer.js';
 import { ProductRepository } from '../../subgraphs/collection/src/repositories/product-repository.js';
 import { ReviewRepository } from '../../subgraphs/collection/src/repositories/review-repository.js';
 import type { BenchInfra } from '../infra.js';
+import { startBenchStack } from '../support/bench-stack.js';
 import { waitUntil } from './consumer-rate.js';
 import { benchReview, countsAsAnalyzed, reviewEvents, type BenchReview } from './review-events.js';
 
@@ -53,14 +54,7 @@ export class ProductStore {
     const topics = reviewTopics(prefix);
     const collection = await connectDatabase(infra.mongoUri, databaseName(prefix, 'collection'));
     const applications = await connectDatabase(infra.mongoUri, databaseName(prefix, 'applications'));
-    const stack = await startStack({
-      mongoUri: infra.mongoUri,
-      natsUrl: infra.natsUrl,
-      workers: 0,
-      // warnings and errors of the stack's processes, so a failing process says why
-      write: (line) => process.stderr.write(`${line}\n`),
-      env: { DB_PREFIX: prefix, BUS_NAMESPACE: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', API_KEYS: JSON.stringify([{ key: API_KEY, name: 'bench', tenantId: TENANT, scopes: ['read', 'write'] }]) },
-    });
+    const stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix, apiKey: API_KEY, tenantId: TENANT });
     const bus = await connectBus({ natsUrl: infra.natsUrl, name: 'bench-insights', streams: [topics.stream], log });
     return new ProductStore(stack, bus, topics, new InsightsRepository(applications), new ProductRepository(collection), new ReviewRepository(collection), [collection, applications]);
   }
@@ -145,14 +139,18 @@ export class ProductStore {
     return (await this.bus.consumerStats(this.topics.stream.name, APPLICATIONS_CONSUMER)).deadLetters;
   }
 
+  /** Stops the stack and removes what the run created; a step that fails is reported, not thrown over the run's own error. */
   async stop(): Promise<void> {
-    await this.stack.stop();
-    const jsm = await jetstreamManager(this.bus.connection);
-    for (const stream of [this.topics.stream.name, `${this.topics.stream.name}_DLQ`]) await jsm.streams.delete(stream).catch(() => undefined);
-    await this.bus.close();
+    const step = (what: string, work: () => Promise<unknown>) => work().catch((error: Error) => process.stderr.write(`  cleanup: ${what} failed: ${error.message}\n`));
+    await step('stopping the stack', () => this.stack.stop());
+    await step('deleting the streams', async () => {
+      const jsm = await jetstreamManager(this.bus.connection);
+      for (const stream of [this.topics.stream.name, `${this.topics.stream.name}_DLQ`]) await jsm.streams.delete(stream).catch(() => undefined);
+    });
+    await step('closing the bus', () => this.bus.close());
     for (const database of this.databases) {
-      await database.db.dropDatabase().catch(() => undefined);
-      await database.close();
+      await step('dropping a database', () => database.db.dropDatabase());
+      await step('closing a database', () => database.close());
     }
   }
 }
