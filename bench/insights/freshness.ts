@@ -13,10 +13,11 @@ const POLL_MS = 100;
 const TICK_MS = 100;
 const DRAIN_MS = 120_000;
 
-export interface Freshness { reviews: number; rate: number; p50: number; p99: number; max: number }
+/** Lags in ms from the `review.analyzed` timestamp; `fromAck*`: from the moment JetStream acknowledged the publish. */
+export interface Freshness { reviews: number; rate: number; p50: number; p99: number; max: number; fromAckP50: number; fromAckP99: number }
 
 /** A review waiting to show in its product's counts; `at` is its `review.analyzed` timestamp once published. */
-interface Waiting { reviews: number; analyzed: number; at: number }
+interface Waiting { reviews: number; analyzed: number; at: number; publishedAt: number }
 
 export async function freshness(store: ProductStore, opts: { rate: number; seconds: number; products: number }): Promise<Freshness> {
   const productIds = [];
@@ -24,6 +25,7 @@ export async function freshness(store: ProductStore, opts: { rate: number; secon
   const waiting = new Map<string, Waiting[]>(productIds.map((id) => [id, []]));
   const placed = new Map(productIds.map((id) => [id, { ...store.expected.get(id)! }]));
   const lags: number[] = [];
+  const fromAck: number[] = [];
   let publishing = true;
 
   const poller = (async () => {
@@ -37,7 +39,11 @@ export async function freshness(store: ProductStore, opts: { rate: number; secon
       for (const [id, queue] of waiting) {
         const doc = found.get(id);
         if (!doc) continue;
-        while (queue.length > 0 && queue[0]!.at !== Infinity && queue[0]!.reviews <= doc.reviewCount && queue[0]!.analyzed <= doc.analyzedCount) lags.push(seen - queue.shift()!.at);
+        while (queue.length > 0 && queue[0]!.at !== Infinity && queue[0]!.reviews <= doc.reviewCount && queue[0]!.analyzed <= doc.analyzedCount) {
+          const done = queue.shift()!;
+          lags.push(seen - done.at);
+          fromAck.push(seen - done.publishedAt);
+        }
       }
       if (!publishing && [...waiting.values()].every((q) => q.length === 0)) return;
       await new Promise((r) => setTimeout(r, Math.max(0, POLL_MS - (Date.now() - started))));
@@ -63,13 +69,14 @@ export async function freshness(store: ProductStore, opts: { rate: number; secon
         const counts = placed.get(productId)!;
         counts.reviews++;
         if (countsAsAnalyzed(reviews.at(-1)!)) counts.analyzed++;
-        const entry = { ...counts, at: Infinity };
+        const entry = { ...counts, at: Infinity, publishedAt: Infinity };
         waiting.get(productId)!.push(entry);
         entries.push(entry);
       }
       // A tick does not wait for the one before: the rate holds while a publish is slow.
       inFlight.push(store.write(reviews, { store: false }).then((published) => {
-        for (const [i, { analyzedAt }] of published.entries()) entries[i]!.at = analyzedAt;
+        const acked = Date.now();
+        for (const [i, { analyzedAt }] of published.entries()) Object.assign(entries[i]!, { at: analyzedAt, publishedAt: acked });
       }));
     }
     await Promise.all(inFlight);
@@ -79,5 +86,6 @@ export async function freshness(store: ProductStore, opts: { rate: number; secon
   const elapsed = (performance.now() - started) / 1000;
   await poller;
   lags.sort((a, b) => a - b);
-  return { reviews: written, rate: written / elapsed, p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1)! };
+  fromAck.sort((a, b) => a - b);
+  return { reviews: written, rate: written / elapsed, p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1)!, fromAckP50: percentile(fromAck, 50), fromAckP99: percentile(fromAck, 99) };
 }

@@ -70,7 +70,7 @@ try {
       say(`page at ${store.size.toLocaleString('en')} reviews: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
       if (i === 0) {
         lag = await freshness(store, { rate, seconds: lagSeconds, products: lagProducts });
-        say(`(c) ${lag.reviews} reviews at ${lag.rate.toFixed(1)} reviews/s: lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`);
+        say(`(c) ${lag.reviews} reviews at ${lag.rate.toFixed(1)} reviews/s: lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms; from the publish's acknowledgement p50 ${lag.fromAckP50} ms, p99 ${lag.fromAckP99} ms`);
       }
     }
     const deadLetters = await store.deadLetters();
@@ -78,7 +78,7 @@ try {
     for (const page of pages) {
       rows.push([`(b) product page through the gateway, ${page.size.toLocaleString('en')} reviews in the store`, `p50 ${page.p50.toFixed(1)} ms, p99 ${page.p99.toFixed(1)} ms`, page === base ? '1.00 (baseline)' : `p50 ${(page.p50 / base!.p50).toFixed(2)} ×, p99 ${(page.p99 / base!.p99).toFixed(2)} ×`, page === base ? '' : `target ≤ 1.2 ×: ${page.p50 / base!.p50 <= 1.2 ? 'met' : 'missed'} (p50)`]);
     }
-    rows.push([`(c) freshness at ${lag!.rate.toFixed(1)} reviews/s (${lag!.reviews} reviews over ${lagProducts} products)`, `p50 ${lag!.p50} ms, p99 ${lag!.p99} ms`, `max ${lag!.max} ms`, `target p99 ≤ 2,000 ms: ${lag!.p99 <= 2_000 ? 'met' : 'missed'}`]);
+    rows.push([`(c) freshness at ${lag!.rate.toFixed(1)} reviews/s (${lag!.reviews} reviews over ${lagProducts} products)`, `p50 ${lag!.p50} ms, p99 ${lag!.p99} ms`, `max ${lag!.max} ms; from the publish's ack: p50 ${lag!.fromAckP50} ms, p99 ${lag!.fromAckP99} ms`, `target p99 ≤ 2,000 ms: ${lag!.p99 <= 2_000 ? 'met' : 'missed'}`]);
     if (deadLetters > 0) throw new Error(`${deadLetters} events dead-lettered by the applications consumer`);
   } finally {
     await store.stop();
