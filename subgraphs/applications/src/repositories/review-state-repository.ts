@@ -5,6 +5,25 @@ import { stateVersionId, type AppliedMarker, type ReviewStateDocument } from '..
 
 const PROBE = 8;
 
+/**
+ * `analysis` and `change` are stored as one JSON string each: FerretDB converts arrays of objects
+ * (a review's mentions, twice) element by element on every write and read. Versions written
+ * before, with those fields as objects, are read as they are.
+ */
+const PACKED = ['analysis', 'change'] as const;
+
+function toStored(doc: ReviewStateDocument): ReviewStateDocument {
+  const stored: Record<string, unknown> = { ...doc };
+  for (const key of PACKED) if (doc[key] !== null && typeof doc[key] === 'object') stored[key] = JSON.stringify(doc[key]);
+  return stored as unknown as ReviewStateDocument;
+}
+
+function fromStored(doc: ReviewStateDocument): ReviewStateDocument {
+  const fields = doc as unknown as Record<string, unknown>;
+  for (const key of PACKED) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key] as string);
+  return doc;
+}
+
 /** The versions of what applications knows of each review (from its events), and which changes reached the aggregates. */
 export class ReviewStateRepository {
   readonly collection: Collection<ReviewStateDocument>;
@@ -26,7 +45,7 @@ export class ReviewStateRepository {
     for (let from = 1; open.length > 0; from += PROBE) {
       const ids = open.flatMap((id) => Array.from({ length: PROBE }, (_, i) => stateVersionId(id, from + i)));
       const found = await findByIds(this.database, this.collection, tenantId, ids);
-      const docs = [...found.values()].sort((a, b) => a.version - b.version);
+      const docs = [...found.values()].map(fromStored).sort((a, b) => a.version - b.version);
       for (const doc of docs) result.get(doc.stateId)!.push(doc);
       open = open.filter((id) => result.get(id)!.length === from + PROBE - 1);
     }
@@ -41,7 +60,7 @@ export class ReviewStateRepository {
   /** Inserts a new version; false when another writer made that version first. */
   async insertVersion(doc: ReviewStateDocument): Promise<boolean> {
     try {
-      await retryTransient(() => this.collection.insertOne(doc));
+      await retryTransient(() => this.collection.insertOne(toStored(doc)));
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -51,7 +70,13 @@ export class ReviewStateRepository {
 
   /** Inserts new versions in one call; returns the indexes of those another writer made first. */
   insertVersions(docs: readonly ReviewStateDocument[]): Promise<Set<number>> {
-    return insertManyIgnoringDuplicates(this.collection, docs);
+    return insertManyIgnoringDuplicates(this.collection, docs.map(toStored));
+  }
+
+  /** Versions in `_id` order after `afterId` (all products' states, one product's a range), for rebuilds. */
+  async pageAfter(afterId: string | null, limit: number): Promise<ReviewStateDocument[]> {
+    const page = await this.collection.find(afterId ? { _id: { $gt: afterId } } : {}, { sort: { _id: 1 }, limit, comment: 'rebuildPage' }).toArray();
+    return page.map(fromStored);
   }
 
   async markApplied(tenantId: string, versionIds: readonly string[]): Promise<void> {

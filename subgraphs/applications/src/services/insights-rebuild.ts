@@ -78,7 +78,7 @@ async function rebuildAll(repos: { insights: InsightsRepository; states: ReviewS
   };
   for (;;) {
     const after: string | null = current?.states.at(-1)?._id ?? progress.afterId;
-    const page: ReviewStateDocument[] = await repos.states.collection.find(after ? { _id: { $gt: after } } : {}, { sort: { _id: 1 }, limit: PAGE, comment: 'rebuildPage' }).toArray();
+    const page: ReviewStateDocument[] = await repos.states.pageAfter(after, PAGE);
     if (opts.signal?.aborted) return { products: progress.products, reviews: progress.reviews, done: false };
     for (const state of page) {
       const prefix = state.stateId.slice(0, state.stateId.lastIndexOf('_') + 1);
