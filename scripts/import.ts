@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -148,7 +149,7 @@ try {
       path,
       reading: { format, delimiter, columns: header?.columns ?? null, offset: resumeFrom?.offset ?? startOffset, line: resumeFrom?.line ?? startLine },
       mapping: { columns, perRow: format === 'jsonl', source: values.source, defaultProduct: values.product ?? null, ratingScale, readDate },
-      batchSize, concurrency, checkpointPath, identity, resumeFrom,
+      batchSize, concurrency, checkpointPath, identity, resumeFrom, runId: resumeFrom?.runId ?? randomUUID(),
     };
     if (resumeFrom) process.stdout.write(`resuming at line ${resumeFrom.line} (byte ${resumeFrom.offset}); ${resumeFrom.counts.rows} rows were done before\n`);
     const report = await RejectionReport.open(reportPath, resumeFrom && resumeFrom.reportBytes > 0 ? resumeFrom.reportBytes : null);

@@ -10,7 +10,11 @@ export interface ImportCounts { rows: number; imported: number; duplicates: numb
  * the batch that was in flight when it stopped is sent again, and the API's (source, externalId)
  * idempotency turns what had been stored of it into duplicates.
  */
-export interface Checkpoint { version: 1; identity: string; offset: number; line: number; reportBytes: number; counts: ImportCounts; updatedAt: string }
+export interface Checkpoint {
+  version: 1; identity: string; offset: number; line: number; reportBytes: number; counts: ImportCounts; updatedAt: string;
+  /** Names this import from its first row to its end: part of its batches' idempotency keys, so a resumed run gets the first answers and a new run of the same file does not. */
+  runId: string;
+}
 
 export const emptyCounts = (): ImportCounts => ({ rows: 0, imported: 0, duplicates: 0, rejected: 0, pending: 0 });
 
@@ -35,7 +39,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | null> {
     throw error;
   }
   const value = JSON.parse(text) as Checkpoint;
-  if (value?.version !== 1 || typeof value.offset !== 'number' || typeof value.identity !== 'string') throw new Error(`${path} is not an import checkpoint`);
+  if (value?.version !== 1 || typeof value.offset !== 'number' || typeof value.identity !== 'string' || typeof value.runId !== 'string') throw new Error(`${path} is not an import checkpoint`);
   return value;
 }
 

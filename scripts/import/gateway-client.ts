@@ -17,7 +17,7 @@ export class GatewayRefused extends Error {}
 /** The gateway could not be reached or kept failing: the import stops where it is and can be resumed. */
 export class GatewayUnavailable extends Error {}
 
-const SUBMIT = `mutation ImportReviews($reviews: [ReviewInput!]!) { submitReviews(input: { reviews: $reviews }) { accepted { index id duplicate } rejected { index field code message } } }`;
+const SUBMIT = `mutation ImportReviews($reviews: [ReviewInput!]!, $key: String) { submitReviews(input: { reviews: $reviews, idempotencyKey: $key }) { accepted { index id duplicate } rejected { index field code message } } }`;
 const SOURCE_BY_NAME = `query ImportSource($name: String!) { sourceByName(name: $name) { id name kind } }`;
 const CREATE_SOURCE = `mutation ImportCreateSource($name: String!, $kind: SourceKind!) { createSource(input: { name: $name, kind: $kind }) { id name kind } }`;
 /** Aliases per SKU lookup; the gateway allows 15 by default. */
@@ -74,8 +74,31 @@ export class GatewayClient {
     return answer.data;
   }
 
-  async submit(reviews: ReviewInputRow[]): Promise<SubmitAnswer> {
-    return (await this.data(SUBMIT, { reviews })).submitReviews as SubmitAnswer;
+  /**
+   * One submitReviews call. With an idempotency key, a batch the gateway stored but whose answer was
+   * lost (a timeout, a crash of the importer) gets the first call's answer when sent again. A key
+   * the API refuses for this payload (another run's batch at the same place) is dropped: the
+   * (source, externalId) identity still keeps a resent row from being stored twice.
+   */
+  async submit(reviews: ReviewInputRow[], idempotencyKey?: string): Promise<SubmitAnswer> {
+    let key = idempotencyKey ?? null;
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.call(SUBMIT, { reviews, key });
+      const code = answer.errors?.[0]?.extensions?.code;
+      if (code === 'IDEMPOTENCY_KEY_REUSED' && key !== null) {
+        key = null;
+        continue;
+      }
+      if (code === 'IDEMPOTENCY_KEY_IN_USE' && attempt < RETRIES) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      if (answer.errors?.length || !answer.data) {
+        const first = answer.errors?.[0];
+        throw new GatewayRefused(`the gateway answered ${first?.extensions?.code ?? 'an error'}: ${first?.message ?? 'no data'}`);
+      }
+      return answer.data.submitReviews as SubmitAnswer;
+    }
   }
 
   /** The import's source, created with `kind` when the tenant has none of that name. */

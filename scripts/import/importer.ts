@@ -16,13 +16,14 @@ export interface ImportPlan {
   identity: string;
   /** Where the previous runs stopped (null: from the start). */
   resumeFrom: Checkpoint | null;
+  runId: string;
 }
 
 export interface ImportProgress { bytes: number; counts: ImportCounts }
 export interface ImportOutcome { counts: ImportCounts; rowsThisRun: number; finished: boolean; stoppedAt: { offset: number; line: number } }
 
 /** A batch's worth of rows: what goes to submitReviews, what was refused before, and where in the file it ends. */
-interface Batch { reviews: Array<{ line: number; review: MappedReview }>; local: RejectedRow[]; rows: number; bytes: number; end: number; nextLine: number }
+interface Batch { reviews: Array<{ line: number; review: MappedReview }>; local: RejectedRow[]; rows: number; bytes: number; start: number; end: number; nextLine: number }
 interface BatchResult { batch: Batch; rejected: RejectedRow[]; imported: number; duplicates: number; pending: number }
 
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -41,6 +42,10 @@ export async function runImport(plan: ImportPlan, client: GatewayClient, report:
   const skus = new Map<string, string | null>();
   const inFlight: Array<Promise<BatchResult>> = [];
 
+  const saveCheckpoint = () => writeCheckpoint(plan.checkpointPath, { version: 1, identity: plan.identity, runId: plan.runId, offset: position.offset, line: position.line, reportBytes: report.bytes, counts, updatedAt: new Date().toISOString() });
+  // Written before the first batch goes out, so a run that dies before any answer still resumes with its keys.
+  await saveCheckpoint();
+
   const acknowledgeOldest = async () => {
     const result = await inFlight.shift()!;
     await report.add([...result.batch.local, ...result.rejected].sort((a, b) => a.line - b.line));
@@ -51,12 +56,13 @@ export async function runImport(plan: ImportPlan, client: GatewayClient, report:
     counts.rejected += result.batch.local.length + result.rejected.length;
     rowsThisRun += result.batch.rows;
     position = { offset: result.batch.end, line: result.batch.nextLine };
-    await writeCheckpoint(plan.checkpointPath, { version: 1, identity: plan.identity, offset: position.offset, line: position.line, reportBytes: report.bytes, counts, updatedAt: new Date().toISOString() });
+    await saveCheckpoint();
     onProgress({ bytes: position.offset, counts });
   };
 
   const send = (batch: Batch) => {
-    const sent = submitBatch(batch, client, skus);
+    // The same file, options and place in it make the same key: a batch sent again after a crash gets the first answer.
+    const sent = submitBatch(batch, client, skus, `import:${plan.runId}:${plan.batchSize}:${batch.start}`);
     // A failure surfaces when the batch is acknowledged; until then it must not be an unhandled rejection.
     sent.catch(() => undefined);
     inFlight.push(sent);
@@ -94,11 +100,11 @@ export async function runImport(plan: ImportPlan, client: GatewayClient, report:
   return { counts, rowsThisRun, finished: !signal.aborted, stoppedAt: position };
 }
 
-function newBatch(end: number, nextLine: number): Batch {
-  return { reviews: [], local: [], rows: 0, bytes: 0, end, nextLine };
+function newBatch(start: number, nextLine: number): Batch {
+  return { reviews: [], local: [], rows: 0, bytes: 0, start, end: start, nextLine };
 }
 
-async function submitBatch(batch: Batch, client: GatewayClient, skus: Map<string, string | null>): Promise<BatchResult> {
+async function submitBatch(batch: Batch, client: GatewayClient, skus: Map<string, string | null>, idempotencyKey: string): Promise<BatchResult> {
   const unknown = [...new Set(batch.reviews.map((r) => r.review.product).filter((p) => !PRODUCT_ID_PATTERN.test(p) && !skus.has(p)))];
   if (unknown.length > 0) {
     if (skus.size + unknown.length > SKU_CACHE_LIMIT) skus.clear();
@@ -115,7 +121,7 @@ async function submitBatch(batch: Batch, client: GatewayClient, skus: Map<string
   let imported = 0;
   let duplicates = 0;
   for (let attempt = 0; items.length > 0; attempt++) {
-    const answer = await client.submit(items.map((i) => i.input));
+    const answer = await client.submit(items.map((i) => i.input), `${idempotencyKey}:${attempt}`);
     for (const accepted of answer.accepted) {
       if (accepted.duplicate) duplicates++;
       else imported++;
