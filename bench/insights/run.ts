@@ -6,6 +6,7 @@
  * Usage: npm run bench:insights -- [--reviews 3000] [--products 6] [--sizes 1000,200000] [--requests 200]
  *        [--rate 100] [--lag-seconds 30] [--lag-products 10]
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../lib/logger.js';
 import { benchInfra } from '../infra.js';
@@ -42,6 +43,9 @@ if (sizes.length < 2 || sizes.some((s, i) => !Number.isInteger(s) || s < TARGET_
 
 const log = createLogger('bench', 'warn');
 const say = (line: string) => process.stdout.write(`  ${line}\n`);
+// The machine is shared: the 1-minute load average, sampled every 10 s, goes with the table.
+const loads: number[] = [loadavg()[0]!];
+const sampler = setInterval(() => loads.push(loadavg()[0]!), 10_000);
 const infra = await benchInfra();
 const rows: Array<[string, string, string, string]> = [];
 try {
@@ -85,11 +89,14 @@ try {
   }
 } finally {
   await infra.close();
+  clearInterval(sampler);
   printTable();
 }
 
 function printTable() {
   process.stdout.write(`\n\`npm run bench:insights -- --reviews ${reviews} --products ${products} --sizes ${sizes.join(',')} --requests ${requests} --rate ${rate} --lag-seconds ${lagSeconds} --lag-products ${lagProducts}\`\n\n`);
+  const sorted = [...loads].sort((x, y) => x - y);
+  process.stdout.write(`${cpus().length} cores; 1-minute load average during the run: min ${sorted[0]!.toFixed(1)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} (${sorted.length} samples)\n\n`);
   process.stdout.write('| measure | result | ratio | note |\n|---|---|---|---|\n');
   for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
 }
