@@ -7,8 +7,8 @@ type Server = Awaited<ReturnType<typeof createServer>>;
 let server: Server;
 let productId: string;
 
-async function run(query: string, variables: Record<string, unknown> = {}, tenant = 'tenant-a'): Promise<{ data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(caller(tenant)) });
+async function run(query: string, variables: Record<string, unknown> = {}, tenant = 'tenant-a', scopes = ['read', 'write']): Promise<{ data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor({ ...caller(tenant), scopes }) });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return response.body.singleResult as never;
 }
@@ -110,6 +110,29 @@ describe('reviewChanges', () => {
       const mine = [...new Set(entries.filter((e) => e.reviewId.startsWith(`rev_w${w}_`)).map((e) => Number(e.reviewId.split('_')[2])))];
       expect(mine).toEqual(Array.from({ length: 25 }, (_, i) => i));
     }
+  });
+
+  it('shows a key that may only read a held review as null until a moderator publishes it (STATUS_CHANGED)', async () => {
+    const tenant = 'tenant-moderated';
+    const product = (await run(`mutation { upsertProducts(input: { products: [{ sku: "FEED-M", name: "Moderated watch" }] }) { products { id } } }`, {}, tenant)).data!.upsertProducts.products[0].id;
+    await run(`mutation { setModerationPolicy(hold: [LINK_OR_CONTACT]) { hold } }`, {}, tenant, ['read', 'moderate']);
+    const held = (await run(SUBMIT, { reviews: [{ productId: product, rating: 5, text: 'Great deals at https://spam.example.com now' }, { productId: product, rating: 4, text: 'Solid watch.' }] }, tenant)).data!.submitReviews.accepted.map((a: { id: string }) => a.id);
+    const replay = async (scopes: string[]) => {
+      const copy: Copy = new Map();
+      let after: string | null = null;
+      for (;;) {
+        const page: any = (await run(CHANGES, { after, first: 100 }, tenant, scopes)).data!.reviewChanges;
+        apply(copy, page);
+        after = page.pageInfo.endCursor;
+        if (!page.pageInfo.hasNextPage) return copy;
+      }
+    };
+    expect([...(await replay(['read'])).keys()]).toEqual([held[1]]);
+    expect([...(await replay(['read', 'write'])).keys()].sort()).toEqual([...held].sort());
+    await run(`mutation($ids: [ID!]!) { moderateReviews(ids: $ids, status: PUBLISHED) { moderated { id } } }`, { ids: [held[0]] }, tenant, ['read', 'moderate']);
+    expect([...(await replay(['read'])).keys()].sort()).toEqual([...held].sort());
+    const kinds = (await server.services.changes.collection.find({ tenantId: tenant, reviewId: held[0] }).toArray()).map((c) => c.kind);
+    expect(kinds).toEqual(['CREATED', 'STATUS_CHANGED']);
   });
 
   it('refuses a cursor from another tenant, a forged one and a truncated one, with a clear error', async () => {

@@ -305,7 +305,10 @@ export type ReviewChange = {
   /** When the change was recorded. */
   at: Scalars['DateTime']['output'];
   kind: ReviewChangeKind;
-  /** The review as it is now (it may have changed again since); null once deleted. */
+  /**
+   * The review as it is now (it may have changed again since); null once deleted, and for a key that
+   * may only read, null while moderation holds or rejects it.
+   */
   review?: Maybe<Review>;
   reviewId: Scalars['ID']['output'];
   /** The revision the change made (1 for a creation); null for a deletion. */

@@ -22,7 +22,7 @@ export const Query: QueryResolvers = {
     requireScope(context, 'moderate');
     return (await context.services.moderation.policyOf(context.tenantId)) ?? { hold: [], updatedAt: null };
   },
-  reviewChanges: (_parent, { first, after }, { services, tenantId }) => readChanges(services, tenantId, decodeChangeCursor(tenantId, after), pageSize(first ?? 100)),
+  reviewChanges: (_parent, { first, after }, { services, tenantId, caller }) => readChanges(services, tenantId, decodeChangeCursor(tenantId, after), pageSize(first ?? 100), (review) => visibleTo(caller.scopes, review)),
   source: (_parent, { id }, { loaders }) => (SOURCE_ID_PATTERN.test(id) ? loaders.source.load(id) : null),
   sourceByName: (_parent, { name }, { services, tenantId }) => services.sources.findByName(tenantId, name),
   sources: async (_parent, { first, after }, { services, tenantId }) => {

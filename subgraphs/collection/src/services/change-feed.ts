@@ -1,6 +1,7 @@
 import { decodeListCursor, encodeListCursor } from '../../../../lib/list-cursor.js';
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { CHANGE_FEED_ORDER, changeFeedPrefix, type ReviewChange, type ReviewChangeNode } from '../models/review-change.js';
+import type { ReviewDocument } from '../models/review.js';
 import type { CollectionServices } from './collection-services.js';
 
 /**
@@ -31,16 +32,21 @@ export function decodeChangeCursor(tenantId: string, after: string | null | unde
  * A page of the tenant's change feed after `afterKey`: one range read of the entries and one `_id`
  * read of their reviews. Each change shows its review as it is now (null once deleted), so a client
  * that applies the changes in order, from the start or from any cursor it was given, ends with the
- * store's current reviews.
+ * store's current reviews. A review the caller may not see (held by moderation, for a read-only key)
+ * shows as null like a deleted one, so such a client's copy is the published reviews.
  */
-export async function readChanges(deps: Pick<CollectionServices, 'changes' | 'reviews'>, tenantId: string, afterKey: string | null, first: number): Promise<ChangeFeedPage> {
+export async function readChanges(deps: Pick<CollectionServices, 'changes' | 'reviews'>, tenantId: string, afterKey: string | null, first: number, visible: (review: ReviewDocument) => boolean = () => true): Promise<ChangeFeedPage> {
   const prefix = changeFeedPrefix(tenantId);
   const sameCursor = afterKey === null ? null : encodeListCursor(prefix, CHANGE_FEED_ORDER, afterKey);
   if (first === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: sameCursor } };
   const fetched = await deps.changes.page(tenantId, afterKey, first + 1);
   const entries = fetched.slice(0, first);
   const reviews = await deps.reviews.findByIds(tenantId, entries.map((e) => e.reviewId));
-  const edges = entries.map((entry) => ({ cursor: encodeListCursor(prefix, CHANGE_FEED_ORDER, entry._id), node: { ...entry, review: reviews.get(entry.reviewId) ?? null } }));
+  const edges = entries.map((entry) => ({ cursor: encodeListCursor(prefix, CHANGE_FEED_ORDER, entry._id), node: { ...entry, review: visibleReview(reviews.get(entry.reviewId), visible) } }));
   // An empty page keeps the cursor it was asked with, so a poller can always send back endCursor.
   return { edges, pageInfo: { hasNextPage: fetched.length > first, endCursor: edges.at(-1)?.cursor ?? sameCursor } };
+}
+
+function visibleReview(review: ReviewDocument | undefined, visible: (review: ReviewDocument) => boolean): ReviewDocument | null {
+  return review && visible(review) ? review : null;
 }
