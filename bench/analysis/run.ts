@@ -6,9 +6,16 @@
  * The three are measured back to back in each of several rounds, and every round gives its own
  * ratios: the speed of a shared machine drifts over minutes, so only measurements taken close
  * together compare. The summary is the median of the rounds' ratios.
- * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3]
+ * With --baseline REV, each round also measures the raw engine of commit REV (checked out beside this tree
+ * with `git worktree`) and of this tree, each in a process of its own (engine-rate.ts), back to back, and
+ * prints their ratio and model load times; --engine-only skips the worker pipeline.
+ * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3] [--baseline REV] [--engine-only]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, symlinkSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchInfra } from '../infra.js';
@@ -21,7 +28,7 @@ import { analysisWorkerSpec } from '../../lib/stack.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 
-const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' }, baseline: { type: 'string' }, 'engine-only': { type: 'boolean', default: false } } });
 const count = Number(values.reviews);
 const rounds = Number(values.rounds);
 if (!Number.isInteger(count) || count < 100) throw new Error('--reviews must be a whole number ≥ 100');
@@ -42,6 +49,44 @@ function realisticTexts(n: number): string[] {
 const texts = realisticTexts(count);
 const meanLength = Math.round(texts.reduce((sum, t) => sum + t.length, 0) / texts.length);
 process.stdout.write(`analysis benchmark: ${count} reviews, mean ${meanLength} characters, ${rounds} rounds\n`);
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+/** A detached work tree of `rev` beside this one (sharing node_modules), removed by the returned function. */
+function checkoutBeside(rev: string): { tree: string; remove: () => void } {
+  const tree = join(mkdtempSync(join(tmpdir(), 'rg-bench-')), 'baseline');
+  execFileSync('git', ['worktree', 'add', '--detach', tree, rev], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+  return { tree, remove: () => execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' }) };
+}
+
+interface EngineRate { loadMs: number; rates: number[]; modelVersion: string }
+function engineRate(tree: string, textsFile: string): EngineRate {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/analysis/engine-rate.ts'), tree, textsFile, '1'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as EngineRate;
+}
+
+if (values.baseline) {
+  const base = checkoutBeside(values.baseline);
+  const textsFile = join(base.tree, '..', 'texts.json');
+  writeFileSync(textsFile, JSON.stringify(texts));
+  try {
+    const ratios: number[] = [];
+    process.stdout.write(`\n| round | this tree, reviews/s | baseline ${values.baseline}, reviews/s | ratio | model load, this / baseline |\n|---|---|---|---|---|\n`);
+    for (let round = 1; round <= rounds; round++) {
+      // alternate the order, so neither side always runs on a warmer (or more loaded) machine
+      let a: EngineRate, b: EngineRate;
+      if (round % 2) { a = engineRate(ROOT, textsFile); b = engineRate(base.tree, textsFile); } else { b = engineRate(base.tree, textsFile); a = engineRate(ROOT, textsFile); }
+      const ratio = a.rates[0]! / b.rates[0]!;
+      ratios.push(ratio);
+      process.stdout.write(`| ${round} | ${a.rates[0]!.toFixed(0)} (${a.modelVersion}) | ${b.rates[0]!.toFixed(0)} (${b.modelVersion}) | ${ratio.toFixed(2)} | ${(a.loadMs / 1000).toFixed(1)} s / ${(b.loadMs / 1000).toFixed(1)} s |\n`);
+    }
+    process.stdout.write(`| median | | | ${[...ratios].sort((x, y) => x - y)[Math.floor((ratios.length - 1) / 2)]!.toFixed(2)} (target ≥ 0.80) | |\n\n`);
+  } finally {
+    base.remove();
+  }
+  if (values['engine-only']) process.exit(0);
+}
 
 const analyzer = await createAnalyzer();
 for (const text of texts.slice(0, 200)) analyzer.analyze(text, { category: 'sport-watch' });

@@ -7,7 +7,9 @@ import type { LexicalResources } from './resources.js';
 import type { SentimentModel } from './sentiment.js';
 import type { AspectTagger, TaggerDomain } from './tagger.js';
 import type { PolarityModel } from './polarity.js';
-import { STOPWORDS } from './lexicon.js';
+import type { DomainModel } from './domain.js';
+import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
+import { CONTRAST_MIX, annotate } from './sentiment.js';
 import { canonicalAspect, normTerm, singular, type Taxonomy } from './taxonomy.js';
 
 export type Label = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
@@ -17,6 +19,14 @@ export interface Models {
   sentiment: SentimentModel;
   tagger: AspectTagger;
   polarity: PolarityModel;
+  /** infers the domain of texts whose category has no training data (null: they use the general domain) */
+  domain: DomainModel | null;
+}
+
+/** The domain whose features read a text: its category's when the engine has data for it, else the one inferred from the text. */
+export function chooseDomain(m: Pick<Models, 'domain'>, categoryDomain: TaggerDomain, tk: Tokenised): TaggerDomain {
+  if (categoryDomain !== 'general' || !m.domain) return categoryDomain;
+  return m.domain.infer(tk).domain;
 }
 
 export interface DocSentiment {
@@ -34,26 +44,80 @@ export const NEUTRAL_BAND = 0.05;
  * Cross-validated on yelp / imdb (fold seeds 42 and 7): 1 was best of 0, 0.5, 1, 2, 4.
  */
 const ASPECT_WEIGHT = 1;
+/**
+ * A sentence with no opinion cue (no polarity word, hedge, product expression, "!" or emoji) on which the sentence
+ * model is not sure either (|margin| below FACT_MAX_MARGIN) is a plain fact ("It arrived on Tuesday."): its
+ * margin is scaled by FACT_SHRINK and capped at FACT_CAP, so a review of facts alone comes out neutral.
+ */
+const FACT_MAX_MARGIN = 1.5;
+const FACT_SHRINK = 0.1;
+const FACT_CAP = 0.08;
+/** Polarity at which a clause or an aspect counts as a voice for or against in a review (for MIXED_DAMPING). */
+const VOICE_MIN = 0.3;
+/**
+ * A review whose parts disagree ("setup was a nightmare, the app is great") is less certain: its score is scaled by
+ * 1 - MIXED_DAMPING * (weaker side / both sides), at most halved when both sides weigh the same.
+ */
+const MIXED_DAMPING = 1;
+/** Tokens that separate the clauses whose words' contributions are summed as voices. */
+const CLAUSE_SPLIT = new Set([',', ';', ':', 'but', 'however', 'although', 'though', 'yet', 'whereas', 'while', '-', '—']);
+
+/** Sum of the word contributions of each clause of sentence [a, b] (clauses of two words or more). */
+function clauseVoices(tk: Tokenised, a: number, b: number, contributions: Array<{ token: number; value: number }>): number[] {
+  const out: number[] = [];
+  let start = a;
+  const close = (end: number) => {
+    const words = tk.tokens.slice(start, end + 1).filter((t) => t.type === 'word').length;
+    if (words >= 2) out.push(contributions.filter((c) => c.token >= start && c.token <= end).reduce((x, c) => x + c.value, 0));
+  };
+  for (let i = a; i <= b; i++) if (CLAUSE_SPLIT.has(tk.tokens[i].lower)) { close(i - 1); start = i + 1; }
+  close(b);
+  return out;
+}
+
+/** Whether tokens [a, b] hold any opinion cue: a polarity word of the lexicon, a hedge or product expression, "!" or an emoji. */
+function hasOpinionCue(m: Partial<Pick<Models, 'res'>>, tk: Tokenised, a: number, b: number, ann: ReturnType<typeof annotate>): boolean {
+  for (let i = a; i <= b; i++) {
+    const t = tk.tokens[i];
+    if (ann[i - a].hedge || t.lower === '!' || t.type === 'emoji' || t.type === 'emoticon') return true;
+    if (m.res && Math.abs(m.res.polarity(t.lower) || m.res.polarity(t.lemma)) >= 0.3) return true;
+  }
+  return false;
+}
 
 /** Sentence-by-sentence sentiment, each sentence's margin moved by the polarity of its aspects, combined into a document label and score. */
-export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, withEvidence = false, aspects: RawAspect[] = []): DocSentiment {
+export function documentSentiment(m: Pick<Models, 'sentiment'> & Partial<Pick<Models, 'polarity' | 'res'>>, tk: Tokenised, withEvidence = false, aspects: RawAspect[] = []): DocSentiment {
   const evid: DocSentiment['evidence'] = [];
-  let num = 0, den = 0;
+  let num = 0, den = 0, pro = 0, con = 0;
+  const voice = (v: number, w: number) => { if (v >= VOICE_MIN) pro += v * w; else if (v <= -VOICE_MIN) con -= v * w; };
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
   sents.forEach(([a, b], si) => {
     const words = tk.tokens.slice(a, b + 1).filter((t) => t.type === 'word').length;
     if (!words) return;
-    const r = m.sentiment.scoreRange(tk, a, b, tk.winkSentiment[si] ?? 0, withEvidence);
+    // the word contributions are needed for the clause voices, with or without evidence
+    const r = m.sentiment.scoreRange(tk, a, b, tk.winkSentiment[si] ?? 0, true);
     const own = aspects.filter((x) => x.sentence === si);
-    const margin = r.margin + (own.length ? (ASPECT_WEIGHT * own.reduce((acc, x) => acc + x.score, 0)) / Math.sqrt(own.length) : 0);
+    // an aspect before the last contrast marker weighs what the words before it weigh in the sentence's margin
+    let contrast = -1;
+    for (let i = a + 1; i <= b; i++) if (CONTRAST_AFTER.has(tk.tokens[i].lower) && tk.tokens[i].lower !== 'still') contrast = i;
+    const aw = (x: RawAspect) => (x.to < contrast ? CONTRAST_MIX : 1);
+    let margin = r.margin + (own.length ? (ASPECT_WEIGHT * own.reduce((acc, x) => acc + aw(x) * x.score, 0)) / Math.sqrt(own.length) : 0);
+    if (m.res && Math.abs(margin) < FACT_MAX_MARGIN && !hasOpinionCue(m, tk, a, b, annotate(tk.tokens, a, b, m.res ?? null))) margin = Math.max(-FACT_CAP, Math.min(FACT_CAP, margin * FACT_SHRINK));
     // longer and more opinionated sentences count more; the last sentence often holds the verdict
     const w = Math.sqrt(words) * (0.5 + Math.abs(r.score)) * (si === sents.length - 1 && sents.length > 1 ? 1.3 : 1);
+    // a sentence of several clauses speaks through each clause (their words hold its aspects' opinions too), else as a whole with its aspects
+    const clauses = clauseVoices(tk, a, b, r.contributions);
+    if (clauses.length >= 2) for (const c of clauses) voice(Math.tanh(c), 1);
+    else {
+      voice(Math.tanh(margin / 2), 1);
+      for (const x of own) voice(x.score, 1 / Math.sqrt(own.length));
+    }
     num += margin * w;
     den += w;
     if (withEvidence) {
       // an aspect that moved the verdict is evidence too (its term's span)
       for (const x of own) {
-        const v = (ASPECT_WEIGHT * x.score) / Math.sqrt(own.length);
+        const v = (ASPECT_WEIGHT * aw(x) * x.score) / Math.sqrt(own.length);
         if (Math.abs(v) >= 0.25) evid.push({ start: tk.tokens[x.from].start, end: tk.tokens[x.to].end, polarity: v > 0 ? 'POSITIVE' : 'NEGATIVE', weight: Math.round(Math.abs(v) * 1000) / 1000 });
       }
       for (const c of r.contributions) {
@@ -63,7 +127,8 @@ export function documentSentiment(m: Pick<Models, 'sentiment'>, tk: Tokenised, w
     }
   });
   const margin = den > 0 ? num / den : 0;
-  const score = Math.round(Math.tanh(margin / 2) * 1000) / 1000;
+  const mixed = pro + con > 0 ? Math.min(pro, con) / (pro + con) : 0;
+  const score = Math.round(Math.tanh(margin / 2) * (1 - MIXED_DAMPING * mixed) * 1000) / 1000;
   const label: Label = Math.abs(score) < NEUTRAL_BAND ? 'NEUTRAL' : score > 0 ? 'POSITIVE' : 'NEGATIVE';
   evid.sort((x, y) => y.weight - x.weight);
   // keep evidence that agrees with the verdict first, then the strongest dissent

@@ -7,7 +7,7 @@ import { cleanText, letterCount, toOriginal, type CleanText } from './text.js';
 import { tokenise } from './tokenize.js';
 import { LanguageIdentifier } from './langid.js';
 import { loadModels } from './models.js';
-import { documentSentiment, extractAspects, keyphrases, type Models } from './engine.js';
+import { chooseDomain, documentSentiment, extractAspects, keyphrases, type Models } from './engine.js';
 import { defaultTaxonomy as taxonomyFor, extendTaxonomy, taggerDomain, canonicalAspect as canonical, type Taxonomy as Tax } from './taxonomy.js';
 
 export type Polarity = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
@@ -31,7 +31,7 @@ export interface AnalyzeOptions { locale?: string | null; category?: string | nu
 export interface Analyzer { analyze(text: string, opts?: AnalyzeOptions): TextAnalysis; readonly modelVersion: string }
 
 /** Bump when any model artifact or the feature code changes. */
-export const MODEL_VERSION = 'rg-nlp-1.6.0';
+export const MODEL_VERSION = 'rg-nlp-2.0.0';
 
 /** Characters of cleaned text analysed at most; the rest is ignored (and said so). */
 export const MAX_ANALYSED_CHARS = 5000;
@@ -114,7 +114,7 @@ class EngineAnalyzer implements Analyzer {
 
     const tk = tokenise(ct.text);
     const taxonomy = this.taxonomyFor(opts);
-    const domain = taggerDomain(opts.category);
+    const domain = chooseDomain(this.models, taggerDomain(opts.category), tk);
     const raws = extractAspects(this.models, tk, domain, taxonomy);
     const sent = documentSentiment(this.models, tk, true, raws);
     const span = (s: number, e: number): Span => {

@@ -24,9 +24,13 @@ export class LanguageIdentifier {
   /**
    * englishCoverage: share of word tokens that are known English words (from
    * the engine's vocabulary), used as a second opinion on short texts.
+   *
+   * When the locale says English, the detector overrules it only when it is confident
+   * (CONFIDENT) about a text long enough to judge (MIN_LETTERS): "Love it!" or "SO FAR SO GOOD!"
+   * look like other languages to a character-n-gram model, but the reviewer said what they write in.
    */
   identify(text: string, locale: string | null | undefined, englishCoverage: (s: string) => number): LanguageGuess {
-    const sample = text.slice(0, 1500).replace(/\s+/g, ' ').trim();
+    const sample = normaliseForDetection(text.slice(0, 1500));
     const letters = letterCount(sample);
     if (letters === 0) return { language: null, confidence: 0, reason: 'no letters' };
     // drop tokens without letters (emoji, numbers, URLs) that fastText would misread
@@ -42,12 +46,20 @@ export class LanguageIdentifier {
     const hint = locale ? locale.toLowerCase().split(/[-_]/)[0] : null;
     const short = letters < 40;
     const cov = englishCoverage(lettersOnly);
+    if (hint === 'en' && lang !== 'en') {
+      const trusted = p >= CONFIDENT && letters >= MIN_LETTERS;
+      if (!trusted) {
+        const pen = preds.find(([l]) => l === 'en')?.[1] ?? 0;
+        return { language: 'en', confidence: round(Math.max(0.5, pen)), reason: `${letters < MIN_LETTERS ? 'short' : 'low-confidence'} text (detector: ${lang} at ${round(p)}); analysed as English, as its locale says` };
+      }
+    }
     // short and ambiguous: the locale hint breaks ties among plausible candidates
-    if (short && p < 0.6 && hint) {
+    if (short && p < 0.6 && hint && hint !== 'en') {
       const h = preds.find(([l, q]) => l === hint && q >= 0.05);
-      if (h && !(hint !== 'en' && cov >= 0.99 && lang === 'en')) { lang = h[0]; p = Math.max(h[1], 0.5); return { language: lang, confidence: round(p), reason: 'short text; locale hint used as tie-breaker' }; }
+      if (h && !(cov >= 0.99 && lang === 'en')) { lang = h[0]; p = Math.max(h[1], 0.5); return { language: lang, confidence: round(p), reason: 'short text; locale hint used as tie-breaker' }; }
     }
     if (lang === 'en') {
+      if (hint === 'en') return { language: 'en', confidence: round(Math.max(p, 0.5)), reason: null };
       if (p >= 0.4 || cov >= 0.8) return { language: 'en', confidence: round(Math.max(p, Math.min(0.9, cov * p + (1 - p) * cov * 0.8))), reason: null };
       return { language: 'en', confidence: round(p), reason: 'low confidence' };
     }
@@ -57,6 +69,23 @@ export class LanguageIdentifier {
     }
     return { language: p >= 0.2 ? lang : null, confidence: round(p), reason: p < 0.2 ? 'language undeterminable' : null };
   }
+}
+
+/** Detector probability at and above which its answer overrules an English locale. */
+export const CONFIDENT = 0.8;
+/** Letters a text needs before the detector may overrule an English locale. */
+export const MIN_LETTERS = 30;
+
+/**
+ * The text as the detector should see it: typographic quotes, dashes and ellipses as ASCII, whitespace collapsed,
+ * and a text written in capitals lower-cased (fastText's n-grams of "SO FAR SO GOOD" are not those of English).
+ */
+export function normaliseForDetection(s: string): string {
+  let t = s.replace(/[\u2018\u2019\u201a\u201b\u02bc\u2032\u00b4`]/g, "'").replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"')
+    .replace(/[\u2010-\u2015\u2212]/g, '-').replace(/\u2026/g, '...').replace(/\s+/g, ' ').trim();
+  const upper = (t.match(/\p{Lu}/gu) ?? []).length, lower = (t.match(/\p{Ll}/gu) ?? []).length;
+  if (upper >= 3 && upper > 2 * lower) t = t.toLowerCase();
+  return t;
 }
 
 function round(x: number): number {

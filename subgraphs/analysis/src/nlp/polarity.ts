@@ -33,7 +33,7 @@ export function polarityFeatures(
 ): Features {
   const toks = tk.tokens;
   const f: Features = new Map();
-  const ann = annotate(toks, lo, hi);
+  const ann = annotate(toks, lo, hi, res);
   const [ca, cb] = clauseOf(toks, s, e, lo, hi);
   // domain-conjoined copies of the features were tried and hurt under cross-validation; only a domain bias is kept
   const put = (name: string, v = 1) => addFeature(f, name, v);

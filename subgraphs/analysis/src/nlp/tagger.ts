@@ -9,7 +9,7 @@ import { AveragedPerceptron, LinearModel, rng, shuffle, type Features, type Line
 import type { LexicalResources } from './resources.js';
 
 export const TAGS = ['O', 'B', 'I'];
-export type TaggerDomain = 'laptops' | 'restaurants' | 'general';
+export type TaggerDomain = 'laptops' | 'restaurants' | 'electronics' | 'general';
 
 function shape(w: string): string {
   return w.replace(/[A-Z]/g, 'X').replace(/[a-z]/g, 'x').replace(/[0-9]/g, 'd').replace(/(.)\1+/g, '$1$1');

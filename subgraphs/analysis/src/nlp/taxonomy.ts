@@ -73,12 +73,12 @@ export function normaliseCategory(category?: string | null): string | null {
 }
 
 /** The tagger domain whose training data is closest to a product category. */
-export function taggerDomain(category?: string | null): 'laptops' | 'restaurants' | 'general' {
+export function taggerDomain(category?: string | null): 'laptops' | 'restaurants' | 'electronics' | 'general' {
   const c = normaliseCategory(category);
   if (!c) return 'general';
   const t = BY_CATEGORY[c];
   if (t === RESTAURANT) return 'restaurants';
-  if (t === LAPTOP) return 'laptops';
+  if (t === LAPTOP) return c === 'electronics' ? 'electronics' : 'laptops';
   return 'general';
 }
 

@@ -1,10 +1,11 @@
 /** Dataset preparation shared by the train and eval scripts. */
-import { loadAbsa, loadLabelled, type AbsaSentence } from '../data.js';
+import { inTestSplit, loadAbsa, loadAbsaFile, loadLabelled, loadTsv, type AbsaSentence } from '../data.js';
 import { tokenise, type Token, type Tokenised } from '../tokenize.js';
 import { goldTags, type TaggerDomain } from '../tagger.js';
 import type { ClauseExample } from '../polarity.js';
 
-export interface SentItem { tk: Tokenised; label: 0 | 1; source: 'yelp' | 'imdb'; text: string }
+/** A labelled text: `source` yelp / imdb / cr (sentences) or blitzer / earphones (whole reviews, label from the stars); `w` its training weight. */
+export interface SentItem { tk: Tokenised; label: 0 | 1; source: string; text: string; stars?: number; w?: number }
 export interface AbsaItem { s: AbsaSentence; tk: Tokenised; toks: Token[]; tags: string[]; domain: TaggerDomain }
 export interface PolItem { tk: Tokenised; s: number; e: number; lo: number; hi: number; domain: string; y: string; sentence: number; group: number; others: Array<[number, number]> }
 
@@ -13,10 +14,40 @@ export function sentimentItems(): SentItem[] {
 }
 
 export function absaItems(): AbsaItem[] {
-  return (['laptops', 'restaurants'] as const).flatMap((d) => loadAbsa(d).map((s) => {
-    const tk = tokenise(s.text);
-    return { s, tk, toks: tk.tokens, tags: goldTags(tk.tokens, s.aspects), domain: d };
-  }));
+  return (['laptops', 'restaurants'] as const).flatMap((d) => loadAbsa(d).map((s) => absaItem(s, d)));
+}
+
+function absaItem(s: AbsaSentence, domain: TaggerDomain): AbsaItem {
+  const tk = tokenise(s.text);
+  return { s, tk, toks: tk.tokens, tags: goldTags(tk.tokens, s.aspects), domain };
+}
+
+export type Split = 'train' | 'test';
+
+/** The product-domain data of one side of the fixed test split (see inTestSplit), detokenised and tokenised. */
+export interface ProductData {
+  /** CR product review sentences */
+  cr: SentItem[];
+  /** star-rated electronics and earphone reviews; 3 stars kept with label 0 but marked by `stars` (left out of training and scoring) */
+  stars: SentItem[];
+  /** Laptop-ACOS sentences (domain laptops) */
+  acos: AbsaItem[];
+  /** Hu & Liu's 12 electronics products (domain electronics; only opinionated features are marked) */
+  huliu: AbsaItem[];
+}
+
+export function productItems(split: Split): ProductData {
+  const keep = (key: string) => inTestSplit(key) === (split === 'test');
+  const cr = loadTsv('cr_product_sentences.tsv', true).filter((r) => keep('cr|' + r.text))
+    .map((r) => ({ tk: tokenise(r.text), label: (r.label === 1 ? 1 : 0) as 0 | 1, source: 'cr', text: r.text }));
+  const stars = (['blitzer_electronics_reviews.tsv', 'amazon_earphones_reviews.tsv'] as const).flatMap((file) => {
+    const source = file.startsWith('blitzer') ? 'blitzer' : 'earphones';
+    return loadTsv(file, false).filter((r) => r.label !== 3 && keep(source + '|' + r.text))
+      .map((r) => ({ tk: tokenise(r.text), label: (r.label >= 4 ? 1 : 0) as 0 | 1, source, text: r.text, stars: r.label }));
+  });
+  const acos = loadAbsaFile('laptop_acos_absa.xml', 'laptops', true).filter((s) => keep('acos|' + s.id)).map((s) => absaItem(s, 'laptops'));
+  const huliu = loadAbsaFile('huliu_12products_absa.xml', 'electronics', true).filter((s) => keep('huliu|' + s.id)).map((s) => absaItem(s, 'electronics'));
+  return { cr, stars, acos, huliu };
 }
 
 /** Gold aspect terms (conflict left out) as polarity examples; `sentence` indexes into the absa items. */
