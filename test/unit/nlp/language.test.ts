@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 // Short English that a character-n-gram detector reads as another language; written for this test.
-const SHORT_ENGLISH = ['Love it!', 'SO FAR SO GOOD!', 'So far so good!', 'Doesn’t work', 'Doesn’t work.', 'Top notch', 'Meh.', 'GREAT BUY', 'It’s “fine”…', 'Perfecto gift idea!', 'Bravo, five stars', 'Nice one'];
+const SHORT_ENGLISH = ['NOT BAD', 'POOR QUALITY', 'Don’t', 'DON’T BUY', 'Love it!', 'SO FAR SO GOOD!', 'So far so good!', 'Doesn’t work', 'Doesn’t work.', 'Top notch', 'Meh.', 'GREAT BUY', 'It’s “fine”…', 'Perfecto gift idea!', 'Bravo, five stars', 'Nice one'];
 
 describe('language: the locale decides for short or uncertain texts', () => {
   it('short English with locale en is analysed as English', () => {
