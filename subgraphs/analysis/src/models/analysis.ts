@@ -1,4 +1,5 @@
 import type { AspectMention, EvidenceSpan, Polarity, TextAnalysis } from '../nlp/index.js';
+import type { ReviewStatus } from './review-visibility.js';
 
 export type AnalysisStatus = 'PENDING' | 'DONE' | 'UNSUPPORTED_LANGUAGE' | 'NO_TEXT' | 'FAILED' | 'DELETED';
 
@@ -40,6 +41,8 @@ export interface ReviewToAnalyse {
   createdAt: string;
   /** The review's revision this text is (absent: 1); an older revision never replaces a newer one's result. */
   revision?: number;
+  /** The review's moderation status when the event was made (absent: a re-analysis request, or an event from before moderation). */
+  status?: ReviewStatus;
 }
 
 /** The mention index keys of a result: one per (aspect, polarity) and one per aspect for any polarity. */
@@ -85,4 +88,6 @@ export interface ReviewAnalyzedData {
   modelVersion: string | null;
   /** score (confidence), snippet and its span [start, end) in the review text let applications quote the mention. */
   aspects: Array<{ aspect: string; polarity: Polarity; score: number; snippet: string; start: number; end: number }>;
+  /** The review's moderation status as analysis knew it when it published the result (absent on events from before moderation: PUBLISHED). */
+  reviewStatus?: ReviewStatus;
 }

@@ -5,6 +5,7 @@ import { mentionKeys, resultFields, REVIEW_ANALYZED, type AnalysisDocument, type
 import type { Analyzer, Taxonomy } from '../nlp/index.js';
 import type { AnalysisRepository } from '../repositories/analysis-repository.js';
 import type { MentionRepository, MentionSetDocument } from '../repositories/mention-repository.js';
+import type { ReviewStatus, StatusChange } from '../models/review-visibility.js';
 
 export interface AnalyserDeps {
   analyses: AnalysisRepository;
@@ -22,7 +23,7 @@ export function analyzedEventId(reviewId: string, revision: number): string {
   return `${REVIEW_ANALYZED}:${reviewId}:${revision}`;
 }
 
-function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument): PublishItem {
+function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument, reviewStatus: ReviewStatus): PublishItem {
   const data: ReviewAnalyzedData = {
     reviewId: doc._id,
     productId: doc.productId,
@@ -32,6 +33,7 @@ function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument): PublishItem
     revision: doc.revision,
     modelVersion: doc.modelVersion,
     aspects: doc.aspects.map((a) => ({ aspect: a.aspect, polarity: a.polarity, score: a.score, snippet: a.snippet, start: a.start, end: a.end })),
+    reviewStatus,
   };
   return { subject: topics.analyzed, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id: analyzedEventId(doc._id, doc.revision) }) };
 }
@@ -120,22 +122,39 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
   for (const { index, doc } of stored) fail(index, new Error(`analysis of ${doc._id} kept changing under concurrent writers`));
 
   // Mention keys: one insert for the first results; a replace for the rest, which covers a
-  // redelivery after a crash between the analysis write and this one.
+  // redelivery after a crash between the analysis write and this one. Published reviews' keys go
+  // into the published lists too. A status change handled meanwhile wrote its status before reading
+  // the sets, and this reads the statuses again after writing them, so one of the two sees the other.
   const isInserted = new Set(inserted.map(({ index }) => index));
+  let statuses = new Map<string, ReviewStatus>();
   try {
-    await deps.mentions.addFirst(inserted.map(({ doc }) => mentionSet(doc)));
+    statuses = await statusesOf(deps, current.map(({ doc }) => doc));
+  } catch (error) {
+    for (const { index } of current) fail(index, error);
+  }
+  const published = new Set([...statuses].filter(([, status]) => status === 'PUBLISHED').map(([id]) => id));
+  try {
+    await deps.mentions.addFirst(inserted.map(({ doc }) => mentionSet(doc)), published);
   } catch (error) {
     for (const { index } of inserted) fail(index, error);
   }
   const rewritten = current.filter(({ index }) => !isInserted.has(index));
   try {
-    await deps.mentions.replaceMany(rewritten.map(({ doc }) => mentionSet(doc)));
+    await deps.mentions.replaceMany(rewritten.map(({ doc }) => mentionSet(doc)), published);
   } catch (error) {
     for (const { index } of rewritten) fail(index, error);
   }
+  try {
+    const after = await statusesOf(deps, current.map(({ doc }) => doc));
+    const moved = current.filter(({ doc }) => after.get(doc._id) !== statuses.get(doc._id)).map(({ doc }) => doc);
+    for (const [tenantId, docs] of byTenant(moved)) await deps.mentions.applyStatuses(tenantId, new Map(docs.map((d) => [d._id, after.get(d._id)!])));
+    statuses = after;
+  } catch (error) {
+    for (const { index } of current) fail(index, error);
+  }
 
   const publishable = current.filter(({ index }) => results[index] === undefined);
-  const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc)));
+  const { failed } = await deps.publisher.publishMany(publishable.map(({ doc }) => analyzedEvent(deps.topics, doc, statuses.get(doc._id) ?? 'PUBLISHED')));
   const failedIds = new Map(failed.map((f) => [f.id, f.error]));
   for (const { index, doc } of publishable) {
     const error = failedIds.get(analyzedEventId(doc._id, doc.revision));
@@ -146,6 +165,8 @@ async function storeResults<I extends ReviewRef>(deps: AnalyserDeps, items: read
 
 /** Analyses a batch of reviews and stores one current analysis per review (see storeResults). */
 export async function analyseBatch(deps: AnalyserDeps, items: readonly ReviewToAnalyse[], now = new Date()): Promise<Outcome[]> {
+  // The status a review was submitted (or edited) with is change 0: any review.moderated outranks it.
+  await deps.mentions.visibility.record(items.flatMap((i) => (i.status ? [{ reviewId: i.reviewId, tenantId: i.tenantId, status: i.status, moderation: 0 }] : [])));
   const extensions = new Map<string, Taxonomy>();
   await Promise.all([...new Set(items.map((i) => `${i.tenantId}|${i.productCategory ?? ''}`))].map(async (key) => {
     const [tenantId, category] = key.split('|') as [string, string];
@@ -172,6 +193,32 @@ export function removeAnalyses(deps: AnalyserDeps, items: ReadonlyArray<ReviewRe
     }),
     settled: (before) => before.status === 'DELETED',
   });
+}
+
+function byTenant<T extends { tenantId: string }>(docs: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const doc of docs) groups.set(doc.tenantId, [...(groups.get(doc.tenantId) ?? []), doc]);
+  return groups;
+}
+
+/** The moderation status of each result's review, as learned from the bus. */
+async function statusesOf(deps: AnalyserDeps, docs: readonly AnalysisDocument[]): Promise<Map<string, ReviewStatus>> {
+  const statuses = new Map<string, ReviewStatus>();
+  for (const [tenantId, group] of byTenant(docs)) {
+    for (const [id, status] of await deps.mentions.visibility.statusesOf(tenantId, group.map((d) => d._id))) statuses.set(id, status);
+  }
+  return statuses;
+}
+
+/**
+ * Applies `review.moderated` changes: stores each status unless a later change is stored, then puts
+ * the reviews' mention keys into the published lists or takes them out, as the stored status says.
+ */
+export async function applyStatusChanges(deps: Pick<AnalyserDeps, 'mentions'>, changes: readonly StatusChange[]): Promise<void> {
+  await deps.mentions.visibility.record(changes);
+  for (const [tenantId, group] of byTenant(changes)) {
+    await deps.mentions.applyStatuses(tenantId, await deps.mentions.visibility.statusesOf(tenantId, group.map((c) => c.reviewId)));
+  }
 }
 
 async function loadExisting(deps: AnalyserDeps, items: readonly ReviewRef[]): Promise<Map<string, AnalysisDocument>> {
