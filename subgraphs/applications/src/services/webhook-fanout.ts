@@ -62,7 +62,7 @@ export async function startWebhookFanout(bus: Bus, deps: FanoutDeps, topics: { r
     batch: { size: 128, handler: (items) => fanOut(deps, items) },
   });
   return [
-    await spec(topics.reviews.stream.name, [topics.reviews.submitted, topics.reviews.analyzed]),
+    await spec(topics.reviews.stream.name, [topics.reviews.submitted, topics.reviews.moderated, topics.reviews.analyzed]),
     await spec(topics.alerts.stream.name, [topics.alerts.raised, topics.alerts.resolved]),
   ];
 }

@@ -14,6 +14,8 @@ export interface ReviewModeratedData {
   /** Bumped by every status change, so a late event for an older change is recognised. */
   moderation: number;
   rating: number; createdAt: string; locale: string | null; source: string; revision: number;
+  /** The review's words, so a publication reaches webhook receivers as a whole review. */
+  title: string | null; text: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function moderateReviews(deps: CollectionServices, tenantId: string
     const data: ReviewModeratedData = {
       reviewId: doc._id, productId: doc.productId, status, previousStatus: statusOf(doc), reason, moderation,
       rating: doc.rating, createdAt: doc.createdAt.toISOString(), locale: doc.locale, source: doc.source, revision: doc.revision ?? 1,
+      title: doc.title, text: doc.text,
     };
     return { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${moderation}`, requestId }) };
   });

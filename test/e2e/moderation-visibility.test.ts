@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../lib/stack.js';
+import { eventually } from '../support/fixtures.js';
+import { startTestStack } from '../support/stack.js';
+
+const WRITER = 'visibility-writer-key-0123456789ab';
+const READER = 'visibility-reader-key-0123456789ab';
+const MODERATOR = 'visibility-moderator-key-012345678';
+let stack: Stack;
+let receiver: Server;
+let base: string;
+const received: Array<{ type: string; reviewId: string; data: Record<string, unknown> }> = [];
+const hits = (type: string, reviewId: string) => received.filter((r) => r.type === type && r.reviewId === reviewId);
+
+async function gql(key: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+      received.push({ type: parsed.type, reviewId: String(parsed.data.reviewId), data: parsed.data });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  stack = await startTestStack('visibility', {
+    workers: 1,
+    keys: [
+      { key: WRITER, name: 'partner', tenantId: 'visibility', scopes: ['read', 'write'] },
+      { key: READER, name: 'storefront', tenantId: 'visibility', scopes: ['read'] },
+      { key: MODERATOR, name: 'moderator', tenantId: 'visibility', scopes: ['read', 'moderate'] },
+    ],
+    env: { WEBHOOKS_ALLOW_LOOPBACK: 'true' },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  receiver?.closeAllConnections();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+const MENTIONING = `query($p: ID!) { product(id: $p) { reviewsMentioning(aspect: "battery") { edges { node { id } } } } }`;
+const MODERATE = `mutation($ids: [ID!]!, $status: ReviewStatus!, $reason: String) { moderateReviews(ids: $ids, status: $status, reason: $reason) { moderated { id status } } }`;
+
+describe('held reviews stay out of analysis lists and webhooks until published', () => {
+  it('lists a held review in reviewsMentioning to read-only keys and sends review.published for it only once a moderator publishes it', async () => {
+    expect((await gql(MODERATOR, `mutation { setModerationPolicy(hold: [LINK_OR_CONTACT]) { hold } }`)).data!.setModerationPolicy.hold).toEqual(['LINK_OR_CONTACT']);
+    const hook = await gql(WRITER, `mutation($url: String!) { subscribeWebhook(url: $url, events: [REVIEW_PUBLISHED, REVIEW_ANALYZED]) { webhook { id } } }`, { url: `${base}/hook` });
+    expect(hook.errors).toBeUndefined();
+    const product = (await gql(WRITER, `mutation { upsertProducts(input: { products: [{ sku: "VIS-1", name: "Watch", category: "sport-watch" }] }) { products { id } } }`)).data!.upsertProducts.products[0].id as string;
+    const submitted = await gql(WRITER, `mutation($r: [ReviewInput!]!) { submitReviews(input: { reviews: $r }) { accepted { id } } }`, { r: [
+      { productId: product, rating: 5, text: 'The battery lasts for days.' },
+      { productId: product, rating: 5, text: 'The battery lasts for days. Buy yours at www.cheap-watches.example.com' },
+    ] });
+    const [clean, held] = submitted.data!.submitReviews.accepted.map((a: { id: string }) => a.id) as [string, string];
+    const statuses = (await gql(WRITER, `query($p: ID!) { product(id: $p) { reviews { edges { node { id status } } } } }`, { p: product })).data!.product.reviews.edges.map((e: any) => e.node);
+    expect(statuses).toEqual(expect.arrayContaining([{ id: clean, status: 'PUBLISHED' }, { id: held, status: 'PENDING' }]));
+
+    const mentioning = async (key: string) => ((await gql(key, MENTIONING, { p: product })).data?.product?.reviewsMentioning?.edges ?? []).map((e: { node: { id: string } }) => e.node.id).sort() as string[];
+    // Both analysed: a key that may write sees the held review too, as collection's lists show it.
+    expect(await eventually(async () => ((await mentioning(WRITER)).length === 2 ? mentioning(WRITER) : undefined), 60_000, 'both reviews analysed')).toEqual([clean, held].sort());
+    expect(await mentioning(MODERATOR)).toEqual([clean, held].sort());
+    expect(await mentioning(READER)).toEqual([clean]);
+    await eventually(async () => (hits('review.published', clean).length === 1 && hits('review.analyzed', clean).length === 1 ? true : undefined), 30_000, 'the published review delivered');
+    expect(hits('review.published', held)).toEqual([]);
+
+    const publish = await gql(MODERATOR, MODERATE, { ids: [held], status: 'PUBLISHED' });
+    expect(publish.data!.moderateReviews.moderated).toEqual([{ id: held, status: 'PUBLISHED' }]);
+    expect(await eventually(async () => ((await mentioning(READER)).length === 2 ? mentioning(READER) : undefined), 30_000, 'the published review listed')).toEqual([clean, held].sort());
+    const delivered = await eventually(async () => hits('review.published', held)[0], 30_000, 'review.published of the review published by the moderator');
+    expect(delivered.data).toMatchObject({ reviewId: held, productId: product, rating: 5, text: 'The battery lasts for days. Buy yours at www.cheap-watches.example.com' });
+
+    // A new reason for a published review is no new publication; a rejection takes it out of the read-only list again.
+    await gql(MODERATOR, MODERATE, { ids: [held], status: 'PUBLISHED', reason: 'checked the link' });
+    await gql(MODERATOR, MODERATE, { ids: [held], status: 'REJECTED', reason: 'advertising' });
+    expect(await eventually(async () => ((await mentioning(READER)).length === 1 ? mentioning(READER) : undefined), 30_000, 'the rejected review unlisted')).toEqual([clean]);
+    expect(await mentioning(WRITER)).toEqual([clean, held].sort());
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(hits('review.published', held)).toHaveLength(1);
+    // Analysed while held: its analysis is not delivered to partners.
+    expect(hits('review.analyzed', held)).toEqual([]);
+    expect(hits('review.published', clean)).toHaveLength(1);
+  });
+});
