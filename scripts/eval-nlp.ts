@@ -22,7 +22,7 @@ import { dataDir } from '../subgraphs/analysis/src/nlp/data.js';
 import { MODEL_DIR, loadLexical, loadModels } from '../subgraphs/analysis/src/nlp/models.js';
 import { MODEL_VERSION } from '../subgraphs/analysis/src/nlp/index.js';
 import { absaItems, productItems, sentimentItems, type AbsaItem, type SentItem } from '../subgraphs/analysis/src/nlp/train/datasets.js';
-import { absaKey, foldOf, modelsOf, sentKey, trainModels, type TrainedModels } from '../subgraphs/analysis/src/nlp/train/pipeline.js';
+import { absaKey, foldOf, modelsOf, outerFoldOf, sentKey, trainModels, type TrainedModels } from '../subgraphs/analysis/src/nlp/train/pipeline.js';
 import { scoreModels, type Scores } from '../subgraphs/analysis/src/nlp/train/scoring.js';
 
 const t0 = Date.now();
@@ -76,8 +76,8 @@ if (ONLY !== 'final') {
   for (const seed of SEEDS) {
     const acc = new Map<string, number[]>();
     perSeed.set(seed, acc);
-    const sf = sents.map((s) => foldOf(sentKey(s), seed, K));
-    const af = absa.map((a) => foldOf(absaKey(a), seed, K));
+    const sf = sents.map((s) => outerFoldOf(sentKey(s), seed, K));
+    const af = absa.map((a) => outerFoldOf(absaKey(a), seed, K));
     for (let k = 0; k < K; k++) {
       const keep = (key: string) => SAMPLE >= 1 || (foldOf(key, seed + 1000, 1000) < SAMPLE * 1000);
       const corpus = { sents: sents.filter((s, i) => sf[i] !== k && keep(sentKey(s))), absa: absa.filter((a, i) => af[i] !== k && keep(absaKey(a))) };
@@ -114,6 +114,7 @@ if (WRITE) {
   const p = resolve(MODEL_DIR, 'PROVENANCE.md');
   let doc = readFileSync(p, 'utf8');
   if (!doc.includes('## Measured results')) doc = `${doc.trimEnd()}\n\n## Measured results\n`;
+  doc = doc.replace('Not measured yet: run `npm run eval:nlp -- --write`.\n', '');
   for (const [part, text] of tables) {
     const begin = `<!-- eval:nlp ${part} -->`, end = `<!-- /eval:nlp ${part} -->`;
     const block = `${begin}\nMeasured by \`npm run eval:nlp -- --write\` on ${new Date().toISOString().slice(0, 10)}:\n\n${text}\n${end}`;

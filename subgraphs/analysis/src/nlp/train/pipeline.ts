@@ -26,6 +26,16 @@ export const SENTENCE_SOURCES = new Set(['yelp', 'imdb', 'cr']);
 export function foldOf(key: string, seed: number, k: number): number {
   return fnv1a(`fold|${seed}|${key}`) % k;
 }
+
+/**
+ * Outer (reported) fold of an item for a fold seed. FNV-1a's lowest bit is the parity of its input's characters,
+ * so `foldOf` with two folds gives every seed the same halves (swapped at most); the hash is mixed first here.
+ */
+export function outerFoldOf(key: string, seed: number, k: number): number {
+  let h = fnv1a(`outer|${seed}|${key}`);
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0; h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0; h ^= h >>> 16;
+  return (h >>> 0) % k;
+}
 export const sentKey = (s: SentItem) => `${s.source}|${s.text}`;
 export const absaKey = (a: AbsaItem) => `${a.domain}|${a.s.id}|${a.s.text}`;
 
