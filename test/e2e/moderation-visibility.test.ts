@@ -51,7 +51,7 @@ const MENTIONING = `query($p: ID!) { product(id: $p) { reviewsMentioning(aspect:
 const MODERATE = `mutation($ids: [ID!]!, $status: ReviewStatus!, $reason: String) { moderateReviews(ids: $ids, status: $status, reason: $reason) { moderated { id status } } }`;
 
 describe('held reviews stay out of analysis lists and webhooks until published', () => {
-  it('lists a held review in reviewsMentioning to read-only keys and sends review.published for it only once a moderator publishes it', async () => {
+  it('lists a held review in reviewsMentioning to read-only keys and sends review.published and review.analyzed for it only once a moderator publishes it', async () => {
     expect((await gql(MODERATOR, `mutation { setModerationPolicy(hold: [LINK_OR_CONTACT]) { hold } }`)).data!.setModerationPolicy.hold).toEqual(['LINK_OR_CONTACT']);
     const hook = await gql(WRITER, `mutation($url: String!) { subscribeWebhook(url: $url, events: [REVIEW_PUBLISHED, REVIEW_ANALYZED]) { webhook { id } } }`, { url: `${base}/hook` });
     expect(hook.errors).toBeUndefined();
@@ -71,12 +71,18 @@ describe('held reviews stay out of analysis lists and webhooks until published',
     expect(await mentioning(READER)).toEqual([clean]);
     await eventually(async () => (hits('review.published', clean).length === 1 && hits('review.analyzed', clean).length === 1 ? true : undefined), 30_000, 'the published review delivered');
     expect(hits('review.published', held)).toEqual([]);
+    // Analysed while held: its analysis is not delivered to partners yet.
+    expect(hits('review.analyzed', held)).toEqual([]);
 
     const publish = await gql(MODERATOR, MODERATE, { ids: [held], status: 'PUBLISHED' });
     expect(publish.data!.moderateReviews.moderated).toEqual([{ id: held, status: 'PUBLISHED' }]);
     expect(await eventually(async () => ((await mentioning(READER)).length === 2 ? mentioning(READER) : undefined), 30_000, 'the published review listed')).toEqual([clean, held].sort());
     const delivered = await eventually(async () => hits('review.published', held)[0], 30_000, 'review.published of the review published by the moderator');
     expect(delivered.data).toMatchObject({ reviewId: held, productId: product, rating: 5, text: 'The battery lasts for days. Buy yours at www.cheap-watches.example.com' });
+    // Its analysis follows the publication, once.
+    const analysed = await eventually(async () => hits('review.analyzed', held)[0], 30_000, 'review.analyzed of the review once published');
+    expect(analysed.data).toMatchObject({ reviewId: held, productId: product, revision: 1 });
+    expect((analysed.data.aspects as Array<{ aspect: string }>).map((a) => a.aspect)).toContain('battery');
 
     // A new reason for a published review is no new publication; a rejection takes it out of the read-only list again.
     await gql(MODERATOR, MODERATE, { ids: [held], status: 'PUBLISHED', reason: 'checked the link' });
@@ -85,8 +91,8 @@ describe('held reviews stay out of analysis lists and webhooks until published',
     expect(await mentioning(WRITER)).toEqual([clean, held].sort());
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(hits('review.published', held)).toHaveLength(1);
-    // Analysed while held: its analysis is not delivered to partners.
-    expect(hits('review.analyzed', held)).toEqual([]);
+    expect(hits('review.analyzed', held)).toHaveLength(1);
     expect(hits('review.published', clean)).toHaveLength(1);
+    expect(hits('review.analyzed', clean)).toHaveLength(1);
   });
 });

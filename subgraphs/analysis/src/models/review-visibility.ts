@@ -15,7 +15,11 @@ export interface ReviewVisibilityDocument {
   moderation: number;
 }
 
-export interface StatusChange { reviewId: string; tenantId: string; status: ReviewStatus; moderation: number }
+export interface StatusChange {
+  reviewId: string; tenantId: string; status: ReviewStatus; moderation: number;
+  /** The status the change replaced (absent: not announced, e.g. the status a review was submitted with). */
+  previousStatus?: ReviewStatus;
+}
 
 /** Keys that may write or moderate see held reviews, as collection's lists show them; keys that may only read see published ones. */
 export function seesHeldReviews(scopes: readonly string[]): boolean {

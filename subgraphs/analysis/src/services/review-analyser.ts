@@ -23,7 +23,7 @@ export function analyzedEventId(reviewId: string, revision: number): string {
   return `${REVIEW_ANALYZED}:${reviewId}:${revision}`;
 }
 
-function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument, reviewStatus: ReviewStatus): PublishItem {
+function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument, reviewStatus: ReviewStatus, id = analyzedEventId(doc._id, doc.revision)): PublishItem {
   const data: ReviewAnalyzedData = {
     reviewId: doc._id,
     productId: doc.productId,
@@ -35,7 +35,7 @@ function analyzedEvent(topics: ReviewTopics, doc: AnalysisDocument, reviewStatus
     aspects: doc.aspects.map((a) => ({ aspect: a.aspect, polarity: a.polarity, score: a.score, snippet: a.snippet, start: a.start, end: a.end })),
     reviewStatus,
   };
-  return { subject: topics.analyzed, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id: analyzedEventId(doc._id, doc.revision) }) };
+  return { subject: topics.analyzed, event: newEvent(REVIEW_ANALYZED, doc.tenantId, data, { id }) };
 }
 
 /** A result is current when the running model made it; redeliveries and re-analysis requests for it change nothing. */
@@ -213,12 +213,26 @@ async function statusesOf(deps: AnalyserDeps, docs: readonly AnalysisDocument[])
 /**
  * Applies `review.moderated` changes: stores each status unless a later change is stored, then puts
  * the reviews' mention keys into the published lists or takes them out, as the stored status says.
+ * A publication of a review analysed while it was held publishes its current result again, now
+ * with the review's status (one event per publication; downstream applies a revision once).
  */
-export async function applyStatusChanges(deps: Pick<AnalyserDeps, 'mentions'>, changes: readonly StatusChange[]): Promise<void> {
+export async function applyStatusChanges(deps: Pick<AnalyserDeps, 'mentions' | 'analyses' | 'publisher' | 'topics'>, changes: readonly StatusChange[]): Promise<void> {
   await deps.mentions.visibility.record(changes);
+  const republish: PublishItem[] = [];
   for (const [tenantId, group] of byTenant(changes)) {
-    await deps.mentions.applyStatuses(tenantId, await deps.mentions.visibility.statusesOf(tenantId, group.map((c) => c.reviewId)));
+    const statuses = await deps.mentions.visibility.statusesOf(tenantId, group.map((c) => c.reviewId));
+    await deps.mentions.applyStatuses(tenantId, statuses);
+    const publications = group.filter((c) => c.status === 'PUBLISHED' && c.previousStatus !== 'PUBLISHED' && statuses.get(c.reviewId) === 'PUBLISHED');
+    if (publications.length === 0) continue;
+    const results = await deps.analyses.findByIds(tenantId, publications.map((c) => c.reviewId));
+    for (const change of publications) {
+      const doc = results.get(change.reviewId);
+      if (!doc || doc.status === 'PENDING' || doc.status === 'DELETED') continue;
+      republish.push(analyzedEvent(deps.topics, doc, 'PUBLISHED', `${analyzedEventId(doc._id, doc.revision)}:published:${change.moderation}`));
+    }
   }
+  const { failed } = await deps.publisher.publishMany(republish);
+  if (failed.length > 0) throw new Error(`review.analyzed of ${failed.length} published reviews not published: ${failed[0]!.error}`);
 }
 
 async function loadExisting(deps: AnalyserDeps, items: readonly ReviewRef[]): Promise<Map<string, AnalysisDocument>> {

@@ -38,7 +38,8 @@ export function reviewModerated(event: EventEnvelope<unknown>): StatusChange {
   if (typeof data !== 'object' || data === null || !isString(data.reviewId)) throw new Error('review.moderated lacks reviewId');
   if (!isStatus(data.status)) throw new Error(`review.moderated for ${data.reviewId} has a malformed status`);
   if (!(Number.isInteger(data.moderation) && (data.moderation as number) >= 1)) throw new Error(`review.moderated for ${data.reviewId} has a malformed moderation number`);
-  return { reviewId: data.reviewId, tenantId: event.tenantId, status: data.status, moderation: data.moderation as number };
+  if (data.previousStatus !== undefined && !isStatus(data.previousStatus)) throw new Error(`review.moderated for ${data.reviewId} has a malformed previousStatus`);
+  return { reviewId: data.reviewId, tenantId: event.tenantId, status: data.status, moderation: data.moderation as number, ...(data.previousStatus === undefined ? {} : { previousStatus: data.previousStatus }) };
 }
 
 export interface ReviewDeleted { reviewId: string; tenantId: string; productId: string }
