@@ -1,23 +1,28 @@
 /**
  * Reads that cost the page, not the store: the README product page, a partner page and
- * `reviewsMentioning`, through the gateway of a running stack, while the store grows around one
- * product kept at 500 reviews. The baseline is the first (smallest) store of the same run; each
- * larger store reports its ratio to it. Per page it also counts the database commands the
+ * `reviewsMentioning`, through the gateway, at stores of several sizes around one product kept at
+ * 500 reviews. The reference is the first (smallest) store of the same run; each larger store reports
+ * its ratio to it. Every store lives at once in databases and a bus namespace of its own, served by a
+ * stack of its own on the same servers, and the stores are measured interleaved: in each of `--rounds`
+ * rounds every store gets the same block of sequential requests per page, then the same burst at
+ * `--clients` clients, one store after another. Load on a shared machine drifts over minutes; measured
+ * one store after another, the ratio measured the drift, so the table also gives the per-round ratio's
+ * median and range. Per page it also counts the database commands the
  * subgraphs sent (from the server's `serverStatus` command counters) at `first: 10` and `first: 100`.
  * The store is written through the repositories the subgraphs use (reviews with their list entries,
  * analyses, mention sets with theirs), without running the analysis engine, so a large store builds in minutes.
  * With `--baseline REF` the same stores (up to `--baseline-max` reviews: the baseline may scan) are
  * built and measured again with the code of REF, checked out into a temporary folder with its own
- * launcher, in the same run.
+ * launcher, in the same run: its stores are interleaved with each other, but after this checkout's.
  * At the largest store it also measures intake (bench/support/intake.ts): `submitReviews` through the
  * gateway in batches of 500 from 1 and 4 clients against the driver's raw `insertMany` of the same
  * documents into the same server, `--intake` reviews per run (0: skip).
- * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--clients 20] [--baseline REF] [--baseline-max 20000] [--intake 5000]
+ * Usage: npm run bench:reads -- [--sizes 3000,200000] [--requests 40] [--rounds 8] [--clients 20] [--baseline REF] [--baseline-max 20000] [--intake 5000]
  * (sizes: two or more stores, each ≥ 1,500 reviews; a store of 200,000 takes several minutes to build on 2 cores)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '3000,200000' },
     requests: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '8' },
     clients: { type: 'string', default: '20' },
     baseline: { type: 'string' },
     'baseline-max': { type: 'string', default: '20000' },
@@ -51,10 +57,12 @@ const baselineMax = Number(values['baseline-max']);
 const sizes = values.sizes.split(',').map(Number);
 const requests = Number(values.requests);
 const clients = Number(values.clients);
+const rounds = Number(values.rounds);
 // the smallest store gives every product at least 20 reviews, so the partner page reads the same in every store
 if (sizes.length < 2 || sizes.some((s, i) => !Number.isInteger(s) || s < 1_500 || (i > 0 && s <= sizes[i - 1]!))) throw new Error('--sizes must be two or more increasing whole numbers ≥ 1500');
 if (!Number.isInteger(requests) || requests < 5) throw new Error('--requests must be a whole number ≥ 5');
 if (!Number.isInteger(clients) || clients < 1) throw new Error('--clients must be a whole number ≥ 1');
+if (!Number.isInteger(rounds) || rounds < 2 || rounds > requests) throw new Error('--rounds must be a whole number from 2 to --requests');
 
 const TENANT = 'bench';
 const KEY = 'bench-reads-key-0123456789abcdef';
@@ -77,27 +85,28 @@ async function gql(stack: Stack, query: string, variables: Record<string, unknow
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-/** Sequential latency, p50 and p99 in ms. */
-async function latency(run: () => Promise<void>): Promise<{ p50: number; p99: number }> {
+async function warmUp(run: () => Promise<void>): Promise<void> {
   for (let i = 0; i < 10; i++) await run();
+}
+
+/** `count` sequential requests; their latencies in ms. */
+async function timed(run: () => Promise<void>, count: number): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < requests; i++) {
+  for (let i = 0; i < count; i++) {
     const started = performance.now();
     await run();
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return times;
 }
 
-/** Requests per second with `clients` concurrent clients, each sending a quarter of `requests` requests. */
-async function throughput(run: () => Promise<void>): Promise<number> {
-  const each = Math.ceil(requests / 4);
+/** `clients` concurrent clients sending `each` requests apiece: how many requests, in how many seconds. */
+async function burst(run: () => Promise<void>, each: number): Promise<{ requests: number; seconds: number }> {
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
     for (let i = 0; i < each; i++) await run();
   }));
-  return (clients * each) / ((performance.now() - started) / 1000);
+  return { requests: clients * each, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Database commands per request, averaged over 10 requests. */
@@ -153,7 +162,9 @@ async function growTo(store: Store, size: number): Promise<void> {
   process.stdout.write('\n');
 }
 
-interface Row { side: string; size: number; name: string; p50: number; p99: number; rps?: number }
+/** A median with the smallest and largest value, of the per-round ratios. */
+interface Spread { median: number; min: number; max: number }
+interface Row { side: string; size: number; name: string; p50: number; p99: number; rps?: number; roundP50Ratio?: Spread; roundRpsRatio?: Spread }
 interface CommandRow { side: string; size: number; ten: number; hundred: number }
 
 /** The modules a side runs: this checkout's, or the baseline checkout's (imported from its folder). */
@@ -163,7 +174,23 @@ interface Side {
   binaryPath?: string;
 }
 
-/** Starts a side's servers and stack, grows its store through `sizes`, and measures at each. */
+const spread = (values: number[]): Spread => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)! };
+};
+
+/** One store of a side: its own databases and bus namespace, served by a stack of its own. */
+interface SizedStore { size: number; prefix: string; collection: Database; analysis: Database; stack?: Stack }
+
+/**
+ * Starts a side's servers, builds one store per size (each in databases of its own), serves every store
+ * from a stack of its own at once, and measures them interleaved: `rounds` rounds, each giving every
+ * store the same block of requests per page one after another (the order rotating each round), so a
+ * change of load on the machine reaches every store alike. Ratios are taken against the side's
+ * smallest store, pooled and per round.
+ */
 async function measureSide(side: Side, sideSizes: number[], rows: Row[], commandRows: CommandRow[]): Promise<void> {
   const load = (path: string) => import(pathToFileURL(join(side.root, path)).href);
   const mongo = await load('lib/mongo.ts');
@@ -178,43 +205,79 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
   const infra = embedded ? { mongoUri: embedded.mongoUri, natsUrl: embedded.natsUrl, close: async () => { await embedded.stop(); await rm(dataDir, { recursive: true, force: true }); } } : await benchInfra();
   const admin = new MongoClient(infra.mongoUri);
   await admin.connect();
-  const collection: Database = await mongo.connectDatabase(infra.mongoUri, databaseName(prefix, 'collection'));
-  const analysis: Database = await mongo.connectDatabase(infra.mongoUri, databaseName(prefix, 'analysis'));
-  let stack: Stack | undefined;
+  const stores: SizedStore[] = [];
   try {
-    const store: Store = { repos: { products: new ProductRepo(collection), reviews: new ReviewRepo(collection), analyses: new AnalysisRepo(analysis), mentions: new MentionRepo(analysis) }, size: 0, productIds: [] };
-    stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix, apiKey: KEY, tenantId: TENANT, workers: 1, root: side.root });
-    const running = stack;
-    const pages = {
-      'product page (README query, 10 reviews)': () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
-      'partner page (products(first: 6), 20 reviews each)': () => gql(running, PARTNER_PAGE),
-      'reviewsMentioning(battery, NEGATIVE, first: 20)': () => gql(running, MENTIONING, { sku: TARGET_SKU }),
-    };
-    for (const size of sideSizes) {
-      await growTo(store, size);
-      for (const [name, run] of Object.entries(pages)) {
-        const { p50, p99 } = await latency(run);
-        const rps = name.startsWith('product page') || name.startsWith('partner page') ? await throughput(run) : undefined;
-        rows.push({ side: side.label, size, name, p50, p99, rps });
-        process.stdout.write(`  ${side.label}, ${size.toLocaleString('en')} reviews, ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms${rps === undefined ? '' : `, ${rps.toFixed(1)} req/s at ${clients} clients`}\n`);
+    for (const [i, size] of sideSizes.entries()) {
+      const storePrefix = `${prefix}s${i}`;
+      const store: SizedStore = { size, prefix: storePrefix, collection: await mongo.connectDatabase(infra.mongoUri, databaseName(storePrefix, 'collection')), analysis: await mongo.connectDatabase(infra.mongoUri, databaseName(storePrefix, 'analysis')) };
+      stores.push(store);
+      await growTo({ repos: { products: new ProductRepo(store.collection), reviews: new ReviewRepo(store.collection), analyses: new AnalysisRepo(store.analysis), mentions: new MentionRepo(store.analysis) }, size: 0, productIds: [] }, size);
+    }
+    for (const store of stores) store.stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix: store.prefix, apiKey: KEY, tenantId: TENANT, workers: 0, root: side.root });
+    const pagesOf = (stack: Stack) => ({
+      'product page (README query, 10 reviews)': () => gql(stack, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
+      'partner page (products(first: 6), 20 reviews each)': () => gql(stack, PARTNER_PAGE),
+      'reviewsMentioning(battery, NEGATIVE, first: 20)': () => gql(stack, MENTIONING, { sku: TARGET_SKU }),
+    });
+    const pages = stores.map((store) => pagesOf(store.stack!));
+    const names = Object.keys(pages[0]!) as Array<keyof (typeof pages)[number]>;
+    const withThroughput = names.filter((name) => name.startsWith('product page') || name.startsWith('partner page'));
+    const perBlock = Math.ceil(requests / rounds);
+    const perClientBurst = Math.ceil(Math.ceil(requests / 4) / rounds);
+    // every store in its round's turn: the first store of round r is the r-th
+    const turns = (round: number) => stores.map((_, k) => (k + round) % stores.length);
+    for (const name of names) for (const [k] of stores.entries()) await warmUp(pages[k]![name]);
+    // samples[name][store][round]: latencies (ms); bursts[name][store][round]: { requests, seconds }
+    const samples = new Map(names.map((name) => [name, stores.map(() => [] as number[][])]));
+    const bursts = new Map(withThroughput.map((name) => [name, stores.map(() => [] as Array<{ requests: number; seconds: number }>)]));
+    for (let round = 0; round < rounds; round++) {
+      for (const name of names) for (const k of turns(round)) samples.get(name)![k]!.push(await timed(pages[k]![name], perBlock));
+      for (const name of withThroughput) for (const k of turns(round)) bursts.get(name)![k]!.push(await burst(pages[k]![name], perClientBurst));
+      process.stdout.write(`\r  ${side.label}: round ${round + 1} / ${rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+    }
+    process.stdout.write('\n');
+    for (const name of names) {
+      const p50sOf = (k: number) => samples.get(name)![k]!.map((block) => percentile([...block].sort((a, b) => a - b), 50));
+      const rateOf = (b: { requests: number; seconds: number }) => b.requests / b.seconds;
+      for (const [k, store] of stores.entries()) {
+        const all = samples.get(name)![k]!.flat().sort((a, b) => a - b);
+        const p50 = percentile(all, 50);
+        const p99 = percentile(all, 99);
+        const roundP50Ratio = spread(p50sOf(k).map((v, r) => v / p50sOf(0)[r]!));
+        const storeBursts = bursts.get(name)?.[k];
+        const rps = storeBursts ? storeBursts.reduce((n, b) => n + b.requests, 0) / storeBursts.reduce((t, b) => t + b.seconds, 0) : undefined;
+        const roundRpsRatio = storeBursts ? spread(storeBursts.map((b, r) => rateOf(b) / rateOf(bursts.get(name)![0]![r]!))) : undefined;
+        rows.push({ side: side.label, size: store.size, name, p50, p99, rps, roundP50Ratio, roundRpsRatio });
+        process.stdout.write(`  ${side.label}, ${store.size.toLocaleString('en')} reviews, ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, per-round p50 ratio ${spreadCell(roundP50Ratio)}${rps === undefined ? '' : `, ${rps.toFixed(1)} req/s at ${clients} clients`}\n`);
       }
+    }
+    // command counts do not drift with load: one store after another
+    for (const store of stores) {
+      const running = store.stack!;
       const ten = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }));
       const hundred = await commandsPer(admin.db('admin'), () => gql(running, PRODUCT_PAGE, { sku: TARGET_SKU, first: 100 }));
-      commandRows.push({ side: side.label, size, ten, hundred });
+      commandRows.push({ side: side.label, size: store.size, ten, hundred });
     }
     if (intakeReviews > 0 && !side.binaryPath) {
-      // intake on a stack of its own without the analysis worker, beside the largest store
-      await stack.stop();
-      stack = undefined;
+      // intake on a stack of its own without the analysis worker, beside the stores
+      for (const store of stores) {
+        await store.stack?.stop();
+        store.stack = undefined;
+      }
       intakeRows.push(...(await compareIntake(infra, { count: intakeReviews, clientCounts: [1, 4], products: 50 })).rows);
     }
   } finally {
-    await stack?.stop();
-    for (const owner of ['collection', 'analysis', 'applications']) await admin.db(databaseName(prefix, owner)).dropDatabase().catch(() => undefined);
-    await Promise.all([collection.close(), analysis.close(), admin.close()]);
+    for (const store of stores) await store.stack?.stop();
+    for (const store of stores) {
+      for (const owner of ['collection', 'analysis', 'applications']) await admin.db(databaseName(store.prefix, owner)).dropDatabase().catch(() => undefined);
+      await Promise.all([store.collection.close(), store.analysis.close()]);
+    }
+    await admin.close();
     await infra.close();
   }
 }
+
+const spreadCell = (s: Spread | undefined) => (s === undefined ? '–' : `${s.median.toFixed(2)} × (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
 
 /** Checks `ref` out beside this one (sharing node_modules) and builds its launcher; returns the side and how to remove it. */
 async function baselineCheckout(ref: string): Promise<{ side: Side; remove(): Promise<void> }> {
@@ -242,6 +305,7 @@ const rows: Row[] = [];
 const commandRows: CommandRow[] = [];
 const intakeRows: IntakeRow[] = [];
 const current: Side = { label: 'this checkout', root: repoRoot };
+const loadBefore = loadavg();
 await measureSide(current, sizes, rows, commandRows);
 const baselineSizes = sizes.filter((s) => s <= baselineMax);
 if (values.baseline && baselineSizes.length > 0) {
@@ -254,13 +318,15 @@ if (values.baseline && baselineSizes.length > 0) {
 }
 
 const base = sizes[0]!;
-const flags = `--sizes ${sizes.join(',')} --requests ${requests} --clients ${clients}${values.baseline ? ` --baseline ${values.baseline} --baseline-max ${baselineMax}` : ''} --intake ${intakeReviews}`;
-process.stdout.write(`\n\`npm run bench:reads -- ${flags}\` (one product of ${TARGET_REVIEWS} reviews among ${1 + FILLERS} products; ratios against the ${base.toLocaleString('en')}-review store of this checkout, same run)\n\n`);
-process.stdout.write(`| code | read | store | p50 ms | p99 ms | p50 ratio | req/s at ${clients} clients | req/s ratio |\n|---|---|---|---|---|---|---|---|\n`);
+const flags = `--sizes ${sizes.join(',')} --requests ${requests} --rounds ${rounds} --clients ${clients}${values.baseline ? ` --baseline ${values.baseline} --baseline-max ${baselineMax}` : ''} --intake ${intakeReviews}`;
+const loadAfter = loadavg();
+const load = (l: number[]) => l.map((n) => n.toFixed(1)).join(' ');
+process.stdout.write(`\n\`npm run bench:reads -- ${flags}\` (one product of ${TARGET_REVIEWS} reviews among ${1 + FILLERS} products; stores interleaved over ${rounds} rounds of ${Math.ceil(requests / rounds)} requests per page and a burst of ${clients} × ${Math.ceil(Math.ceil(requests / 4) / rounds)}; ratios against the ${base.toLocaleString('en')}-review store of this checkout, same run; per-round ratios against the smallest store of the same code in the same round, median (min–max); load average ${load(loadBefore)} before, ${load(loadAfter)} after)\n\n`);
+process.stdout.write(`| code | read | store | p50 ms | p99 ms | p50 ratio | per-round p50 ratio | req/s at ${clients} clients | req/s ratio | per-round req/s ratio |\n|---|---|---|---|---|---|---|---|---|---|\n`);
 for (const row of rows) {
   const baseline = rows.find((r) => r.side === current.label && r.size === base && r.name === row.name)!;
-  const rpsCells = row.rps === undefined ? '| – | – |' : `| ${row.rps.toFixed(1)} | ${(row.rps / baseline.rps!).toFixed(2)} × |`;
-  process.stdout.write(`| ${row.side} | ${row.name} | ${row.size.toLocaleString('en')} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${(row.p50 / baseline.p50).toFixed(2)} × ${rpsCells}\n`);
+  const rpsCells = row.rps === undefined ? '| – | – | – |' : `| ${row.rps.toFixed(1)} | ${(row.rps / baseline.rps!).toFixed(2)} × | ${spreadCell(row.roundRpsRatio)} |`;
+  process.stdout.write(`| ${row.side} | ${row.name} | ${row.size.toLocaleString('en')} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${(row.p50 / baseline.p50).toFixed(2)} × | ${spreadCell(row.roundP50Ratio)} ${rpsCells}\n`);
 }
 process.stdout.write(`\n| code | store | database commands per product page, reviews(first: 10) | reviews(first: 100) |\n|---|---|---|---|\n`);
 for (const row of commandRows) process.stdout.write(`| ${row.side} | ${row.size.toLocaleString('en')} | ${row.ten.toFixed(1)} | ${row.hundred.toFixed(1)} |\n`);
