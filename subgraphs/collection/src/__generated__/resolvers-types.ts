@@ -388,6 +388,8 @@ export type ReviewOrder =
 
 /** What a review's content suggests, computed when it is stored (the same text always gives the same signals). */
 export type ReviewSignal =
+  /** The review's author (case and spacing aside) already gave the tenant 5 other reviews in the same clock hour (UTC, by arrival). */
+  | 'BURST'
   /** A link, an e-mail address or a phone number in the title or text. */
   | 'LINK_OR_CONTACT'
   /** Another review of the same product has the same text once case, punctuation and spacing are set aside. */

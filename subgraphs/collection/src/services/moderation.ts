@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
-import { fingerprintId, REVIEW_SIGNALS, REVIEW_STATUSES, statusOf, textSignals, type ModerationPolicyDocument, type ReviewSignal, type ReviewStatus } from '../models/moderation.js';
+import { burstKey, fingerprintId, REVIEW_SIGNALS, REVIEW_STATUSES, statusOf, textSignals, type ModerationPolicyDocument, type ReviewSignal, type ReviewStatus } from '../models/moderation.js';
 import { REVIEW_ID_PATTERN, type ReviewDocument } from '../models/review.js';
 import { recordChanges } from './change-feed.js';
 import type { CollectionServices } from './collection-services.js';
@@ -21,15 +21,25 @@ export interface ReviewModeratedData {
 /**
  * Gives new reviews their signals and status before they are stored: the signals of their own
  * words, NEAR_DUPLICATE when another review of the product already has the same normalised text,
+ * BURST when its author already gave the tenant BURST_LIMIT other reviews in this clock hour,
  * and PENDING when the tenant's policy holds one of the signals (PUBLISHED otherwise).
  */
 export async function assessNewReviews(deps: Pick<CollectionServices, 'moderation'>, tenantId: string, docs: ReviewDocument[]): Promise<void> {
   if (docs.length === 0) return;
   const claims = docs.map((doc) => ({ id: fingerprintId(tenantId, doc.productId, doc.text), reviewId: doc._id }));
-  const [policy, holders] = await Promise.all([deps.moderation.policyOf(tenantId), deps.moderation.claimFingerprints(tenantId, claims)]);
+  const authored = docs.flatMap((doc) => {
+    const key = burstKey(tenantId, doc.author, doc.receivedAt);
+    return key === null ? [] : [{ key, reviewId: doc._id }];
+  });
+  const [policy, holders, bursts] = await Promise.all([
+    deps.moderation.policyOf(tenantId),
+    deps.moderation.claimFingerprints(tenantId, claims),
+    authored.length > 0 ? deps.moderation.claimBurstSlots(tenantId, authored) : new Set<string>(),
+  ]);
   docs.forEach((doc, i) => {
     const signals = textSignals([doc.title, doc.text]);
     if (holders.get(claims[i]!.id) !== doc._id) signals.push('NEAR_DUPLICATE');
+    if (bursts.has(doc._id)) signals.push('BURST');
     const held = signals.filter((s) => policy?.hold.includes(s));
     doc.signals = signals;
     doc.status = held.length > 0 ? 'PENDING' : 'PUBLISHED';
