@@ -211,9 +211,10 @@ async function measureSide(side: Side, sideSizes: number[], rows: Row[], command
       const storePrefix = `${prefix}s${i}`;
       const store: SizedStore = { size, prefix: storePrefix, collection: await mongo.connectDatabase(infra.mongoUri, databaseName(storePrefix, 'collection')), analysis: await mongo.connectDatabase(infra.mongoUri, databaseName(storePrefix, 'analysis')) };
       stores.push(store);
+      // started on empty databases: a subgraph's start-up (index builds) over a large store outlasts its health check here
+      store.stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix: storePrefix, apiKey: KEY, tenantId: TENANT, workers: 0, root: side.root });
       await growTo({ repos: { products: new ProductRepo(store.collection), reviews: new ReviewRepo(store.collection), analyses: new AnalysisRepo(store.analysis), mentions: new MentionRepo(store.analysis) }, size: 0, productIds: [] }, size);
     }
-    for (const store of stores) store.stack = await startBenchStack({ mongoUri: infra.mongoUri, natsUrl: infra.natsUrl, prefix: store.prefix, apiKey: KEY, tenantId: TENANT, workers: 0, root: side.root });
     const pagesOf = (stack: Stack) => ({
       'product page (README query, 10 reviews)': () => gql(stack, PRODUCT_PAGE, { sku: TARGET_SKU, first: 10 }),
       'partner page (products(first: 6), 20 reviews each)': () => gql(stack, PARTNER_PAGE),
