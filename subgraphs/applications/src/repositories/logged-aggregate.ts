@@ -20,6 +20,13 @@ export const RECENT_EFFECTS = 1_000;
 /** Log entries kept behind the materialised version (older ones are folded in, and deleted). */
 const LOG_KEPT = 200;
 const MAX_ATTEMPTS = 50;
+/**
+ * Updates sent in one `update` command. FerretDB 1.24 keeps every update's query open until the
+ * whole command ends, and a database has 100 SQLite connections: a command of 100 updates waited
+ * forever for a connection, and every later command on that database with it. Well below, because
+ * the products' and the months' writes run at once.
+ */
+export const UPDATES_PER_COMMAND = 25;
 
 const logId = (aggregateId: string, seq: number) => `${aggregateId}:${String(seq).padStart(10, '0')}`;
 
@@ -202,7 +209,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     return applied;
   }
 
-  /** `materialise` for many documents in one write. */
+  /** `materialise` for many documents, in writes of at most UPDATES_PER_COMMAND. */
   private async materialiseMany(docs: readonly T[], now: Date): Promise<void> {
     if (docs.length === 0) return;
     const updates = docs.map((doc) => {
@@ -210,7 +217,10 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
       const { _id, ...fields } = this.toStored(doc);
       return { updateOne: { filter: { _id, version: { $lt: doc.version } } as Filter<T>, update: { $set: fields } as never } };
     });
-    await retryTransient(() => this.collection.bulkWrite(updates, { ordered: false }));
+    for (let start = 0; start < updates.length; start += UPDATES_PER_COMMAND) {
+      const chunk = updates.slice(start, start + UPDATES_PER_COMMAND);
+      await retryTransient(() => this.collection.bulkWrite(chunk, { ordered: false }));
+    }
     const trimmed = docs.filter((doc) => doc.version % 100 === 0 && doc.version > LOG_KEPT).flatMap((doc) => this.trimmedIds(doc));
     if (trimmed.length > 0) await retryTransient(() => this.log.deleteMany({ _id: { $in: trimmed } } as Filter<LogEntry<C>>));
   }
