@@ -44,13 +44,47 @@ const foreign = [
   { locale: 'fr-FR', text: 'La montre est précise mais la batterie pourrait être meilleure.' },
 ];
 
+/**
+ * The demo's one story: a firmware update for the Pacer 5 went out a few days ago and broke GPS and battery life.
+ * A share of its reviews fall in the alert windows (the last 7 days, the 28 before) so that the recent complaints raise alerts.
+ */
+export const FIRMWARE_STORY = { sku: 'SV-PACER-5', recentShare: 0.18, complaintShare: 0.8, baselineShare: 0.3 } as const;
+const firmwareComplaints = {
+  gps: ['Since the last firmware update the GPS cuts out in the middle of my runs.', 'Since the update the GPS drops out every few minutes and my distances are wrong.', 'The latest firmware made the GPS useless, half of my route is missing.'],
+  battery: ['The update ruined the battery, it went from a week to a single day.', 'After the update the battery is flat before my long run is over.', 'After the firmware update the battery is empty by lunchtime.'],
+  general: ['Very disappointed with this update.', 'The latest update made this watch worse.', 'I am waiting for a fix before I trust it on a race again.'],
+};
+const firmwareTitles = ['Update broke it', 'Firmware trouble', 'Was great until the update'];
+const DAY_MS = 86_400_000;
 
-/** `count` reviews spread over the demo products, their tone following each product's quality. */
+/**
+ * `count` reviews spread over the demo products, their tone following each product's quality, dated over the last year.
+ * The story product's reviews are then placed and rewritten by a second generator, so every other product's reviews stay as they were.
+ */
 export function generateReviews(count: number, seed = 42, now = Date.now()): DemoReview[] {
   const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const aspects = Object.keys(praise);
-  return Array.from({ length: count }, (_, i) => {
+  const story = seededRandom(seed * 31 + 7);
+  const pickStory = <T>(list: readonly T[]): T => list[Math.floor(story() * list.length)]!;
+  const tell = (review: DemoReview): DemoReview => {
+    if (review.sku !== FIRMWARE_STORY.sku) return review;
+    const place = story();
+    if (place < FIRMWARE_STORY.recentShare) {
+      // Within the last 6 days, and at least an hour ago: inside the recent window whatever the time of day.
+      const createdAt = new Date(now - 3_600_000 - Math.floor(story() * 5 * DAY_MS)).toISOString();
+      if (story() >= FIRMWARE_STORY.complaintShare) return { ...review, createdAt };
+      const [first, second] = story() < 0.6 ? [firmwareComplaints.gps, firmwareComplaints.battery] : [firmwareComplaints.battery, firmwareComplaints.gps];
+      const text = [pickStory(first), ...(story() < 0.35 ? [pickStory(second)] : []), ...(story() < 0.5 ? [pickStory(firmwareComplaints.general)] : [])].join(' ');
+      return { ...review, createdAt, locale: 'en-US', text, title: pickStory(firmwareTitles), rating: story() < 0.6 ? 1 : 2 };
+    }
+    if (place < FIRMWARE_STORY.recentShare + FIRMWARE_STORY.baselineShare) {
+      // Days 8 to 33 ago: inside the 28-day baseline, clear of both of its edges.
+      return { ...review, createdAt: new Date(now - Math.floor((8 + story() * 25) * DAY_MS)).toISOString() };
+    }
+    return review;
+  };
+  const generateOne = (i: number): DemoReview => {
     const product = DEMO_PRODUCTS[i % DEMO_PRODUCTS.length]!;
     const createdAt = new Date(now - Math.floor(next() * 365 * 86_400_000)).toISOString();
     if (next() < 0.03) {
@@ -65,5 +99,11 @@ export function generateReviews(count: number, seed = 42, now = Date.now()): Dem
     const rating = Math.max(1, Math.min(5, Math.round(1 + good * 4 + (next() - 0.5))));
     const title = pick(rating >= 4 ? titles.good : rating === 3 ? titles.mixed : titles.bad);
     return { sku: product.sku, rating, title, text: sentences.join(' '), author: pick(authors), locale: 'en-US', createdAt, externalId: `demo-${seed}-${i}` };
-  });
+  };
+  return Array.from({ length: count }, (_, i) => tell(generateOne(i)));
+}
+
+/** Every complaint sentence the catalogue writes about `aspect` (the everyday ones and the firmware story's). */
+export function complaintsAbout(aspect: 'gps' | 'battery'): string[] {
+  return [...complaints[aspect]!, ...firmwareComplaints[aspect]];
 }
