@@ -48,7 +48,7 @@ const foreign = [
  * The demo's one story: a firmware update for the Pacer 5 went out a few days ago and broke GPS and battery life.
  * A share of its reviews fall in the alert windows (the last 7 days, the 28 before) so that the recent complaints raise alerts.
  */
-export const FIRMWARE_STORY = { sku: 'SV-PACER-5', recentShare: 0.18, complaintShare: 0.8, baselineShare: 0.3 } as const;
+export const FIRMWARE_STORY = { sku: 'SV-PACER-5', recentShare: 0.2, complaintShare: 0.85, baselineShare: 0.3 } as const;
 const firmwareComplaints = {
   gps: ['Since the last firmware update the GPS cuts out in the middle of my runs.', 'Since the update the GPS drops out every few minutes and my distances are wrong.', 'The latest firmware made the GPS useless, half of my route is missing.'],
   battery: ['The update ruined the battery, it went from a week to a single day.', 'After the update the battery is flat before my long run is over.', 'After the firmware update the battery is empty by lunchtime.'],
@@ -75,7 +75,7 @@ export function generateReviews(count: number, seed = 42, now = Date.now()): Dem
       const createdAt = new Date(now - 3_600_000 - Math.floor(story() * 5 * DAY_MS)).toISOString();
       if (story() >= FIRMWARE_STORY.complaintShare) return { ...review, createdAt };
       const [first, second] = story() < 0.6 ? [firmwareComplaints.gps, firmwareComplaints.battery] : [firmwareComplaints.battery, firmwareComplaints.gps];
-      const text = [pickStory(first), ...(story() < 0.35 ? [pickStory(second)] : []), ...(story() < 0.5 ? [pickStory(firmwareComplaints.general)] : [])].join(' ');
+      const text = [pickStory(first), ...(story() < 0.35 ? [pickStory(second)] : []), ...(story() < 0.7 ? [pickStory(firmwareComplaints.general)] : [])].join(' ');
       return { ...review, createdAt, locale: 'en-US', text, title: pickStory(firmwareTitles), rating: story() < 0.6 ? 1 : 2 };
     }
     if (place < FIRMWARE_STORY.recentShare + FIRMWARE_STORY.baselineShare) {

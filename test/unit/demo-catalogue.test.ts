@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { complaintsAbout, DEMO_PRODUCTS, FIRMWARE_STORY, generateReviews, type DemoReview } from '../../scripts/demo/catalogue.js';
+import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
 import { BASELINE_DAYS, MIN_BASELINE, MIN_RECENT, MIN_RISE, RAISE_Z, RECENT_DAYS, twoProportionZ } from '../../subgraphs/applications/src/services/alert-detection.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +40,17 @@ describe('the demo catalogue', () => {
       });
     }
   }
+
+  it(`raises negative-sentiment, GPS and battery alerts for ${FIRMWARE_STORY.sku} on the analyser's own verdicts (600 reviews, as README seeds)`, async () => {
+    const analyzer = await createAnalyzer();
+    const now = nows[1]!;
+    const story = generateReviews(600, 42, now).filter((r) => r.sku === FIRMWARE_STORY.sku);
+    const verdicts = new Map(story.map((r) => [r, analyzer.analyze(r.text, { category: 'sport-watch' })]));
+    const negativeAbout = (aspect: string) => (r: DemoReview) => verdicts.get(r)!.aspects.some((m) => m.aspect === aspect && m.polarity === 'NEGATIVE');
+    expectAlert(signal(story, now, (r) => verdicts.get(r)!.sentiment?.label === 'NEGATIVE'));
+    expectAlert(signal(story, now, negativeAbout('gps')));
+    expectAlert(signal(story, now, negativeAbout('battery')));
+  });
 
   it('raises nothing for the other products: their reviews stay spread over the year', () => {
     const now = nows[0]!;
