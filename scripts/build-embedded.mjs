@@ -22,6 +22,12 @@
 // the find's sort on `_id` and its limit go down too, so a list stored under composite `_id` keys is
 // an index range scan. Why the index order is MongoDB's order for those keys, and where it is not:
 // scripts/ferretdb-patch/sqlite_id_pushdown.go.
+// FerretDB's `update` handler deferred closing each statement's query to the end of the command, and
+// the SQLite backend opens at most 100 connections per database: a command of 100 statements waited
+// forever for one, and every later command on that database behind it. The patch runs each statement
+// in a function of its own (scripts/ferretdb-patch/handler_update_statement.go), which closes its
+// query when the statement ends; the statements, their counts, upserts and errors are upstream's.
+// (`delete` closes each statement's query itself; `findAndModify` has one statement.)
 //
 // REVIEWGRAPH_EMBEDDED_OUT=path builds the launcher to another path (to try a patch without
 // replacing the binary everyone's tests use); its patched copy goes beside it.
@@ -147,6 +153,39 @@ const PATCHES = [
     ),
     count: 1,
   },
+  // each update statement's query closed when the statement ends, not when the command does
+  { module: FERRETDB, file: 'internal/handler/update_statement.go', add: 'handler_update_statement.go' },
+  {
+    module: FERRETDB,
+    file: 'internal/handler/msg_update.go',
+    from: lines(
+      '\t\tvar qp backends.QueryParams',
+      '\t\tif !h.DisablePushdown {',
+      '\t\t\tqp.Filter = u.Filter',
+      '\t\t}',
+      '',
+      '\t\tres, err := c.Query(ctx, &qp)',
+      '\t\tif err != nil {',
+      '\t\t\treturn 0, 0, nil, lazyerrors.Error(err)',
+      '\t\t}',
+      '',
+      '\t\tcloser := iterator.NewMultiCloser()',
+      '\t\tdefer closer.Close()',
+      '',
+      '\t\tcloser.Add(res.Iter)',
+      '',
+      '\t\titer := common.FilterIterator(res.Iter, closer, u.Filter)',
+      '',
+      '\t\tif !u.Multi {',
+      '\t\t\titer = common.LimitIterator(iter, closer, 1)',
+      '\t\t}',
+      '',
+      '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)',
+    ),
+    to: '\t\tresult, err := h.updateStatement(ctx, c, &u)',
+    count: 1,
+  },
+  { module: FERRETDB, file: 'internal/handler/msg_update.go', from: '\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n', to: '', count: 1 },
 ];
 const defaultBinary = join(binDir, process.platform === 'win32' ? 'reviewgraph-embedded.exe' : 'reviewgraph-embedded');
 const binary = process.env.REVIEWGRAPH_EMBEDDED_OUT ? resolve(process.env.REVIEWGRAPH_EMBEDDED_OUT) : defaultBinary;
