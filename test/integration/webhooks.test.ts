@@ -305,7 +305,8 @@ describe('webhook isolation', () => {
     const sent = Date.now();
     await bus.publish(reviews.submitted, newEvent('review.submitted', 'tenant-backlog', { reviewId, productId: 'prd_wh', rating: 3, text: 't', locale: 'en', createdAt: new Date().toISOString() }));
     const hit = await eventually(async () => hits('/beside-backlog').find((r) => r.body.includes(reviewId)), 15_000, 'the other webhook delivered');
-    expect(hit.at - sent).toBeLessThan(5_000);
+    // Well before the backlog's 60 s: queued behind it (before the per-webhook limit) it took 9.4 s here.
+    expect(hit.at - sent).toBeLessThan(8_000);
     // The slow one is far from through its 80 deliveries (2 at a time, 1.5 s each).
     expect(hits('/slow-backlog').length).toBeLessThan(40);
   });
