@@ -21,12 +21,14 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A review item that was stored or found. */
 export type AcceptedReview = {
   __typename?: 'AcceptedReview';
   /** True when this source + externalId was already stored (unchanged, or edited: see edited). */
   duplicate: Scalars['Boolean']['output'];
   /** True when this call changed the stored review's content (a new revision). */
   edited: Scalars['Boolean']['output'];
+  /** The review's id. */
   id: Scalars['ID']['output'];
   /** Position of the item in the input list. */
   index: Scalars['Int']['output'];
@@ -34,14 +36,18 @@ export type AcceptedReview = {
   revision: Scalars['Int']['output'];
 };
 
+/** A source to create. */
 export type CreateSourceInput = {
+  /** What kind of channel the source is. */
   kind: SourceKind;
   /** 1 to 64 letters, digits and : . _ - e.g. retailer:acme. */
   name: Scalars['String']['input'];
 };
 
+/** What deleteReviews removed. */
 export type DeleteReviewsPayload = {
   __typename?: 'DeleteReviewsPayload';
+  /** Ids of the reviews deleted. */
   deleted: Array<Scalars['ID']['output']>;
   /** Ids with no review of the caller's tenant. */
   notFound: Array<Scalars['ID']['output']>;
@@ -49,6 +55,7 @@ export type DeleteReviewsPayload = {
   pending: Array<Scalars['ID']['output']>;
 };
 
+/** What moderateReviews changed. */
 export type ModerateReviewsPayload = {
   __typename?: 'ModerateReviewsPayload';
   /** The reviews asked for that the caller's tenant has, as they are now. */
@@ -59,10 +66,12 @@ export type ModerateReviewsPayload = {
   pending: Array<Scalars['ID']['output']>;
 };
 
+/** A tenant's moderation policy. */
 export type ModerationPolicy = {
   __typename?: 'ModerationPolicy';
   /** Signals that hold a new review as PENDING; none by default. */
   hold: Array<ReviewSignal>;
+  /** When the policy was last set; null while it was never set. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -134,17 +143,25 @@ export type MutationUpsertProductsArgs = {
   input: UpsertProductsInput;
 };
 
+/** Where a page ends. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor to pass as `after` for what follows: the last item's (an empty change-feed page keeps the one it was asked with); null on an empty page otherwise. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A product of a tenant's catalogue. */
 export type Product = {
   __typename?: 'Product';
+  /** The brand, if given. */
   brand?: Maybe<Scalars['String']['output']>;
+  /** The category, if given; it drives the default aspect taxonomy. */
   category?: Maybe<Scalars['String']['output']>;
+  /** The product's id (prd_ followed by 24 hex digits). */
   id: Scalars['ID']['output'];
+  /** The product's name. */
   name: Scalars['String']['output'];
   /**
    * Reviews of this product, newest first unless `orderBy` says otherwise; `rating` keeps one rating
@@ -152,10 +169,12 @@ export type Product = {
    * works only with the same product, `orderBy` and `rating`.
    */
   reviews: ReviewConnection;
+  /** The tenant's SKU, unique per tenant. */
   sku: Scalars['String']['output'];
 };
 
 
+/** A product of a tenant's catalogue. */
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -163,23 +182,33 @@ export type ProductReviewsArgs = {
   rating?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of products. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
+  /** The products on this page. */
   edges: Array<ProductEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
+/** A product and its cursor. */
 export type ProductEdge = {
   __typename?: 'ProductEdge';
+  /** Pass as `after` to read on from this product. */
   cursor: Scalars['String']['output'];
+  /** The product. */
   node: Product;
 };
 
+/** A product, named by its SKU. */
 export type ProductInput = {
+  /** Up to 100 characters. */
   brand?: InputMaybe<Scalars['String']['input']>;
   /** Drives the default aspect taxonomy, e.g. sport-watch, laptop, restaurant. */
   category?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 200 characters. */
   name: Scalars['String']['input'];
+  /** 1 to 64 letters, digits and . _ - / (the first a letter or digit). */
   sku: Scalars['String']['input'];
 };
 
@@ -187,10 +216,13 @@ export type Query = {
   __typename?: 'Query';
   /** The tenant's moderation policy (needs the moderate scope). */
   moderationPolicy: ModerationPolicy;
+  /** The caller's product with this id, or null (also for an id that is not a product id). */
   product?: Maybe<Product>;
+  /** The caller's product with this SKU, or null. */
   productBySku?: Maybe<Product>;
   /** Products of the caller's tenant, by SKU. `first` is capped at 100. */
   products: ProductConnection;
+  /** The caller's review with this id, or null; a key that may only read gets null for a review that is not PUBLISHED. */
   review?: Maybe<Review>;
   /**
    * The caller's change feed: every creation, edit, status change and deletion of its reviews, in one
@@ -201,6 +233,7 @@ export type Query = {
    * (after a crash); applying it again changes nothing. `first` is capped at 100.
    */
   reviewChanges: ReviewChangeConnection;
+  /** The caller's source with this id, or null. */
   source?: Maybe<Source>;
   /** The caller's source with this name (what reviews carry in `source`), or null. */
   sourceByName?: Maybe<Source>;
@@ -251,49 +284,74 @@ export type QuerySourcesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** An input item that was refused. */
 export type RejectedItem = {
   __typename?: 'RejectedItem';
+  /** Why the item was refused. */
   code: RejectionCode;
+  /** The input field at fault, when one is. */
   field?: Maybe<Scalars['String']['output']>;
+  /** Position of the item in the input list. */
   index: Scalars['Int']['output'];
+  /** What was wrong, for people. */
   message: Scalars['String']['output'];
 };
 
+/** Why an input item was refused. */
 export type RejectionCode =
+  /** createdAt is in the future. */
   | 'FUTURE_DATE'
+  /** A field's value has the wrong form. */
   | 'INVALID'
+  /** Stored, but its event is not on the bus yet (it will be published), or it kept changing under concurrent edits; submit it again. */
   | 'NOT_PUBLISHED'
+  /** A value is outside its range (a rating not from 1 to 5, a createdAt before 1990). */
   | 'OUT_OF_RANGE'
+  /** A required field is missing or blank. */
   | 'REQUIRED'
   /** The item edits (names a revision of) a review that was deleted. */
   | 'REVIEW_DELETED'
   /** The item edits a revision the review is no longer at. */
   | 'REVISION_CONFLICT'
+  /** A field is longer than its limit. */
   | 'TOO_LONG'
+  /** The productId names no product of the caller's. */
   | 'UNKNOWN_PRODUCT'
   /** The item edits (names a revision of) a review that is not stored. */
   | 'UNKNOWN_REVIEW';
 
+/** A review of a product. */
 export type Review = {
   __typename?: 'Review';
+  /** The author's name, if given. */
   author?: Maybe<Scalars['String']['output']>;
+  /** When the review was written (the submission's createdAt, or when it was stored). */
   createdAt: Scalars['DateTime']['output'];
+  /** The source's own id for the review, if given. */
   externalId?: Maybe<Scalars['String']['output']>;
+  /** The review's id. */
   id: Scalars['ID']['output'];
+  /** The BCP-47 locale given with the review, if any. */
   locale?: Maybe<Scalars['String']['output']>;
   /** Why the review is PENDING or REJECTED; null when published. */
   moderationReason?: Maybe<Scalars['String']['output']>;
+  /** The product reviewed. */
   product: Product;
+  /** The star rating, 1 to 5. */
   rating: Scalars['Int']['output'];
   /** 1 when stored, bumped by every edit (a resubmission of its source + externalId with changed content). */
   revision: Scalars['Int']['output'];
+  /** What its content suggests, computed when it was stored. */
   signals: Array<ReviewSignal>;
   /** Where the review came in from (its submission's `source`). */
   source: Source;
+  /** Where the review is in moderation. */
   status: ReviewStatus;
   /** For a syndicated review, the source where it was first published; null otherwise. */
   syndicatedFrom?: Maybe<Source>;
+  /** The review's text. */
   text: Scalars['String']['output'];
+  /** The title, if given. */
   title?: Maybe<Scalars['String']['output']>;
   /** When the last edit was stored; null if the review was never edited. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -304,49 +362,69 @@ export type ReviewChange = {
   __typename?: 'ReviewChange';
   /** When the change was recorded. */
   at: Scalars['DateTime']['output'];
+  /** What happened. */
   kind: ReviewChangeKind;
   /**
    * The review as it is now (it may have changed again since); null once deleted, and for a key that
    * may only read, null while moderation holds or rejects it.
    */
   review?: Maybe<Review>;
+  /** The id of the review it happened to. */
   reviewId: Scalars['ID']['output'];
   /** The revision the change made (1 for a creation); null for a deletion. */
   revision?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A page of the change feed. */
 export type ReviewChangeConnection = {
   __typename?: 'ReviewChangeConnection';
+  /** The changes on this page, oldest first. */
   edges: Array<ReviewChangeEdge>;
+  /** Whether more follow, and the cursor to ask again with. */
   pageInfo: PageInfo;
 };
 
+/** A change and its cursor. */
 export type ReviewChangeEdge = {
   __typename?: 'ReviewChangeEdge';
+  /** Pass as `after` to read the changes after this one. */
   cursor: Scalars['String']['output'];
+  /** The change. */
   node: ReviewChange;
 };
 
+/** What happened to a review. */
 export type ReviewChangeKind =
+  /** The review was stored. */
   | 'CREATED'
+  /** The review was deleted. */
   | 'DELETED'
   /** The review's moderation status changed. */
   | 'STATUS_CHANGED'
+  /** The review was edited. */
   | 'UPDATED';
 
+/** A page of reviews. */
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
+  /** The reviews on this page. */
   edges: Array<ReviewEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
+/** A review and its cursor. */
 export type ReviewEdge = {
   __typename?: 'ReviewEdge';
+  /** Pass as `after` to read on from this review. */
   cursor: Scalars['String']['output'];
+  /** The review. */
   node: Review;
 };
 
+/** A review to store or edit. */
 export type ReviewInput = {
+  /** Up to 200 characters. */
   author?: InputMaybe<Scalars['String']['input']>;
   /** When the review was written (ISO-8601); defaults to now; never in the future. */
   createdAt?: InputMaybe<Scalars['String']['input']>;
@@ -358,6 +436,7 @@ export type ReviewInput = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** BCP-47 tag such as en-US; a hint for language detection. */
   locale?: InputMaybe<Scalars['String']['input']>;
+  /** The id of a product of the caller's (UNKNOWN_PRODUCT otherwise). */
   productId: Scalars['ID']['input'];
   /** An integer from 1 to 5. Typed Float so that a bad rating rejects only its own item. */
   rating: Scalars['Float']['input'];
@@ -374,16 +453,21 @@ export type ReviewInput = {
    * retailer:acme. It is kept with the review; the identity stays `source` + externalId.
    */
   syndicatedFrom?: InputMaybe<Scalars['String']['input']>;
+  /** Not empty, up to 20,000 characters. */
   text: Scalars['String']['input'];
+  /** Up to 300 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The order of a product's reviews. */
 export type ReviewOrder =
   /** Highest rating first, newest first within a rating. */
   | 'HIGHEST_RATING'
   /** Lowest rating first, oldest first within a rating. */
   | 'LOWEST_RATING'
+  /** Newest first (by createdAt). */
   | 'NEWEST'
+  /** Oldest first (by createdAt). */
   | 'OLDEST';
 
 /** What a review's content suggests, computed when it is stored (the same text always gives the same signals). */
@@ -401,7 +485,9 @@ export type ReviewSignal =
 export type ReviewStatus =
   /** Held by the tenant's moderation policy until a moderator decides. */
   | 'PENDING'
+  /** Shown to every key of the tenant. */
   | 'PUBLISHED'
+  /** Turned down by a moderator, with a reason. */
   | 'REJECTED';
 
 /**
@@ -412,34 +498,51 @@ export type ReviewStatus =
  */
 export type Source = {
   __typename?: 'Source';
+  /** When the source was created. */
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   /** True while the source exists only because reviews named it; createSource or updateSource clear it. */
   implicit: Scalars['Boolean']['output'];
+  /** What kind of channel the source is. */
   kind: SourceKind;
+  /** Unique per tenant, e.g. retailer:acme; never changes. */
   name: Scalars['String']['output'];
+  /** When the source was last created or changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of sources. */
 export type SourceConnection = {
   __typename?: 'SourceConnection';
+  /** The sources on this page. */
   edges: Array<SourceEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
+/** A source and its cursor. */
 export type SourceEdge = {
   __typename?: 'SourceEdge';
+  /** Pass as `after` to read on from this source. */
   cursor: Scalars['String']['output'];
+  /** The source. */
   node: Source;
 };
 
+/** The kind of channel a source is. */
 export type SourceKind =
+  /** An app store. */
   | 'APP_STORE'
+  /** An import, e.g. from a file. */
   | 'IMPORT'
+  /** A partner (also the kind of an implicit source's name of no other kind). */
   | 'PARTNER'
+  /** A retailer. */
   | 'RETAILER'
+  /** A website (also the kind a name starting `api` gets). */
   | 'WEBSITE';
 
+/** Reviews to store. */
 export type SubmitReviewsInput = {
   /**
    * Makes a retry safe: a call with a key already used with the same reviews returns the first call's
@@ -448,27 +551,39 @@ export type SubmitReviewsInput = {
    * are per tenant, up to 200 printable characters (e.g. a UUID), and expire 24 hours after first use.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** At most 500; invalid items are refused one by one, the rest stored. */
   reviews: Array<ReviewInput>;
 };
 
+/** What submitReviews stored and refused. */
 export type SubmitReviewsPayload = {
   __typename?: 'SubmitReviewsPayload';
+  /** The items stored (or found already stored), by their position in the input. */
   accepted: Array<AcceptedReview>;
+  /** The items refused, by their position in the input. */
   rejected: Array<RejectedItem>;
 };
 
+/** A source's new kind. */
 export type UpdateSourceInput = {
+  /** The source's id. */
   id: Scalars['ID']['input'];
+  /** The kind it takes. */
   kind: SourceKind;
 };
 
+/** Products to create or update. */
 export type UpsertProductsInput = {
+  /** At most 500; each is created, or updated when its SKU exists. */
   products: Array<ProductInput>;
 };
 
+/** What upsertProducts stored and refused. */
 export type UpsertProductsPayload = {
   __typename?: 'UpsertProductsPayload';
+  /** The products stored, as they are now. */
   products: Array<Product>;
+  /** The items refused, by their position in the input. */
   rejected: Array<RejectedItem>;
 };
 
