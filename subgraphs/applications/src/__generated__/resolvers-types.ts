@@ -28,86 +28,132 @@ export type Alert = {
   __typename?: 'Alert';
   /** The aspect of an ASPECT_NEGATIVE alert. */
   aspect?: Maybe<Scalars['String']['output']>;
+  /** The counts and the test behind the alert, as last evaluated. */
   evidence: AlertEvidence;
   id: Scalars['ID']['output'];
+  /** Which signal rose. */
   kind: AlertKind;
+  /** The product the alert is about. */
   product: Product;
+  /** When the alert was raised (ISO-8601). */
   raisedAt: Scalars['String']['output'];
+  /** When the alert was resolved; null while it is active. */
   resolvedAt?: Maybe<Scalars['String']['output']>;
   /** HIGH when z >= 3.09 (p < 0.001), else MEDIUM. */
   severity: AlertSeverity;
+  /** Whether the signal is still significant. */
   status: AlertStatus;
+  /** When the alert last changed (ISO-8601). */
   updatedAt: Scalars['String']['output'];
 };
 
+/** A page of alerts. */
 export type AlertConnection = {
   __typename?: 'AlertConnection';
+  /** The alerts of the page, newest raised first. */
   edges: Array<AlertEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
   pageInfo: PageInfo;
 };
 
+/** An alert and its cursor. */
 export type AlertEdge = {
   __typename?: 'AlertEdge';
+  /** Pass as after to read on from here. */
   cursor: Scalars['String']['output'];
+  /** The alert. */
   node: Alert;
 };
 
 /** The windows are [from, to) UTC dates; counts are reviews (of analysed reviews for sentiment and aspects). */
 export type AlertEvidence = {
   __typename?: 'AlertEvidence';
+  /** Baseline reviews that show the signal. */
   baselineCount: Scalars['Int']['output'];
+  /** First day of the baseline window (UTC date, inclusive). */
   baselineFrom: Scalars['String']['output'];
+  /** baselineCount / baselineTotal, rounded to 2 places (0 with no reviews). */
   baselineShare: Scalars['Float']['output'];
+  /** The day after the baseline window (exclusive). */
   baselineTo: Scalars['String']['output'];
+  /** Baseline reviews counted. */
   baselineTotal: Scalars['Int']['output'];
   /** Recent negative reviews that stand for the signal (up to 3). */
   exampleReviews: Array<Review>;
+  /** Recent reviews that show the signal. */
   recentCount: Scalars['Int']['output'];
+  /** First day of the recent window (UTC date, inclusive). */
   recentFrom: Scalars['String']['output'];
+  /** recentCount / recentTotal, rounded to 2 places (0 with no reviews). */
   recentShare: Scalars['Float']['output'];
+  /** The day after the recent window (exclusive). */
   recentTo: Scalars['String']['output'];
+  /** Recent reviews counted. */
   recentTotal: Scalars['Int']['output'];
+  /** The statistical test used. */
   test: Scalars['String']['output'];
+  /** The test's z statistic, rounded to 2 places. */
   z: Scalars['Float']['output'];
 };
 
+/** The signal an alert watches. */
 export type AlertKind =
+  /** The share of analysed reviews with a negative mention of one aspect. */
   | 'ASPECT_NEGATIVE'
+  /** The share of reviews rated 1 or 2 stars. */
   | 'LOW_RATING'
+  /** The share of analysed reviews with negative sentiment. */
   | 'NEGATIVE_SENTIMENT';
 
+/** How strong an alert's signal is. */
 export type AlertSeverity =
+  /** z of 3.09 or more (p < 0.001). */
   | 'HIGH'
+  /** z from 2.33 up to 3.09. */
   | 'MEDIUM';
 
+/** Whether an alert is still significant. */
 export type AlertStatus =
+  /** Raised and not resolved yet. */
   | 'ACTIVE'
+  /** Resolved: z fell below 1.645 or too few reviews are left to say. */
   | 'RESOLVED';
 
+/** An aspect that every compared product has mentions of. */
 export type AspectComparison = {
   __typename?: 'AspectComparison';
+  /** The canonical aspect. */
   aspect: Scalars['String']['output'];
   /** In the order of the compared products. */
   products: Array<AspectOfProduct>;
+  /** Largest minus smallest net sentiment across the products, rounded to 2 places. */
   spread: Scalars['Float']['output'];
 };
 
 /** One canonical aspect of a product; each review that mentions it counts once, with the polarity most of its mentions have. */
 export type AspectInsight = {
   __typename?: 'AspectInsight';
+  /** The canonical aspect. */
   aspect: Scalars['String']['output'];
   /** 95% Wilson lower bound of the negative share. */
   conScore: Scalars['Float']['output'];
+  /** Reviews that mention the aspect. */
   mentions: Scalars['Int']['output'];
+  /** Reviews whose mentions of it are mostly negative. */
   negative: Scalars['Int']['output'];
   /** Up to 3 negative quotes, chosen the same way. */
   negativeQuotes: Array<AspectQuote>;
+  /** negative / mentions, rounded to 2 places. */
   negativeShare: Scalars['Float']['output'];
+  /** Reviews whose mentions of it are mostly neutral. */
   neutral: Scalars['Int']['output'];
+  /** neutral / mentions, rounded to 2 places. */
   neutralShare: Scalars['Float']['output'];
+  /** Reviews whose mentions of it are mostly positive. */
   positive: Scalars['Int']['output'];
   /** Up to 3 positive quotes: the most confident mentions, then the most recent reviews; one per review. */
   positiveQuotes: Array<AspectQuote>;
+  /** positive / mentions, rounded to 2 places. */
   positiveShare: Scalars['Float']['output'];
   /** 95% Wilson lower bound of the positive share: high only when many reviews back it. */
   proScore: Scalars['Float']['output'];
@@ -116,21 +162,32 @@ export type AspectInsight = {
 /** Net sentiment is (positive - negative) / mentions. */
 export type AspectMove = {
   __typename?: 'AspectMove';
+  /** The canonical aspect. */
   aspect: Scalars['String']['output'];
+  /** lastNetSentiment - firstNetSentiment, rounded to 2 places. */
   change: Scalars['Float']['output'];
+  /** Mentions in the first half. */
   firstMentions: Scalars['Int']['output'];
+  /** Net sentiment in the first half, rounded to 2 places. */
   firstNetSentiment: Scalars['Float']['output'];
+  /** Mentions in the last half. */
   lastMentions: Scalars['Int']['output'];
+  /** Net sentiment in the last half, rounded to 2 places. */
   lastNetSentiment: Scalars['Float']['output'];
 };
 
 /** Net sentiment is (positive - negative) / mentions. */
 export type AspectOfProduct = {
   __typename?: 'AspectOfProduct';
+  /** Reviews of the product that mention the aspect. */
   mentions: Scalars['Int']['output'];
+  /** Negative mentions / mentions, rounded to 2 places. */
   negativeShare: Scalars['Float']['output'];
+  /** (positive - negative) / mentions, rounded to 2 places. */
   netSentiment: Scalars['Float']['output'];
+  /** Positive mentions / mentions, rounded to 2 places. */
   positiveShare: Scalars['Float']['output'];
+  /** The product. */
   product: Product;
 };
 
@@ -139,19 +196,28 @@ export type AspectQuote = {
   __typename?: 'AspectQuote';
   /** The analyser's confidence in the mention's polarity. */
   confidence: Scalars['Float']['output'];
+  /** The review quoted. */
   review: Review;
+  /** When the review was written (ISO-8601). */
   reviewCreatedAt: Scalars['String']['output'];
+  /** The clause of the review that mentions the aspect. */
   snippet: Scalars['String']['output'];
+  /** Where the aspect term is in the review text. */
   span: QuoteSpan;
 };
 
+/** One compared product's figures. */
 export type ComparedProduct = {
   __typename?: 'ComparedProduct';
+  /** Mean star rating, rounded to 2 places; null with no reviews. */
   averageRating?: Maybe<Scalars['Float']['output']>;
+  /** Share of the analysed reviews with negative sentiment; null when none is analysed. */
   negativeShare?: Maybe<Scalars['Float']['output']>;
   /** Shares of the analysed reviews; null when none is analysed. */
   positiveShare?: Maybe<Scalars['Float']['output']>;
+  /** The product. */
   product: Product;
+  /** Reviews counted. */
   reviewCount: Scalars['Int']['output'];
 };
 
@@ -169,17 +235,24 @@ export type DeletedWebhook = {
  */
 export type InsightsSummary = {
   __typename?: 'InsightsSummary';
+  /** The reviews quoted in the text. */
   citedReviews: Array<Review>;
   /** False when there are too few analysed reviews to summarise. */
   sufficient: Scalars['Boolean']['output'];
+  /** The summary's sentences. */
   text: Scalars['String']['output'];
 };
 
+/** A product's reviews in one locale. */
 export type LocaleInsight = {
   __typename?: 'LocaleInsight';
+  /** Mean star rating, rounded to 2 places; null with no reviews. */
   averageRating?: Maybe<Scalars['Float']['output']>;
+  /** The review's locale as given, or und when none was. */
   locale: Scalars['String']['output'];
+  /** Reviews counted. */
   reviewCount: Scalars['Int']['output'];
+  /** These reviews by overall sentiment (analysed reviews only). */
   sentimentBreakdown: SentimentBreakdown;
 };
 
@@ -230,9 +303,12 @@ export type MutationUpdateWebhookArgs = {
   url?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Where a page ends. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor to pass as `after` for what follows: the last item's (an empty change-feed page keeps the one it was asked with); null on an empty page otherwise. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -243,6 +319,7 @@ export type Product = {
   insights?: Maybe<ProductInsights>;
 };
 
+/** Products side by side (compareProducts). */
 export type ProductComparison = {
   __typename?: 'ProductComparison';
   /** In the order asked. */
@@ -253,6 +330,7 @@ export type ProductComparison = {
   sharedAspects: Array<AspectComparison>;
 };
 
+/** A product's review statistics, rolled up from review events. */
 export type ProductInsights = {
   __typename?: 'ProductInsights';
   /** Reviews whose analysis has been counted. */
@@ -267,7 +345,9 @@ export type ProductInsights = {
   bySource: Array<SourceInsight>;
   /** One bucket per star rating, 1 to 5. */
   ratingHistogram: Array<RatingBucket>;
+  /** Reviews counted. */
   reviewCount: Scalars['Int']['output'];
+  /** Counted reviews by overall sentiment (analysed reviews only). */
   sentimentBreakdown: SentimentBreakdown;
   /** What customers say, in a few sentences built only from the counts above and the reviews' own words. */
   summary: InsightsSummary;
@@ -280,25 +360,30 @@ export type ProductInsights = {
    * exclusive), grouped by DAY (at most 366 buckets), WEEK (ISO weeks from Monday; at most 260) or MONTH (at most 120).
    */
   trend: Trend;
+  /** When the rollup last changed (ISO-8601). */
   updatedAt: Scalars['String']['output'];
 };
 
 
+/** A product's review statistics, rolled up from review events. */
 export type ProductInsightsAspectsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product's review statistics, rolled up from review events. */
 export type ProductInsightsTopConsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product's review statistics, rolled up from review events. */
 export type ProductInsightsTopProsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product's review statistics, rolled up from review events. */
 export type ProductInsightsTrendArgs = {
   from: Scalars['String']['input'];
   granularity: TrendGranularity;
@@ -348,13 +433,18 @@ export type QueryWebhooksArgs = {
 /** Character offsets [start, end) in the review text. */
 export type QuoteSpan = {
   __typename?: 'QuoteSpan';
+  /** Offset after the last character (exclusive). */
   end: Scalars['Int']['output'];
+  /** Offset of the first character (inclusive). */
   start: Scalars['Int']['output'];
 };
 
+/** The reviews with one star rating. */
 export type RatingBucket = {
   __typename?: 'RatingBucket';
+  /** Reviews with that rating. */
   count: Scalars['Int']['output'];
+  /** The star rating, 1 to 5. */
   rating: Scalars['Int']['output'];
 };
 
@@ -364,47 +454,71 @@ export type Review = {
   id: Scalars['ID']['output'];
 };
 
+/** Reviews by overall sentiment. */
 export type SentimentBreakdown = {
   __typename?: 'SentimentBreakdown';
+  /** Reviews with negative sentiment. */
   negative: Scalars['Int']['output'];
+  /** Reviews with neutral sentiment. */
   neutral: Scalars['Int']['output'];
+  /** Reviews with positive sentiment. */
   positive: Scalars['Int']['output'];
 };
 
+/** A product's reviews from one source. */
 export type SourceInsight = {
   __typename?: 'SourceInsight';
+  /** Mean star rating, rounded to 2 places; null with no reviews. */
   averageRating?: Maybe<Scalars['Float']['output']>;
+  /** Reviews counted. */
   reviewCount: Scalars['Int']['output'];
+  /** These reviews by overall sentiment (analysed reviews only). */
   sentimentBreakdown: SentimentBreakdown;
+  /** The source's name; null for reviews counted before events carried it. */
   source?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product's reviews over a range of dates, in buckets. */
 export type Trend = {
   __typename?: 'Trend';
+  /** The buckets, oldest first. */
   buckets: Array<TrendBucket>;
+  /** Start of the range (UTC date, inclusive). */
   from: Scalars['String']['output'];
+  /** The width of the buckets. */
   granularity: TrendGranularity;
   /** Aspects whose net sentiment moved most between the first and the last half of the range (at least 3 mentions in each half), largest move first; at most 5. */
   movers: Array<AspectMove>;
+  /** End of the range (UTC date, exclusive). */
   to: Scalars['String']['output'];
 };
 
 /** Reviews written in [start, end). */
 export type TrendBucket = {
   __typename?: 'TrendBucket';
+  /** Mean star rating, rounded to 2 places; null with no reviews. */
   averageRating?: Maybe<Scalars['Float']['output']>;
+  /** End of the bucket (UTC date, exclusive). */
   end: Scalars['String']['output'];
+  /** Share of the analysed reviews with negative sentiment; null when none is analysed. */
   negativeShare?: Maybe<Scalars['Float']['output']>;
+  /** Share of the analysed reviews with neutral sentiment; null when none is analysed. */
   neutralShare?: Maybe<Scalars['Float']['output']>;
   /** Shares of the analysed reviews in the bucket; null when none is analysed. */
   positiveShare?: Maybe<Scalars['Float']['output']>;
+  /** Reviews written in the bucket. */
   reviewCount: Scalars['Int']['output'];
+  /** Start of the bucket (UTC date, inclusive). */
   start: Scalars['String']['output'];
 };
 
+/** The width of a trend's buckets. */
 export type TrendGranularity =
+  /** One bucket per UTC day. */
   | 'DAY'
+  /** One bucket per calendar month. */
   | 'MONTH'
+  /** One bucket per ISO week (weeks start on Monday). */
   | 'WEEK';
 
 /** A partner endpoint that receives signed event deliveries (see the README's Webhooks section). */
