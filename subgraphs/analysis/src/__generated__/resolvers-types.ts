@@ -36,9 +36,11 @@ export type AnalysisStatus =
 /** A canonical aspect and the terms that map to it for one product category. */
 export type AspectDefinition = {
   __typename?: 'AspectDefinition';
+  /** The canonical aspect, e.g. battery. */
   aspect: Scalars['String']['output'];
   /** True when the caller's tenant added terms to this aspect. */
   custom: Scalars['Boolean']['output'];
+  /** The words that map to it. */
   terms: Array<Scalars['String']['output']>;
 };
 
@@ -47,10 +49,13 @@ export type AspectSentiment = {
   __typename?: 'AspectSentiment';
   /** Canonical aspect, e.g. battery. */
   aspect: Scalars['String']['output'];
+  /** The opinion on the aspect. */
   polarity: Polarity;
+  /** The analyser's confidence in the polarity. */
   score: Scalars['Float']['output'];
   /** The clause the aspect was found in. */
   snippet: Scalars['String']['output'];
+  /** Where the term is in the text. */
   span: TextSpan;
   /** The words as written, e.g. battery life. */
   term: Scalars['String']['output'];
@@ -59,14 +64,19 @@ export type AspectSentiment = {
 /** A span of text that pushed the sentiment one way. */
 export type Evidence = {
   __typename?: 'Evidence';
+  /** Which way it pushed. */
   polarity: Polarity;
+  /** Where it is in the text. */
   span: TextSpan;
+  /** How strongly it pushed (larger is stronger); evidence is listed strongest first. */
   weight: Scalars['Float']['output'];
 };
 
+/** Terms to add to a canonical aspect. */
 export type ExtendAspectTaxonomyInput = {
   /** Canonical aspect: lowercase letters, digits, spaces, / and - (up to 40). */
   aspect: Scalars['String']['input'];
+  /** The product category the terms are for, a lowercase slug such as sport-watch; none: every category. */
   category?: InputMaybe<Scalars['String']['input']>;
   /** 1 to 50 terms, each up to 60 characters. */
   terms: Array<Scalars['String']['input']>;
@@ -146,16 +156,25 @@ export type Review = {
 /** The analysis of a stored review, kept up to date by the analysis workers. */
 export type ReviewAnalysis = {
   __typename?: 'ReviewAnalysis';
+  /** When the analysis was stored; null while PENDING. */
   analyzedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The aspects the review talks about; empty unless DONE. */
   aspects: Array<AspectSentiment>;
+  /** The spans that pushed the sentiment, strongest first. */
   evidence: Array<Evidence>;
+  /** Key phrases of the text. */
   keyphrases: Array<Scalars['String']['output']>;
   /** ISO 639-1 code, e.g. en; null when undeterminable. */
   language?: Maybe<Scalars['String']['output']>;
+  /** How sure the language detection is, from 0 to 1; null while PENDING or once DELETED. */
   languageConfidence?: Maybe<Scalars['Float']['output']>;
+  /** The analysis model's version; null while PENDING or once DELETED. */
   modelVersion?: Maybe<Scalars['String']['output']>;
+  /** The overall opinion; null unless DONE. */
   sentiment?: Maybe<Sentiment>;
+  /** Where the review is in analysis. */
   status: AnalysisStatus;
+  /** Why the status is what it is, for people (e.g. the language detected); null when there is nothing to add. */
   statusReason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -174,6 +193,7 @@ export type ReviewEdge = {
 /** The overall opinion of a text. */
 export type Sentiment = {
   __typename?: 'Sentiment';
+  /** Positive, neutral or negative. */
   label: Polarity;
   /** From -1 (most negative) to 1 (most positive). */
   score: Scalars['Float']['output'];
@@ -182,22 +202,34 @@ export type Sentiment = {
 /** The analysis of a text that is not stored (analyzeText). */
 export type TextAnalysis = {
   __typename?: 'TextAnalysis';
+  /** The aspects the text talks about; empty unless DONE. */
   aspects: Array<AspectSentiment>;
+  /** The spans that pushed the sentiment, strongest first. */
   evidence: Array<Evidence>;
+  /** Key phrases of the text. */
   keyphrases: Array<Scalars['String']['output']>;
+  /** ISO 639-1 code, e.g. en; null when undeterminable. */
   language?: Maybe<Scalars['String']['output']>;
+  /** How sure the language detection is, from 0 to 1. */
   languageConfidence?: Maybe<Scalars['Float']['output']>;
+  /** The analysis model's version. */
   modelVersion: Scalars['String']['output'];
+  /** The overall opinion; null unless DONE. */
   sentiment?: Maybe<Sentiment>;
+  /** What came of the analysis. */
   status: AnalysisStatus;
+  /** Why the status is what it is, for people (e.g. the language detected); null when there is nothing to add. */
   statusReason?: Maybe<Scalars['String']['output']>;
 };
 
 /** A character range in the review text (UTF-16 offsets, end exclusive). */
 export type TextSpan = {
   __typename?: 'TextSpan';
+  /** Offset after the last character (exclusive). */
   end: Scalars['Int']['output'];
+  /** Offset of the first character (inclusive). */
   start: Scalars['Int']['output'];
+  /** The text of the range. */
   text: Scalars['String']['output'];
 };
 
