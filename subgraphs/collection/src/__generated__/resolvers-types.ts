@@ -71,7 +71,7 @@ export type ModerationPolicy = {
   __typename?: 'ModerationPolicy';
   /** Signals that hold a new review as PENDING; none by default. */
   hold: Array<ReviewSignal>;
-  /** When the policy was last set; null while it was never set. */
+  /** When the policy was last set; null until it is first set. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -539,7 +539,7 @@ export type SourceKind =
   | 'PARTNER'
   /** A retailer. */
   | 'RETAILER'
-  /** A website (also the kind a name starting `api` gets). */
+  /** A website (also the kind of the default source name `api`). */
   | 'WEBSITE';
 
 /** Reviews to store. */
