@@ -436,7 +436,7 @@ export type ReviewInput = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** BCP-47 tag such as en-US; a hint for language detection. */
   locale?: InputMaybe<Scalars['String']['input']>;
-  /** The id of a product of the caller's (UNKNOWN_PRODUCT otherwise). */
+  /** The id of a product of the caller's: INVALID when it is not a product id, UNKNOWN_PRODUCT when no such product is stored. */
   productId: Scalars['ID']['input'];
   /** An integer from 1 to 5. Typed Float so that a bad rating rejects only its own item. */
   rating: Scalars['Float']['input'];
