@@ -1,4 +1,5 @@
 import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { isDuplicateKeyError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { watchServerMonitor } from './mongo-watchdog.js';
 
@@ -104,6 +105,17 @@ export async function insertManyIgnoringDuplicates<T extends Document>(collectio
     for (const w of writeErrors) duplicates.add(w.index);
   }
   return duplicates;
+}
+
+/** Inserts one document under its `_id`; false when that `_id` is already stored (another writer made it first). */
+export async function insertIfAbsent<T extends Document>(collection: Collection<T>, doc: T): Promise<boolean> {
+  try {
+    await retryTransient(() => collection.insertOne(doc as never));
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
 }
 
 /** Errors worth retrying: FerretDB/SQLite's busy lock, and MongoDB's transient and retryable-write labels. */

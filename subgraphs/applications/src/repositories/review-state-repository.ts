@@ -1,6 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '../../../../lib/errors.js';
-import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertIfAbsent, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 import { stateVersionId, type AppliedMarker, type ReviewStateDocument } from '../models/review-state.js';
 
 const PROBE = 8;
@@ -59,13 +58,7 @@ export class ReviewStateRepository {
 
   /** Inserts a new version; false when another writer made that version first. */
   async insertVersion(doc: ReviewStateDocument): Promise<boolean> {
-    try {
-      await retryTransient(() => this.collection.insertOne(toStored(doc)));
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertIfAbsent(this.collection, toStored(doc));
   }
 
   /** Inserts new versions in one call; returns the indexes of those another writer made first. */

@@ -1,7 +1,6 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { listPageFilter } from '../../../../lib/list-key.js';
-import { retryTransient, type Database } from '../../../../lib/mongo.js';
+import { insertIfAbsent, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { IDEMPOTENCY_CLEANUP_GRACE_MS, idempotencyKeyPrefix, type IdempotencyRecordDocument } from '../models/idempotency-record.js';
 
 /** Uses of `submitReviews` idempotency keys (models/idempotency-record.ts). */
@@ -34,13 +33,7 @@ export class IdempotencyRepository {
 
   /** Claims a generation of a key; false when another call claimed it first. */
   async claim(doc: IdempotencyRecordDocument): Promise<boolean> {
-    try {
-      await retryTransient(() => this.collection.insertOne(doc));
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertIfAbsent(this.collection, doc);
   }
 
   /** Settles the generation this call claimed (it alone writes it). */

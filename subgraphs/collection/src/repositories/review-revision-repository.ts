@@ -1,6 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '../../../../lib/errors.js';
-import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { findByIds, insertIfAbsent, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
 import { revisionId, revisionOf, type ReviewRevisionDocument } from '../models/review-revision.js';
 import type { ReviewDocument } from '../models/review.js';
 
@@ -62,12 +61,6 @@ export class ReviewRevisionRepository {
 
   /** Stores a new revision; false when another edit made that revision first. */
   async insert(doc: ReviewRevisionDocument): Promise<boolean> {
-    try {
-      await retryTransient(() => this.collection.insertOne(doc));
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertIfAbsent(this.collection, doc);
   }
 }
