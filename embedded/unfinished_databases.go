@@ -52,18 +52,5 @@ func tableNames(file string) ([]string, error) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		names = append(names, name)
-	}
-	return names, rows.Err()
+	return queryStrings(db, `SELECT name FROM sqlite_master WHERE type = 'table'`)
 }
