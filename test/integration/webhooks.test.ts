@@ -358,14 +358,15 @@ describe('webhook URLs', () => {
   });
 
   it('checks every address again at delivery time: a host that resolves to loopback is refused without a request', async () => {
-    const before = received.length;
+    // A path of its own: other tests' deliveries still arrive at the same receiver meanwhile.
+    const path = `/delivery-time-check-${Date.now()}`;
     const port = (receiver.address() as { port: number }).port;
-    const outcome = await postWebhook(`http://localhost:${port}/ok`, {}, '{}', { timeoutMs: TIMEOUT_MS, policy: { allowLoopback: false } });
+    const outcome = await postWebhook(`http://localhost:${port}${path}`, {}, '{}', { timeoutMs: TIMEOUT_MS, policy: { allowLoopback: false } });
     expect(outcome).toMatchObject({ ok: false, httpStatus: null });
     expect(outcome.error).toMatch(/a loopback address; webhooks only call public addresses/);
-    const literal = await postWebhook(`http://[::ffff:127.0.0.1]:${port}/ok`, {}, '{}', { timeoutMs: TIMEOUT_MS, policy: { allowLoopback: false } });
+    const literal = await postWebhook(`http://[::ffff:127.0.0.1]:${port}${path}`, {}, '{}', { timeoutMs: TIMEOUT_MS, policy: { allowLoopback: false } });
     expect(literal.error).toMatch(/loopback/);
-    expect(received.length).toBe(before);
+    expect(hits(path)).toEqual([]);
   });
 });
 
