@@ -65,7 +65,8 @@ export async function checkPortsFree(ports: Record<string, number>, host = '127.
   }
 }
 
-const SUBGRAPH_HEALTHY_MS = 90_000;
+/** How long a subgraph or analysis worker has, from its start, to answer its health check (models loaded, warmed up, connected). */
+export const SUBGRAPH_HEALTHY_MS = 90_000;
 const GATEWAY_HEALTHY_MS = 60_000;
 
 /**

@@ -6,17 +6,18 @@
  * The three are measured back to back in each of several rounds, and every round gives its own
  * ratios: the speed of a shared machine drifts over minutes, so only measurements taken close
  * together compare. The summary is the median of the rounds' ratios.
- * With --baseline REV, each round also measures the raw engine of commit REV (checked out beside this tree
- * with `git worktree`) and of this tree, each in a process of its own (engine-rate.ts), back to back, and
- * prints their ratio and model load times; --engine-only skips the worker pipeline.
- * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3] [--baseline REV] [--engine-only]
+ * With --baseline REV, the raw engine of commit REV (checked out beside this tree with `git worktree`) and that of
+ * this tree are loaded in two processes of their own (engine-rate.ts), one after the other, with their start-up
+ * timed against a worker's budget; after a warm-up that is not measured, the rounds interleave them (the order
+ * alternating), each analysing every text once, and the summary is the median ratio with its range.
+ * --same-outputs N first compares both trees' results on N varied calls; --engine-only skips the worker pipeline.
+ * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3] [--baseline REV [--same-outputs N]] [--engine-only]
  */
 import { readFileSync, writeFileSync, existsSync, symlinkSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { execFileSync, fork } from 'node:child_process';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchInfra } from '../infra.js';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -24,11 +25,12 @@ import { connectBus, newEvent } from '../../lib/bus/index.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
 import { reviewTopics } from '../../lib/streams.js';
 import { startProcess, stopAll } from '../../lib/supervisor.js';
-import { analysisWorkerSpec } from '../../lib/stack.js';
+import { SUBGRAPH_HEALTHY_MS, analysisWorkerSpec } from '../../lib/stack.js';
 import { generateReviews } from '../../scripts/demo/catalogue.js';
 import { createAnalyzer } from '../../subgraphs/analysis/src/nlp/index.js';
+import type { EngineReady, EngineRequest, OutputCase } from './engine-rate.js';
 
-const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' }, baseline: { type: 'string' }, 'engine-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { reviews: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' }, baseline: { type: 'string' }, 'engine-only': { type: 'boolean', default: false }, 'same-outputs': { type: 'string', default: '0' } } });
 const count = Number(values.reviews);
 const rounds = Number(values.rounds);
 if (!Number.isInteger(count) || count < 100) throw new Error('--reviews must be a whole number ≥ 100');
@@ -60,29 +62,91 @@ function checkoutBeside(rev: string): { tree: string; remove: () => void } {
   return { tree, remove: () => execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' }) };
 }
 
-interface EngineRate { loadMs: number; rates: number[]; modelVersion: string }
-function engineRate(tree: string, textsFile: string): EngineRate {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/analysis/engine-rate.ts'), tree, textsFile, '1'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as EngineRate;
+/** The raw engine of `tree` in a process of its own (engine-rate.ts), loaded and ready for requests. */
+async function startEngine(tree: string, textsFile: string): Promise<{ ready: EngineReady; ask: <T>(req: EngineRequest) => Promise<T>; stop: () => void }> {
+  const child = fork(join(ROOT, 'bench/analysis/engine-rate.ts'), [tree, textsFile], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const replies: Array<(msg: unknown) => void> = [];
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the engine of ${tree} exited (code ${code})`))));
+  exited.catch(() => undefined);
+  child.on('message', (msg) => replies.shift()?.(msg));
+  const next = <T>() => Promise.race([new Promise<T>((r) => replies.push(r as (msg: unknown) => void)), exited]);
+  const ready = await next<EngineReady>();
+  return {
+    ready,
+    ask: <T>(req: EngineRequest) => { const reply = next<T>(); child.send(req); return reply; },
+    stop: () => { child.removeAllListeners('exit'); child.kill(); },
+  };
 }
+
+/** Varied calls for the output comparison: the bench's texts whole, cut to their first sentence or two, in capitals, under several categories and locales. */
+function outputCases(n: number): OutputCase[] {
+  const categories = ['sport-watch', 'laptop', 'restaurant', null, 'headphones'];
+  const locales = ['en-US', null, 'en', 'de-DE'];
+  return texts.slice(0, n).map((text, i) => {
+    const sentences = text.split(/(?<=[.!?])\s+/);
+    const variant = i % 4 === 1 ? sentences[0]! : i % 4 === 2 ? sentences.slice(0, 2).join(' ').toUpperCase() : text;
+    return { text: variant, category: categories[i % categories.length]!, locale: locales[Math.floor(i / 5) % locales.length]! };
+  });
+}
+
+/** Path of the first difference between two JSON values, or null when they are the same. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (a === b) return null;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return `${path || '.'}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 if (values.baseline) {
   const base = checkoutBeside(values.baseline);
   const textsFile = join(base.tree, '..', 'texts.json');
   writeFileSync(textsFile, JSON.stringify(texts));
+  const engines: Array<Awaited<ReturnType<typeof startEngine>>> = [];
   try {
-    const ratios: number[] = [];
-    process.stdout.write(`\n| round | this tree, reviews/s | baseline ${values.baseline}, reviews/s | ratio | model load, this / baseline |\n|---|---|---|---|---|\n`);
-    for (let round = 1; round <= rounds; round++) {
-      // alternate the order, so neither side always runs on a warmer (or more loaded) machine
-      let a: EngineRate, b: EngineRate;
-      if (round % 2) { a = engineRate(ROOT, textsFile); b = engineRate(base.tree, textsFile); } else { b = engineRate(base.tree, textsFile); a = engineRate(ROOT, textsFile); }
-      const ratio = a.rates[0]! / b.rates[0]!;
-      ratios.push(ratio);
-      process.stdout.write(`| ${round} | ${a.rates[0]!.toFixed(0)} (${a.modelVersion}) | ${b.rates[0]!.toFixed(0)} (${b.modelVersion}) | ${ratio.toFixed(2)} | ${(a.loadMs / 1000).toFixed(1)} s / ${(b.loadMs / 1000).toFixed(1)} s |\n`);
+    process.stdout.write(`load average (1 / 5 / 15 min) at the start: ${load()} on ${availableParallelism()} cores\n`);
+    // one after the other, so neither start-up competes with the other's
+    const current = await startEngine(ROOT, textsFile);
+    engines.push(current);
+    const baseline = await startEngine(base.tree, textsFile);
+    engines.push(baseline);
+    const budget = `${SUBGRAPH_HEALTHY_MS / 1000} s`;
+    process.stdout.write(`\nstart-up of a worker's engine (budget: a worker must answer its health check within ${budget} of its start, SUBGRAPH_HEALTHY_MS in lib/stack.ts):\n`);
+    for (const [name, e] of [['this tree', current], [`baseline ${values.baseline}`, baseline]] as const) {
+      const { importMs, loadMs, warmUpMs, modelVersion } = e.ready;
+      const total = importMs + loadMs + (warmUpMs ?? 0);
+      process.stdout.write(`  ${name} (${modelVersion}): import ${(importMs / 1000).toFixed(1)} s + model load ${(loadMs / 1000).toFixed(1)} s + warm-up ${warmUpMs === null ? 'none' : `${(warmUpMs / 1000).toFixed(1)} s`} = ${(total / 1000).toFixed(1)} s (${((100 * total) / SUBGRAPH_HEALTHY_MS).toFixed(0)} % of the budget)\n`);
     }
-    process.stdout.write(`| median | | | ${[...ratios].sort((x, y) => x - y)[Math.floor((ratios.length - 1) / 2)]!.toFixed(2)} (target ≥ 0.80) | |\n\n`);
+    const sameOutputs = Number(values['same-outputs']);
+    if (sameOutputs > 0) {
+      const cases = outputCases(sameOutputs);
+      const [a, b] = await Promise.all([current.ask<{ outputs: unknown[] }>({ cmd: 'outputs', cases }), baseline.ask<{ outputs: unknown[] }>({ cmd: 'outputs', cases })]);
+      const diffs = cases.map((_, i) => firstDifference(a.outputs[i], b.outputs[i])).map((d, i) => (d ? `case ${i}: ${d}` : null)).filter((d) => d !== null);
+      process.stdout.write(`\noutputs: ${cases.length - diffs.length} of ${cases.length} calls give the same result in both trees${diffs.length ? `; first difference: ${diffs[0]}` : ''}\n`);
+    }
+    // warm-up beyond the worker's own, not measured: both engines optimised before the first round
+    for (const e of engines) await e.ask({ cmd: 'warm', ms: 3_000 });
+    const ratios: number[] = [];
+    process.stdout.write(`\n| round | this tree, reviews/s | baseline ${values.baseline}, reviews/s | ratio |\n|---|---|---|---|\n`);
+    for (let round = 1; round <= rounds; round++) {
+      // alternate which goes first, so neither side always runs on a warmer (or more loaded) machine
+      const order = round % 2 ? [current, baseline] : [baseline, current];
+      const rates = new Map<typeof current, number>();
+      for (const e of order) rates.set(e, (await e.ask<{ rate: number }>({ cmd: 'round' })).rate);
+      const ratio = rates.get(current)! / rates.get(baseline)!;
+      ratios.push(ratio);
+      process.stdout.write(`| ${round} | ${rates.get(current)!.toFixed(0)} | ${rates.get(baseline)!.toFixed(0)} | ${ratio.toFixed(2)} |\n`);
+    }
+    process.stdout.write(`| median (range) | | | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.80) |\n\n`);
+    process.stdout.write(`load average at the end: ${load()}\n`);
   } finally {
+    for (const e of engines) e.stop();
     base.remove();
   }
   if (values['engine-only']) process.exit(0);
@@ -172,7 +236,6 @@ async function pipelineRate(workers: number, infra: { mongoUri: string; natsUrl:
 }
 
 const cores = availableParallelism();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const infra = await benchInfra();
 try {
   const results: Array<{ raw: number; one: number; two: number }> = [];
