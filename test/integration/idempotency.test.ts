@@ -76,8 +76,7 @@ describe('submitReviews with an idempotencyKey', () => {
     expect(afterExpiry.accepted[0]!.id).not.toBe(first.accepted[0]!.id);
     expect(await count()).toBe(before + 1);
     // a record expired more than the cleanup grace ago is deleted by the sweep
-    await server.services.idempotency.collection.updateOne({ _id: idempotencyRecordId('tenant-a', 'key-5', 0) }, { $set: { expiresAt: new Date(Date.now() - 2 * 60 * 60_000) } });
-    await sweepOutbox(server.services, { olderThanMs: 60_000 });
+    await sweepOutbox(server.services, { olderThanMs: 60_000 }, new Date(Date.now() + 2 * 60 * 60_000));
     expect(await server.services.idempotency.collection.findOne({ _id: idempotencyRecordId('tenant-a', 'key-5', 0) })).toBeNull();
     expect(await server.services.idempotency.collection.findOne({ _id: idempotencyRecordId('tenant-a', 'key-5', 1) })).not.toBeNull();
   });
