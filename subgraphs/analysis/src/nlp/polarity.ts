@@ -132,7 +132,7 @@ export function polarityFeatures(
     // the in-domain 3-class clause model: its positive-vs-negative margin and how opinion-free the clause / sentence is
     const nu = clause.lm.classes.indexOf('NEUTRAL');
     for (const [name, a, b] of [['C', ca, cb], ['S', lo, hi]] as Array<[string, number, number]>) {
-      const sc = clause.lm.scores(sentenceFeatures(tk, a, b, 0, res));
+      const sc = clause.rangeScores(tk, a, b, 0);
       const o = sc.filter((_, c) => c !== nu);
       put('icM' + name, Math.tanh(clause.scoreRange(tk, a, b, 0).margin / 2));
       if (nu >= 0) put('icN' + name, Math.tanh((sc[nu] - Math.max(...o)) / 2));

@@ -222,9 +222,24 @@ export class SentimentModel {
     const c = this.lm.contribution(name, v);
     return c ? c[this.pos] - c[this.neg] : 0;
   }
+  /** The class scores of tokens [a, b] (memoised per text, like scoreRange). */
+  rangeScores(tk: Tokenised, a: number, b: number, winkScore: number): number[] {
+    return this.memoised(tk, `s${a},${b},${winkScore}`, () => this.lm.scores(sentenceFeatures(tk, a, b, winkScore, this.res)));
+  }
   scoreRange(tk: Tokenised, a: number, b: number, winkScore: number, withContrib = false, contrastInner = false): SentenceScore {
-    const f = sentenceFeatures(tk, a, b, winkScore, this.res);
-    const s = this.lm.scores(f);
+    // a sentence is scored for its verdict, and its clauses and itself again for each of its aspect terms
+    return this.memoised(tk, `r${a},${b},${winkScore},${withContrib ? 1 : 0}${contrastInner ? 1 : 0}`, () => this.computeRange(tk, a, b, winkScore, withContrib, contrastInner));
+  }
+  private memo = new WeakMap<Token[], Map<string, unknown>>();
+  private memoised<T>(tk: Tokenised, key: string, compute: () => T): T {
+    let byKey = this.memo.get(tk.tokens);
+    if (!byKey) { byKey = new Map(); this.memo.set(tk.tokens, byKey); }
+    let v = byKey.get(key) as T | undefined;
+    if (v === undefined) { v = compute(); byKey.set(key, v); }
+    return v;
+  }
+  private computeRange(tk: Tokenised, a: number, b: number, winkScore: number, withContrib: boolean, contrastInner: boolean): SentenceScore {
+    const s = this.rangeScores(tk, a, b, winkScore);
     let margin = s[this.pos] - s[this.neg];
     const ann = annotate(tk.tokens, a, b, this.res);
     // contrast: the clause after the last "but"/"however" decides most of the verdict
