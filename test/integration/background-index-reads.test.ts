@@ -1,4 +1,12 @@
+import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InsightsRepository } from '../../subgraphs/applications/src/repositories/insights-repository.js';
+import { ReviewStateRepository } from '../../subgraphs/applications/src/repositories/review-state-repository.js';
+import { rebuildInsights } from '../../subgraphs/applications/src/services/insights-rebuild.js';
+import { reviewStateId, stateVersionId, type ReviewStateDocument } from '../../subgraphs/applications/src/models/review-state.js';
+import { AnalysisRepository } from '../../subgraphs/analysis/src/repositories/analysis-repository.js';
+import { ANALYSIS_CONSUMER } from '../../subgraphs/analysis/src/services/analysis-consumer.js';
+import { requestReanalysis } from '../../subgraphs/analysis/src/services/reanalysis.js';
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { sweepOutbox } from '../../subgraphs/collection/src/services/outbox-sweeper.js';
 import { submitReviewsOnce } from '../../subgraphs/collection/src/services/review-submission.js';
@@ -55,5 +63,53 @@ describe('idempotency key expiry, run by the outbox sweeper', () => {
     const restarted = await createServer({ database: older, publisher: bus, topics, log: silentLog, internalSecret: TEST_SECRET });
     await sweepOutbox(restarted.services, { olderThanMs: 30_000 });
     expect(await restarted.services.idempotency.collection.countDocuments({ _id: { $in: legacy.map((r) => r._id) } })).toBe(0);
+  });
+});
+
+describe('re-analysis', () => {
+  it('requests every outdated analysis once, reading the store in _id pages served by the index', async () => {
+    const analysisDb = await monitoredDatabase('background_analysis');
+    const { bus, topics } = await freshBus('background_analysis');
+    await (await jetstreamManager(bus.connection)).consumers.add(topics.stream.name, { durable_name: ANALYSIS_CONSUMER, ack_policy: AckPolicy.Explicit, filter_subject: topics.reanalysisRequested });
+    // 300 analyses: every third from an older model, every seventh of those a deletion's tombstone
+    const docs = Array.from({ length: 300 }, (_, i) => ({
+      _id: `rev_${i.toString(16).padStart(24, '0')}`, tenantId: 'tenant-a', productId: 'prd_1', productCategory: 'sport-watch', text: `Review ${i}`, locale: 'en', reviewCreatedAt: new Date(),
+      modelVersion: i % 3 === 0 ? 'model-old' : 'model-new', status: i % 3 === 0 && i % 7 === 0 ? 'DELETED' : 'DONE', revision: 1, detail: '{}',
+    }));
+    await analysisDb.db.collection('analyses').insertMany(docs as never[]);
+    const outdated = docs.filter((d) => d.modelVersion === 'model-old' && d.status !== 'DELETED').map((d) => d._id);
+    const analyses = new AnalysisRepository(analysisDb);
+    let result: Awaited<ReturnType<typeof requestReanalysis>> | undefined;
+    const commands = await analysisDb.commandsDuring(async () => {
+      result = await requestReanalysis({ analyses, bus, topics, log: silentLog }, { targetVersion: 'model-new', pageSize: 40, maxPerSecond: 10_000 });
+    });
+    expect(result).toEqual({ requested: outdated.length, lastId: outdated.at(-1) });
+    const reads = commands.filter((c) => c.collection === 'analyses');
+    expect(reads.filter((c) => !c.indexed).map((c) => `${c.command} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    // one read per page of 40, each what it returns: the store once, not once per page
+    expect(reads.length).toBe(Math.ceil(300 / 40) + (300 % 40 === 0 ? 1 : 0));
+  });
+});
+
+describe('rebuild-insights', () => {
+  it('reads the review states in _id pages served by the index, the first page too', async () => {
+    const applicationsDb = await monitoredDatabase('background_apps');
+    const states = new ReviewStateRepository(applicationsDb);
+    const insights = new InsightsRepository(applicationsDb);
+    const versions = ['prd_a', 'prd_b'].flatMap((productId) => Array.from({ length: 3 }, (_, i): ReviewStateDocument => {
+      const reviewId = `rev_${productId}_${i}`;
+      const stateId = reviewStateId('tenant-a', productId, reviewId);
+      return { _id: stateVersionId(stateId, 1), stateId, tenantId: 'tenant-a', productId, reviewId, version: 1, change: null, submitted: { rating: 2 + i, createdAt: '2026-11-02T10:00:00.000Z', locale: 'en' }, analysis: null, deleted: false };
+    }));
+    await states.insertVersions(versions);
+    let result: Awaited<ReturnType<typeof rebuildInsights>> | undefined;
+    const commands = await applicationsDb.commandsDuring(async () => {
+      result = await rebuildInsights({ insights, states }, { restart: true, graceMs: 0 });
+    });
+    expect(result).toEqual({ products: 2, reviews: 6, done: true });
+    const reads = commands.filter((c) => c.collection === states.collection.collectionName && c.command === 'find');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((c) => !c.indexed).map((c) => `${c.command} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    expect((await insights.collection.findOne({ tenantId: 'tenant-a', productId: 'prd_a' }))?.reviewCount).toBe(3);
   });
 });

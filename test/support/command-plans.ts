@@ -9,7 +9,11 @@ export interface PlannedCommand {
   collection: string;
   comment: unknown;
   filter: Document;
-  /** The filter (with the find's sort and limit) served by an index: FerretDB's SQLite plan searches `_id`'s, MongoDB's has no COLLSCAN. */
+  /**
+   * Served by an index: FerretDB's SQLite plan searches the `_id` index (MongoDB's plan has no
+   * COLLSCAN), and a find's limit is applied by that read (FerretDB pushed the limit down; MongoDB
+   * sorts nothing in memory), so it reads what it returns.
+   */
   indexed: boolean;
   plan: string;
 }
@@ -58,7 +62,8 @@ export async function monitoredDatabase(owner: string): Promise<Database & { com
         for (const s of statements) {
           const explain = await db.collection(collection).find(s.filter, { ...(s.sort ? { sort: s.sort } : {}), ...(s.limit ? { limit: s.limit } : {}) }).explain();
           const plan = JSON.stringify(isFerretDB ? explain.queryPlanner : explain);
-          const indexed = isFerretDB ? /SEARCH \S+ USING INDEX \S+__id_/.test(plan) && !/\bSCAN\b/.test(plan) : !/COLLSCAN/.test(plan);
+          const limited = !s.limit || (isFerretDB ? explain.limitPushdown === true : !/"stage":"SORT"/.test(plan));
+          const indexed = limited && (isFerretDB ? /SEARCH \S+ USING INDEX \S+__id_/.test(plan) && !/\bSCAN\b/.test(plan) : !/COLLSCAN/.test(plan));
           planned.push({ command: event.commandName, collection, comment: c.comment, filter: s.filter, indexed, plan });
         }
       }

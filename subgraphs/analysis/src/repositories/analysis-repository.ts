@@ -53,17 +53,21 @@ export class AnalysisRepository {
     return result.modifiedCount === 1;
   }
 
-  /** A page of analyses made by any model other than `modelVersion`, after `afterId`, in id order, with what re-analysis needs. */
-  async listOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<Array<Pick<AnalysisDocument, '_id' | 'tenantId' | 'productId' | 'productCategory' | 'text' | 'locale' | 'reviewCreatedAt' | 'modelVersion' | 'reviewRevision'>>> {
-    const outdated = { modelVersion: { $ne: modelVersion }, status: { $ne: 'DELETED' as const } };
-    const filter = afterId ? { ...outdated, _id: { $gt: afterId } } : outdated;
-    return this.collection
-      .find(filter, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1, reviewRevision: 1 } })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
+  /**
+   * The next `limit` analyses in `_id` order after `afterId` (one `_id` range read with its sort and
+   * limit, served by the `_id` index on MongoDB and on the embedded FerretDB), with those of them made
+   * by a model other than `modelVersion`. `nextAfterId` is null once the store is read to its end, so
+   * a whole run reads each analysis once, whatever is outdated.
+   */
+  async pageOutdated(modelVersion: string, afterId: string | null, limit: number): Promise<{ outdated: Array<Pick<AnalysisDocument, '_id' | 'tenantId' | 'productId' | 'productCategory' | 'text' | 'locale' | 'reviewCreatedAt' | 'modelVersion' | 'reviewRevision'>>; nextAfterId: string | null }> {
+    const page = await retryTransient(() => this.collection
+      .find({ _id: { $gt: afterId ?? '' } }, { projection: { _id: 1, tenantId: 1, productId: 1, productCategory: 1, text: 1, locale: 1, reviewCreatedAt: 1, modelVersion: 1, reviewRevision: 1, status: 1 }, sort: { _id: 1 }, limit, comment: 'reanalysisPage' })
+      .toArray());
+    const outdated = page.filter((doc) => doc.modelVersion !== modelVersion && doc.status !== 'DELETED').map(({ status: _status, ...doc }) => doc);
+    return { outdated, nextAfterId: page.length === limit ? page.at(-1)!._id : null };
   }
 
+  /** How many analyses are outdated, for a progress bar: one scan on the embedded FerretDB, once per run. */
   async countOutdated(modelVersion: string): Promise<number> {
     return this.collection.countDocuments({ modelVersion: { $ne: modelVersion }, status: { $ne: 'DELETED' } });
   }

@@ -14,7 +14,7 @@ export interface ReanalysisDeps {
 export interface ReanalysisOptions {
   /** The model version results should end up with: the running workers' version. */
   targetVersion: string;
-  /** Requests per page; each page is one scan on FerretDB. */
+  /** Analyses read per page (one `_id` range read); the outdated ones among them are requested. */
   pageSize?: number;
   /** Upper bound on requests published per second. */
   maxPerSecond?: number;
@@ -36,6 +36,7 @@ export async function requestReanalysis(deps: ReanalysisDeps, options: Reanalysi
   const maxPerSecond = options.maxPerSecond ?? 200;
   const maxPending = options.maxPending ?? 1_000;
   let afterId: string | null = null;
+  let lastId: string | null = null;
   let requested = 0;
   while (!options.signal?.aborted) {
     const stats = await deps.bus.consumerStats(deps.topics.stream.name, ANALYSIS_CONSUMER);
@@ -43,30 +44,33 @@ export async function requestReanalysis(deps: ReanalysisDeps, options: Reanalysi
       await sleep(500);
       continue;
     }
-    const page = await deps.analyses.listOutdated(options.targetVersion, afterId, pageSize);
-    if (page.length === 0) break;
+    const { outdated: page, nextAfterId } = await deps.analyses.pageOutdated(options.targetVersion, afterId, pageSize);
     const started = Date.now();
-    const { failed } = await deps.bus.publishMany(page.map((doc) => ({
-      subject: deps.topics.reanalysisRequested,
-      event: newEvent('review.reanalysis-requested', doc.tenantId, {
-        reviewId: doc._id,
-        productId: doc.productId,
-        productCategory: doc.productCategory,
-        text: doc.text,
-        locale: doc.locale,
-        createdAt: doc.reviewCreatedAt.toISOString(),
-        fromVersion: doc.modelVersion,
-        revision: doc.reviewRevision ?? 1,
-      }, { id: `reanalysis:${doc._id}:${options.targetVersion}` }),
-    })));
-    if (failed.length > 0) throw new Error(`${failed.length} re-analysis requests not published (${failed[0]!.error}); run it again to continue`);
-    requested += page.length;
-    afterId = page.at(-1)!._id;
-    await options.onProgress?.({ requested, lastId: afterId });
+    if (page.length > 0) {
+      const { failed } = await deps.bus.publishMany(page.map((doc) => ({
+        subject: deps.topics.reanalysisRequested,
+        event: newEvent('review.reanalysis-requested', doc.tenantId, {
+          reviewId: doc._id,
+          productId: doc.productId,
+          productCategory: doc.productCategory,
+          text: doc.text,
+          locale: doc.locale,
+          createdAt: doc.reviewCreatedAt.toISOString(),
+          fromVersion: doc.modelVersion,
+          revision: doc.reviewRevision ?? 1,
+        }, { id: `reanalysis:${doc._id}:${options.targetVersion}` }),
+      })));
+      if (failed.length > 0) throw new Error(`${failed.length} re-analysis requests not published (${failed[0]!.error}); run it again to continue`);
+      requested += page.length;
+      lastId = page.at(-1)!._id;
+      await options.onProgress?.({ requested, lastId });
+    }
+    if (nextAfterId === null) break;
+    afterId = nextAfterId;
     const minimumMs = (page.length / maxPerSecond) * 1000;
     const elapsed = Date.now() - started;
     if (elapsed < minimumMs) await sleep(minimumMs - elapsed);
   }
-  deps.log.info({ requested, lastId: afterId }, 're-analysis requests published');
-  return { requested, lastId: afterId };
+  deps.log.info({ requested, lastId }, 're-analysis requests published');
+  return { requested, lastId };
 }
