@@ -66,9 +66,12 @@ export class ReviewStateRepository {
     return insertManyIgnoringDuplicates(this.collection, docs.map(toStored));
   }
 
-  /** Versions in `_id` order after `afterId` (all products' states, one product's a range), for rebuilds. */
+  /**
+   * Versions in `_id` order after `afterId` (all products' states, one product's a range), for rebuilds:
+   * one `_id` range read with its sort and limit (from `''` for the first page, so it is a range too).
+   */
   async pageAfter(afterId: string | null, limit: number): Promise<ReviewStateDocument[]> {
-    const page = await this.collection.find(afterId ? { _id: { $gt: afterId } } : {}, { sort: { _id: 1 }, limit, comment: 'rebuildPage' }).toArray();
+    const page = await this.collection.find({ _id: { $gt: afterId ?? '' } }, { sort: { _id: 1 }, limit, comment: 'rebuildPage' }).toArray();
     return page.map(fromStored);
   }
 
