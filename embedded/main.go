@@ -132,7 +132,7 @@ func serve(dataDir string, mongoPort, natsPort int, watchStdin bool) error {
 	// FerretDB. Used as a library, it does not know its own version ("unknown" in buildInfo's
 	// ferretdbVersion); take it from the module version this binary was built with.
 	setFerretDBVersion()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(newLazyAttrsHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: net.JoinHostPort(host, strconv.Itoa(mongoPort))},
 		Logger:   logger,

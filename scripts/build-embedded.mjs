@@ -28,6 +28,13 @@
 // in a function of its own (scripts/ferretdb-patch/handler_update_statement.go), which closes its
 // query when the statement ends; the statements, their counts, upserts and errors are upstream's.
 // (`delete` closes each statement's query itself; `findAndModify` has one statement.)
+// FerretDB's `insert` handler committed a command's documents in transactions of 100, each one a
+// sync of SQLite's write-ahead log, and retried every document of a transaction that failed on a
+// duplicate `_id` in a transaction of its own. The patch commits up to 1,000 documents per
+// transaction and finds the duplicates of a failed one by halving it, down to runs of 16 tried one
+// by one (scripts/ferretdb-patch/handler_insert_transaction.go); an ordered insert stops at its
+// first duplicate, as on MongoDB (upstream went on with the next 100). An acknowledged insert is
+// committed as before; there are only fewer commits.
 //
 // REVIEWGRAPH_EMBEDDED_OUT=path builds the launcher to another path (to try a patch without
 // replacing the binary everyone's tests use); its patched copy goes beside it.
@@ -185,7 +192,63 @@ const PATCHES = [
     to: '\t\tresult, err := h.updateStatement(ctx, c, &u)',
     count: 1,
   },
-  { module: FERRETDB, file: 'internal/handler/msg_update.go', from: '\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n', to: '', count: 1 },
+  { module: FERRETDB, file: 'internal/handler/msg_update.go', from: '\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n', to: '', count: 1 },  // an insert command's documents in transactions of 1,000 (upstream: 100), a duplicate found by halving
+  { module: FERRETDB, file: 'internal/handler/insert_transaction.go', add: 'handler_insert_transaction.go' },
+  { module: FERRETDB, file: 'internal/handler/msg_insert.go', from: 'h.BatchSize', to: 'insertTransactionSize', count: 3 },
+  {
+    module: FERRETDB,
+    file: 'internal/handler/msg_insert.go',
+    from: lines(
+      '\t\tif _, err = c.InsertAll(connCtx, &backends.InsertAllParams{Docs: docs}); err == nil {',
+      '\t\t\tinserted += int32(len(docs))',
+      '',
+      '\t\t\tif params.Ordered && len(writeErrors) > 0 {',
+      '\t\t\t\tbreak',
+      '\t\t\t}',
+      '',
+      '\t\t\tcontinue',
+      '\t\t}',
+      '',
+      '\t\t// insert doc one by one upon failing on batch insertion',
+      '\t\tfor j, doc := range docs {',
+      '\t\t\tif _, err = c.InsertAll(connCtx, &backends.InsertAllParams{',
+      '\t\t\t\tDocs: []*types.Document{doc},',
+      '\t\t\t}); err == nil {',
+      '\t\t\t\tinserted++',
+      '',
+      '\t\t\t\tcontinue',
+      '\t\t\t}',
+      '',
+      '\t\t\tif !backends.ErrorCodeIs(err, backends.ErrorCodeInsertDuplicateID) {',
+      '\t\t\t\treturn nil, lazyerrors.Error(err)',
+      '\t\t\t}',
+      '',
+      '\t\t\twriteErrors = append(writeErrors, &mongo.WriteError{',
+      '\t\t\t\tIndex:   docsIndexes[j],',
+      '\t\t\t\tCode:    int(handlererrors.ErrDuplicateKeyInsert),',
+      '\t\t\t\tMessage: fmt.Sprintf(`E11000 duplicate key error collection: %s.%s`, params.DB, params.Collection),',
+      '\t\t\t})',
+      '',
+      '\t\t\tif params.Ordered {',
+      '\t\t\t\tbreak',
+      '\t\t\t}',
+      '\t\t}',
+    ),
+    to: lines(
+      '\t\tn, batchErrors, err := insertSplitting(connCtx, c, docs, docsIndexes, params.Ordered, params.DB, params.Collection)',
+      '\t\tif err != nil {',
+      '\t\t\treturn nil, err',
+      '\t\t}',
+      '',
+      '\t\tinserted += n',
+      '\t\twriteErrors = append(writeErrors, batchErrors...)',
+      '',
+      '\t\tif params.Ordered && len(writeErrors) > 0 {',
+      '\t\t\tbreak',
+      '\t\t}',
+    ),
+    count: 1,
+  },
 ];
 const defaultBinary = join(binDir, process.platform === 'win32' ? 'reviewgraph-embedded.exe' : 'reviewgraph-embedded');
 const binary = process.env.REVIEWGRAPH_EMBEDDED_OUT ? resolve(process.env.REVIEWGRAPH_EMBEDDED_OUT) : defaultBinary;
