@@ -83,8 +83,12 @@ export interface ReviewAnalyzedData {
   productId: string;
   status: AnalysisStatus;
   label: Polarity | null;
+  /** The document sentiment score (-1 to 1) behind `label`; null without one (absent on events from before it). */
+  score?: number | null;
   previousLabel: Polarity | null;
   revision: number;
+  /** The review revision (edit) whose text this result is of, so a consumer can tell a result of an older text (absent on events from before it). */
+  reviewRevision?: number;
   modelVersion: string | null;
   /** score (confidence), snippet and its span [start, end) in the review text let applications quote the mention. */
   aspects: Array<{ aspect: string; polarity: Polarity; score: number; snippet: string; start: number; end: number }>;

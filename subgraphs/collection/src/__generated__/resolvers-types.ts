@@ -69,8 +69,13 @@ export type ModerateReviewsPayload = {
 /** A tenant's moderation policy. */
 export type ModerationPolicy = {
   __typename?: 'ModerationPolicy';
-  /** Signals that hold a new review as PENDING; none by default. */
+  /**
+   * Signals that hold a review as PENDING; none by default. Signals of a review's content hold it when
+   * it is stored; RATING_CONTRADICTS_SENTIMENT holds a published review once its analysis finds it.
+   */
   hold: Array<ReviewSignal>;
+  /** Reviews one source may bring the tenant in one clock hour (UTC, by arrival) before the next ones are a SOURCE_BURST; 1,000 until set. */
+  sourceBurstLimit: Scalars['Int']['output'];
   /** When the policy was last set; null until it is first set. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -93,7 +98,11 @@ export type Mutation = {
    * feed as STATUS_CHANGED.
    */
   moderateReviews: ModerateReviewsPayload;
-  /** Which signals hold a new review as PENDING (the moderate scope). An empty list publishes every review. */
+  /**
+   * Which signals hold a review as PENDING (the moderate scope). An empty list publishes every review.
+   * `sourceBurstLimit` (1 to 10,000,000) sets how many reviews one source may bring in a clock hour
+   * before SOURCE_BURST; left out, the stored limit stays (1,000 until first set).
+   */
   setModerationPolicy: ModerationPolicy;
   /**
    * Stores reviews and queues them for analysis; returns without waiting for it. A review is accepted
@@ -126,6 +135,7 @@ export type MutationModerateReviewsArgs = {
 
 export type MutationSetModerationPolicyArgs = {
   hold: Array<ReviewSignal>;
+  sourceBurstLimit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -341,7 +351,7 @@ export type Review = {
   rating: Scalars['Int']['output'];
   /** 1 when stored, bumped by every edit (a resubmission of its source + externalId with changed content). */
   revision: Scalars['Int']['output'];
-  /** What its content suggests, computed when it was stored. */
+  /** What its content suggests: computed when it was stored, and RATING_CONTRADICTS_SENTIMENT once its analysis says so. */
   signals: Array<ReviewSignal>;
   /** Where the review came in from (its submission's `source`). */
   source: Source;
@@ -470,7 +480,10 @@ export type ReviewOrder =
   /** Oldest first (by createdAt). */
   | 'OLDEST';
 
-/** What a review's content suggests, computed when it is stored (the same text always gives the same signals). */
+/**
+ * What a review's content suggests: computed when it is stored (the same text always gives the same
+ * signals), except RATING_CONTRADICTS_SENTIMENT, which its analysis decides later.
+ */
 export type ReviewSignal =
   /** The review's author (case and spacing aside) already gave the tenant 5 other reviews in the same clock hour (UTC, by arrival). */
   | 'BURST'
@@ -478,8 +491,20 @@ export type ReviewSignal =
   | 'LINK_OR_CONTACT'
   /** Another review of the same product has the same text once case, punctuation and spacing are set aside. */
   | 'NEAR_DUPLICATE'
+  /**
+   * The analysis of the review's current revision contradicts its rating: 4 or 5 stars with sentiment
+   * NEGATIVE at a score of -0.9 or lower, or 1 or 2 stars with sentiment POSITIVE at 0.9 or higher.
+   * Absent until analysed; an edit clears it until the new text is analysed.
+   */
+  | 'RATING_CONTRADICTS_SENTIMENT'
   /** A character repeated six times or more (spaces and digits aside). */
-  | 'REPEATED_CHARACTERS';
+  | 'REPEATED_CHARACTERS'
+  /**
+   * The review's source had already brought the tenant the policy's `sourceBurstLimit` of other new
+   * reviews in the same clock hour (UTC, by arrival), across products and calls; resubmissions of
+   * stored reviews do not count.
+   */
+  | 'SOURCE_BURST';
 
 /** A review's place in moderation. Keys that may only read see PUBLISHED reviews alone. */
 export type ReviewStatus =
@@ -796,6 +821,7 @@ export type ModerateReviewsPayloadResolvers<ContextType = CollectionContext, Par
 
 export type ModerationPolicyResolvers<ContextType = CollectionContext, ParentType extends ResolversParentTypes['ModerationPolicy'] = ResolversParentTypes['ModerationPolicy']> = ResolversObject<{
   hold?: Resolver<Array<ResolversTypes['ReviewSignal']>, ParentType, ContextType>;
+  sourceBurstLimit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 

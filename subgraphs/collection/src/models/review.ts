@@ -1,4 +1,4 @@
-import type { ReviewSignal, ReviewStatus } from './moderation.js';
+import type { ReviewSignal, ReviewStatus, SentimentCheck } from './moderation.js';
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface ReviewDocument {
@@ -23,6 +23,8 @@ export interface ReviewDocument {
   /** Status changes so far (absent: none). */
   moderation?: number;
   moderatedAt?: Date;
+  /** The newest analysis result applied to the review (absent: none yet); see signalsOf. */
+  sentimentCheck?: SentimentCheck;
   /** Deletions of this source + externalId before this review was stored (absent: none); see reviewIdFor. */
   incarnation?: number;
   /** Bumped by every edit (absent: 1, never edited); see models/review-revision.ts. */

@@ -1,42 +1,118 @@
+import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
+import { listPageFilter } from '../../../../lib/list-key.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
-import { BURST_LIMIT, burstSlotId, moderationPolicyId, type BurstSlotDocument, type ModerationPolicyDocument, type ReviewSignal, type TextFingerprintDocument } from '../models/moderation.js';
+import { BURST_LIMIT, burstSlotId, moderationPolicyId, sourceArrivalBlockId, type BurstSlotDocument, type ModerationPolicyDocument, type ReviewSignal, type SourceArrivalBlockDocument, type TextFingerprintDocument } from '../models/moderation.js';
+
+/** Rounds of "another batch appended first" before a batch gives up on its place in a source's hour. */
+const MAX_ARRIVAL_ROUNDS = 50;
+/** Newest blocks remembered per process (a new hour is a new key; older ones are simply forgotten). */
+const MAX_ARRIVAL_HINTS = 10_000;
+
+type StoredBlock = SourceArrivalBlockDocument & { claim: string };
 
 export class ModerationRepository {
   readonly policies: Collection<ModerationPolicyDocument>;
   readonly fingerprints: Collection<TextFingerprintDocument>;
   readonly burstSlots: Collection<BurstSlotDocument>;
+  readonly sourceArrivals: Collection<StoredBlock>;
+  /**
+   * The newest arrival block this process knows per (source, hour) key: where the next append is
+   * tried first. Only a hint: a block another process appended meanwhile makes the insert a
+   * duplicate, and the newest block is then read.
+   */
+  private readonly arrivalHints = new Map<string, { seq: number; to: number }>();
 
   constructor(private readonly database: Database) {
     this.policies = database.db.collection<ModerationPolicyDocument>('moderation_policies');
     this.fingerprints = database.db.collection<TextFingerprintDocument>('text_fingerprints');
     this.burstSlots = database.db.collection<BurstSlotDocument>('burst_slots');
+    this.sourceArrivals = database.db.collection<StoredBlock>('source_arrivals');
   }
 
   async policyOf(tenantId: string): Promise<ModerationPolicyDocument | null> {
     return this.policies.findOne({ _id: moderationPolicyId(tenantId), tenantId }, { comment: 'moderationPolicy' });
   }
 
-  async setPolicy(tenantId: string, hold: ReviewSignal[], now: Date): Promise<ModerationPolicyDocument> {
+  /** Sets the policy's hold list, and its source burst limit when given (otherwise the stored one stays). */
+  async setPolicy(tenantId: string, hold: ReviewSignal[], now: Date, sourceBurstLimit?: number): Promise<ModerationPolicyDocument> {
     const doc = await retryTransient(() => this.policies.findOneAndUpdate(
       { _id: moderationPolicyId(tenantId), tenantId },
-      { $set: { hold, updatedAt: now } },
+      { $set: { hold, updatedAt: now, ...(sourceBurstLimit === undefined ? {} : { sourceBurstLimit }) } },
       { upsert: true, returnDocument: 'after', comment: 'setModerationPolicy' },
     ));
     if (!doc) throw new Error(`moderation policy of ${tenantId} was not stored`);
     return doc;
   }
 
-  /** Claims each fingerprint for its review; returns the review that holds each one (this one, or the first with that text). */
-  async claimFingerprints(tenantId: string, claims: ReadonlyArray<{ id: string; reviewId: string }>): Promise<Map<string, string>> {
+  /**
+   * Claims each fingerprint for its review; returns the review that holds each one (this one, or the
+   * first with that text), and the fingerprints that were already stored before this call (a review
+   * holding one of those was brought before: a resubmission).
+   */
+  async claimFingerprints(tenantId: string, claims: ReadonlyArray<{ id: string; reviewId: string }>): Promise<{ holders: Map<string, string>; storedBefore: Set<string> }> {
     const docs = claims.map((c) => ({ _id: c.id, tenantId, reviewId: c.reviewId }));
     const taken = await insertManyIgnoringDuplicates(this.fingerprints, docs);
     const holders = new Map(claims.map((c) => [c.id, c.reviewId]));
+    const storedBefore = new Set([...taken].map((i) => docs[i]!._id));
     if (taken.size > 0) {
-      const stored = await findByIds(this.database, this.fingerprints, tenantId, [...taken].map((i) => docs[i]!._id));
+      const stored = await findByIds(this.database, this.fingerprints, tenantId, [...storedBefore]);
       for (const [id, doc] of stored) holders.set(id, doc.reviewId);
     }
-    return holders;
+    return { holders, storedBefore };
+  }
+
+  /**
+   * Appends `count` arrivals to each (source, hour) key's chain of blocks (models/moderation.ts);
+   * returns the ordinal of each key's first arrival of this batch. One insert for the whole batch
+   * when this process knows the newest blocks; a key whose next block another writer took first
+   * reads its newest block (one range read, by `_id`) and tries after it.
+   */
+  async appendSourceArrivals(tenantId: string, claims: ReadonlyArray<{ key: string; count: number }>, now: Date): Promise<Map<string, number>> {
+    const firsts = new Map<string, number>();
+    let waiting = claims.filter((c) => c.count > 0);
+    for (let round = 0; waiting.length > 0; round++) {
+      if (round >= MAX_ARRIVAL_ROUNDS) throw new Error(`source arrivals of tenant ${tenantId} kept moving under concurrent batches`);
+      if (round > 0) {
+        await Promise.all(waiting.map(async (c) => {
+          const newest = await this.newestArrivalBlock(c.key);
+          this.arrivalHints.set(c.key, { seq: newest?.seq ?? 0, to: newest?.to ?? 0 });
+        }));
+      }
+      const claim = randomBytes(8).toString('hex');
+      const docs: StoredBlock[] = waiting.map((c) => {
+        const newest = this.arrivalHints.get(c.key) ?? { seq: 0, to: 0 };
+        return { _id: sourceArrivalBlockId(c.key, newest.seq + 1), tenantId, seq: newest.seq + 1, from: newest.to + 1, to: newest.to + c.count, at: now, claim };
+      });
+      const duplicates = await insertManyIgnoringDuplicates(this.sourceArrivals, docs);
+      // A duplicate may be this call's own insert retried after an unclear failure: read those back.
+      const stored = duplicates.size > 0 ? await findByIds(this.database, this.sourceArrivals, tenantId, [...duplicates].map((i) => docs[i]!._id)) : new Map<string, StoredBlock>();
+      const lost: typeof waiting = [];
+      docs.forEach((doc, i) => {
+        const ours = !duplicates.has(i) || stored.get(doc._id)?.claim === claim;
+        if (ours) {
+          firsts.set(waiting[i]!.key, doc.from);
+          this.rememberNewest(waiting[i]!.key, doc);
+        } else {
+          lost.push(waiting[i]!);
+        }
+      });
+      waiting = lost;
+    }
+    return firsts;
+  }
+
+  private async newestArrivalBlock(key: string): Promise<StoredBlock | null> {
+    const [newest] = await retryTransient(() => this.sourceArrivals.find(listPageFilter<StoredBlock>(key, -1, null), { sort: { _id: -1 }, limit: 1, comment: 'newestSourceArrivals' }).toArray());
+    return newest ?? null;
+  }
+
+  private rememberNewest(key: string, block: Pick<SourceArrivalBlockDocument, 'seq' | 'to'> | null): void {
+    if (!block) return;
+    const known = this.arrivalHints.get(key);
+    if (known && known.seq >= block.seq) return;
+    if (this.arrivalHints.size >= MAX_ARRIVAL_HINTS) this.arrivalHints.clear();
+    this.arrivalHints.set(key, { seq: block.seq, to: block.to });
   }
 
   /**

@@ -47,8 +47,8 @@ export const Mutation: MutationResolvers = {
     requireScope(context, 'moderate');
     return moderateReviews(context.services, context.tenantId, args, context.caller.requestId);
   },
-  setModerationPolicy: (_parent, { hold }, context) => {
+  setModerationPolicy: (_parent, { hold, sourceBurstLimit }, context) => {
     requireScope(context, 'moderate');
-    return setModerationPolicy(context.services, context.tenantId, hold);
+    return setModerationPolicy(context.services, context.tenantId, hold, sourceBurstLimit);
   },
 };

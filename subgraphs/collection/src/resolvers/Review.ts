@@ -1,4 +1,4 @@
-import { statusOf } from '../models/moderation.js';
+import { signalsOf, statusOf } from '../models/moderation.js';
 import type { ReviewResolvers } from '../__generated__/resolvers-types.js';
 
 export const Review: ReviewResolvers = {
@@ -12,7 +12,7 @@ export const Review: ReviewResolvers = {
   createdAt: (review) => review.createdAt.toISOString(),
   status: (review) => statusOf(review),
   moderationReason: (review) => review.moderationReason ?? null,
-  signals: (review) => review.signals ?? [],
+  signals: (review) => signalsOf(review),
   revision: (review) => review.revision ?? 1,
   updatedAt: (review) => review.updatedAt?.toISOString() ?? null,
   source: (review, _args, { loaders }) => loaders.sourceByName.load(review.source),

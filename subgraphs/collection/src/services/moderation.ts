@@ -1,7 +1,8 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
-import { burstKey, fingerprintId, REVIEW_SIGNALS, REVIEW_STATUSES, statusOf, textSignals, type ModerationPolicyDocument, type ReviewSignal, type ReviewStatus } from '../models/moderation.js';
+import { burstKey, DEFAULT_SOURCE_BURST_LIMIT, fingerprintId, isNewerCheck, MAX_SOURCE_BURST_LIMIT, ratingContradicts, REVIEW_SIGNALS, REVIEW_STATUSES, sourceArrivalsKey, statusOf, textSignals, type ModerationPolicyDocument, type ReviewSignal, type ReviewStatus, type SentimentCheck, type SentimentLabel } from '../models/moderation.js';
 import { REVIEW_ID_PATTERN, type ReviewDocument } from '../models/review.js';
+import { retryTransient } from '../../../../lib/mongo.js';
 import { recordChanges } from './change-feed.js';
 import type { CollectionServices } from './collection-services.js';
 
@@ -22,7 +23,9 @@ export interface ReviewModeratedData {
  * Gives new reviews their signals and status before they are stored: the signals of their own
  * words, NEAR_DUPLICATE when another review of the product already has the same normalised text,
  * BURST when its author already gave the tenant BURST_LIMIT other reviews in this clock hour,
- * and PENDING when the tenant's policy holds one of the signals (PUBLISHED otherwise).
+ * SOURCE_BURST when its source already brought the policy's source burst limit of reviews in this
+ * clock hour, and PENDING when the tenant's policy holds one of the signals (PUBLISHED otherwise).
+ * A review whose fingerprint it already held (a resubmission) is not counted as a new arrival.
  */
 export async function assessNewReviews(deps: Pick<CollectionServices, 'moderation'>, tenantId: string, docs: ReviewDocument[]): Promise<void> {
   if (docs.length === 0) return;
@@ -31,26 +34,58 @@ export async function assessNewReviews(deps: Pick<CollectionServices, 'moderatio
     const key = burstKey(tenantId, doc.author, doc.receivedAt);
     return key === null ? [] : [{ key, reviewId: doc._id }];
   });
-  const [policy, holders, bursts] = await Promise.all([
+  const [policy, { holders, storedBefore }, bursts] = await Promise.all([
     deps.moderation.policyOf(tenantId),
     deps.moderation.claimFingerprints(tenantId, claims),
     authored.length > 0 ? deps.moderation.claimBurstSlots(tenantId, authored) : new Set<string>(),
   ]);
+  const sourceBursts = await sourceBurstsOf(deps, tenantId, docs, (i) => !(storedBefore.has(claims[i]!.id) && holders.get(claims[i]!.id) === docs[i]!._id), policy?.sourceBurstLimit ?? DEFAULT_SOURCE_BURST_LIMIT);
   docs.forEach((doc, i) => {
     const signals = textSignals([doc.title, doc.text]);
     if (holders.get(claims[i]!.id) !== doc._id) signals.push('NEAR_DUPLICATE');
     if (bursts.has(doc._id)) signals.push('BURST');
+    if (sourceBursts.has(doc._id)) signals.push('SOURCE_BURST');
     const held = signals.filter((s) => policy?.hold.includes(s));
     doc.signals = signals;
     doc.status = held.length > 0 ? 'PENDING' : 'PUBLISHED';
-    doc.moderationReason = held.length > 0 ? `held by the tenant's moderation policy: ${held.join(', ')}` : null;
+    doc.moderationReason = held.length > 0 ? heldReason(held) : null;
   });
 }
 
-export async function setModerationPolicy(deps: Pick<CollectionServices, 'moderation'>, tenantId: string, hold: readonly string[], now = new Date()): Promise<ModerationPolicyDocument> {
+const heldReason = (held: readonly ReviewSignal[]) => `held by the tenant's moderation policy: ${held.join(', ')}`;
+
+/**
+ * The reviews of a batch that arrive after their source's `limit` reviews of this clock hour: the
+ * batch's new arrivals are appended per (source, hour) in batch order, one block each
+ * (ModerationRepository.appendSourceArrivals), and an ordinal past the limit is a burst.
+ */
+async function sourceBurstsOf(deps: Pick<CollectionServices, 'moderation'>, tenantId: string, docs: readonly ReviewDocument[], isArrival: (index: number) => boolean, limit: number): Promise<Set<string>> {
+  const arrivals = new Map<string, string[]>();
+  const seen = new Set<string>();
+  docs.forEach((doc, i) => {
+    // one review named twice in a batch arrives once
+    if (!isArrival(i) || seen.has(doc._id)) return;
+    seen.add(doc._id);
+    const key = sourceArrivalsKey(tenantId, doc.source, doc.receivedAt);
+    arrivals.set(key, [...(arrivals.get(key) ?? []), doc._id]);
+  });
+  const bursts = new Set<string>();
+  if (arrivals.size === 0) return bursts;
+  const firsts = await deps.moderation.appendSourceArrivals(tenantId, [...arrivals].map(([key, ids]) => ({ key, count: ids.length })), docs[0]!.receivedAt);
+  for (const [key, ids] of arrivals) {
+    const first = firsts.get(key)!;
+    ids.forEach((id, i) => { if (first + i > limit) bursts.add(id); });
+  }
+  return bursts;
+}
+
+export async function setModerationPolicy(deps: Pick<CollectionServices, 'moderation'>, tenantId: string, hold: readonly string[], sourceBurstLimit?: number | null, now = new Date()): Promise<ModerationPolicyDocument> {
   const unknown = hold.find((s) => !(REVIEW_SIGNALS as readonly string[]).includes(s));
   if (unknown !== undefined) throw new BadUserInputError(`hold takes signals of ${REVIEW_SIGNALS.join(', ')}`, { field: 'hold' });
-  return deps.moderation.setPolicy(tenantId, [...new Set(hold as ReviewSignal[])], now);
+  if (sourceBurstLimit !== undefined && sourceBurstLimit !== null && (!Number.isInteger(sourceBurstLimit) || sourceBurstLimit < 1 || sourceBurstLimit > MAX_SOURCE_BURST_LIMIT)) {
+    throw new BadUserInputError(`sourceBurstLimit is a whole number of reviews per source and hour from 1 to ${MAX_SOURCE_BURST_LIMIT}; got ${sourceBurstLimit}`, { field: 'sourceBurstLimit' });
+  }
+  return deps.moderation.setPolicy(tenantId, [...new Set(hold as ReviewSignal[])], now, sourceBurstLimit ?? undefined);
 }
 
 export interface ModerateResult { moderated: ReviewDocument[]; notFound: string[]; pending: string[] }
@@ -73,6 +108,19 @@ export async function moderateReviews(deps: CollectionServices, tenantId: string
   const found = await deps.reviews.findByIds(tenantId, ids);
   const notFound = [...new Set(ids)].filter((id) => !found.has(id));
   const changing = [...found.values()].filter((doc) => statusOf(doc) !== status || (doc.moderationReason ?? null) !== reason);
+  const unpublished = await changeStatuses(deps, tenantId, changing, status, reason, requestId, now);
+  const after = await deps.reviews.findByIds(tenantId, [...found.keys()]);
+  return { moderated: [...after.values()], notFound, pending: unpublished };
+}
+
+/**
+ * The one way a review's status changes, for moderators and for signals found after storing: each
+ * change is stored with its `review.moderated` event in the outbox first (so it reaches insights,
+ * analysis and webhooks even after a crash), recorded in the change feed, then published. Returns
+ * the ids whose event is not on the bus yet (the sweeper publishes it).
+ */
+export async function changeStatuses(deps: CollectionServices, tenantId: string, changing: readonly ReviewDocument[], status: ReviewStatus, reason: string | null, requestId: string | undefined, now: Date): Promise<string[]> {
+  if (changing.length === 0) return [];
   const events: PublishItem[] = changing.map((doc) => {
     const moderation = (doc.moderation ?? 0) + 1;
     const data: ReviewModeratedData = {
@@ -82,25 +130,94 @@ export async function moderateReviews(deps: CollectionServices, tenantId: string
     };
     return { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${moderation}`, requestId }) };
   });
-  if (changing.length > 0) {
-    await deps.outbox.add(events.map((item, i) => ({ _id: item.event.id, tenantId, reviewId: changing[i]!._id, createdAt: now, event: item })));
-    await deps.reviews.collection.bulkWrite(changing.map((doc) => ({
-      updateOne: {
-        filter: { _id: doc._id, tenantId, moderation: doc.moderation ?? { $exists: false } } as never,
-        update: { $set: { status, moderationReason: reason, moderation: (doc.moderation ?? 0) + 1, moderatedAt: now } },
-      },
-    })), { ordered: false, comment: 'moderateReviews' } as never);
-    await recordChanges(deps, tenantId, changing.map((doc) => ({ kind: 'STATUS_CHANGED' as const, reviewId: doc._id, productId: doc.productId, revision: doc.revision ?? 1 })), now);
-  }
+  await deps.outbox.add(events.map((item, i) => ({ _id: item.event.id, tenantId, reviewId: changing[i]!._id, createdAt: now, event: item })));
+  await deps.reviews.collection.bulkWrite(changing.map((doc) => ({
+    updateOne: {
+      filter: { _id: doc._id, tenantId, moderation: doc.moderation ?? { $exists: false } } as never,
+      update: { $set: { status, moderationReason: reason, moderation: (doc.moderation ?? 0) + 1, moderatedAt: now } },
+    },
+  })), { ordered: false, comment: 'moderateReviews' } as never);
+  await recordChanges(deps, tenantId, changing.map((doc) => ({ kind: 'STATUS_CHANGED' as const, reviewId: doc._id, productId: doc.productId, revision: doc.revision ?? 1 })), now);
   const { published } = await deps.publisher.publishMany(events);
   await deps.outbox.remove(published);
   const publishedIds = new Set(published);
-  const after = await deps.reviews.findByIds(tenantId, [...found.keys()]);
-  return {
-    moderated: [...after.values()],
-    notFound,
-    pending: changing.filter((_, i) => !publishedIds.has(events[i]!.event.id)).map((doc) => doc._id),
-  };
+  return changing.filter((_, i) => !publishedIds.has(events[i]!.event.id)).map((doc) => doc._id);
+}
+
+/** One analysis result of a review as `review.analyzed` says it (services/rating-sentiment-consumer.ts). */
+export interface SentimentResult {
+  reviewId: string;
+  /** The review revision whose text was analysed. */
+  reviewRevision: number;
+  /** Analysis's own revision of its result for the review: a newer result has a higher one. */
+  analysis: number;
+  label: SentimentLabel | null;
+  score: number | null;
+}
+
+/**
+ * Applies analysis results to a tenant's reviews: a result of the review's current revision, newer
+ * than the one applied before, decides RATING_CONTRADICTS_SENTIMENT for that revision (results of
+ * older revisions, and older results, change nothing). When a result newly finds the contradiction
+ * for a revision, the tenant's policy holds that signal and the review is PUBLISHED, the review goes
+ * to PENDING through changeStatuses. The result is stored first, marked `holdDue`, and the mark is
+ * cleared once the status changed: a crash between them is finished by the redelivery of the same
+ * result. Returns how many results it applied and how many reviews it held.
+ */
+export async function applySentimentResults(deps: CollectionServices, tenantId: string, results: readonly SentimentResult[], now = new Date()): Promise<{ applied: number; held: number }> {
+  const newest = new Map<string, SentimentResult>();
+  for (const r of results) {
+    const known = newest.get(r.reviewId);
+    if (!known || isNewerCheck({ revision: r.reviewRevision, analysis: r.analysis }, { revision: known.reviewRevision, analysis: known.analysis })) newest.set(r.reviewId, r);
+  }
+  if (newest.size === 0) return { applied: 0, held: 0 };
+  const reviews = await deps.reviews.findByIds(tenantId, [...newest.keys()]);
+  const fresh: Array<{ doc: ReviewDocument; check: SentimentCheck }> = [];
+  const unfinished: ReviewDocument[] = [];
+  let policy: ModerationPolicyDocument | null | undefined;
+  const holding = async () => ((policy ??= await deps.moderation.policyOf(tenantId))?.hold.includes('RATING_CONTRADICTS_SENTIMENT') ?? false);
+  for (const [id, result] of newest) {
+    const doc = reviews.get(id);
+    // deleted, or edited since: this text is no longer the review's
+    if (!doc || revisionOf(doc) !== result.reviewRevision) continue;
+    const check: SentimentCheck = { revision: result.reviewRevision, analysis: result.analysis, contradicts: ratingContradicts(doc.rating, result.label, result.score), label: result.label, score: result.score, at: now };
+    if (isNewerCheck(check, doc.sentimentCheck)) fresh.push({ doc, check });
+    else if (doc.sentimentCheck?.holdDue && doc.sentimentCheck.revision === check.revision && doc.sentimentCheck.analysis === check.analysis) unfinished.push(doc);
+  }
+  if (fresh.length === 0 && unfinished.length === 0) return { applied: 0, held: 0 };
+  for (const { doc, check } of fresh) {
+    const before = doc.sentimentCheck;
+    const knownForRevision = before !== undefined && before.revision === check.revision && before.contradicts;
+    if (check.contradicts && !knownForRevision && statusOf(doc) === 'PUBLISHED' && (await holding())) check.holdDue = true;
+  }
+  // Forward only: a result replaces the one this read found (or none), and only while the review is at its revision.
+  if (fresh.length > 0) {
+    await retryTransient(() => deps.reviews.collection.bulkWrite(fresh.map(({ doc, check }) => ({
+      updateOne: { filter: { ...atRevision(doc, check.revision), ...sameCheck(doc.sentimentCheck) } as never, update: { $set: { sentimentCheck: check } } },
+    })), { ordered: false, comment: 'applySentimentResults' } as never));
+  }
+  const due = [...fresh.filter(({ check }) => check.holdDue).map(({ doc }) => doc), ...unfinished];
+  if (due.length === 0) return { applied: fresh.length, held: 0 };
+  // Only the reviews whose stored result is the one due to hold them, still published, change status.
+  const current = await deps.reviews.findByIds(tenantId, due.map((d) => d._id));
+  const toHold = [...current.values()].filter((doc) => doc.sentimentCheck?.holdDue && revisionOf(doc) === doc.sentimentCheck.revision);
+  await changeStatuses(deps, tenantId, toHold.filter((doc) => statusOf(doc) === 'PUBLISHED'), 'PENDING', heldReason(['RATING_CONTRADICTS_SENTIMENT']), undefined, now);
+  await retryTransient(() => deps.reviews.collection.bulkWrite(toHold.map((doc) => ({
+    updateOne: { filter: { _id: doc._id, tenantId, ...sameCheck(doc.sentimentCheck) } as never, update: { $set: { sentimentCheck: { ...doc.sentimentCheck!, holdDue: false } } } },
+  })), { ordered: false, comment: 'applySentimentResults holdDone' } as never));
+  return { applied: fresh.length, held: toHold.filter((doc) => statusOf(doc) === 'PUBLISHED').length };
+}
+
+const revisionOf = (doc: ReviewDocument) => doc.revision ?? 1;
+
+/** A filter matching the review while it is at `revision` (stored without one: revision 1). */
+function atRevision(doc: ReviewDocument, revision: number) {
+  return { _id: doc._id, tenantId: doc.tenantId, ...(revision === 1 ? { $or: [{ revision: { $exists: false } }, { revision: 1 }] } : { revision }) };
+}
+
+/** A filter matching the review while its stored result is still `check` (or none). */
+function sameCheck(check: SentimentCheck | undefined) {
+  return check ? { 'sentimentCheck.revision': check.revision, 'sentimentCheck.analysis': check.analysis } : { sentimentCheck: { $exists: false } };
 }
 
 /** Whether a caller sees a review: keys that may only read see published reviews alone. */
