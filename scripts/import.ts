@@ -24,7 +24,7 @@ const usage = `usage: npm run import -- FILE --source NAME [options]
   --source-kind KIND        kind of the source if the import creates it (default IMPORT)
   --delimiter C             CSV delimiter (default: guessed from the header: , ; or tab)
   --batch-size N            reviews per submitReviews call (default 500, at most 500)
-  --concurrency N           batches in flight (default 2)
+  --concurrency N           batches in flight at once, 1 to 16 (default 4); reading waits while they are
   --report FILE             rejected rows (default FILE.rejected.csv)
   --checkpoint FILE         where the import records its progress (default FILE.import-checkpoint.json)
   --restart                 ignore a checkpoint and start from the first row
@@ -70,7 +70,7 @@ const integer = (name: string, raw: string | undefined, fallback: number, min: n
   return value;
 };
 const batchSize = integer('batch-size', values['batch-size'], 500, 1, 500);
-const concurrency = integer('concurrency', values.concurrency, 2, 1, 16);
+const concurrency = integer('concurrency', values.concurrency, 4, 1, 16);
 const ratingScale = Number(values['rating-scale'] ?? 5);
 if (!Number.isFinite(ratingScale) || ratingScale <= 0) fail('--rating-scale must be a positive number, e.g. 10 or 100');
 
@@ -172,7 +172,7 @@ try {
     }
     const seconds = (Date.now() - started) / 1000;
     const rowsPerSecond = Math.round(outcome.rowsThisRun / Math.max(seconds, 0.001));
-    summary = { ...outcome.counts, rowsThisRun: outcome.rowsThisRun, seconds: Number(seconds.toFixed(3)), rowsPerSecond, finished: outcome.finished, report: outcome.counts.rejected > 0 ? reportPath : null, resumeAt: outcome.finished ? null : outcome.stoppedAt };
+    summary = { ...outcome.counts, rowsThisRun: outcome.rowsThisRun, batchSize, concurrency, seconds: Number(seconds.toFixed(3)), rowsPerSecond, finished: outcome.finished, report: outcome.counts.rejected > 0 ? reportPath : null, resumeAt: outcome.finished ? null : outcome.stoppedAt };
     if (outcome.finished) await removeCheckpoint(checkpointPath);
     else exitCode = EXIT.stopped;
     const line = describe(outcome.counts);

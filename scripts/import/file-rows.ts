@@ -107,19 +107,24 @@ export async function guessDelimiter(path: string): Promise<string> {
 
 export interface RowReading { format: Format; delimiter: string; columns: string[] | null; offset: number; line: number }
 
-const GROUP = 256;
+/** Records parsed together: up to 256 of them, and no more bytes than a read, so rows read ahead of the batches stay a bounded few MiB however long each row is. */
+const GROUP_RECORDS = 256;
+const GROUP_BYTES = 1024 * 1024;
 
 /** The file's rows from `offset` (a record boundary): values by column, or why a row cannot be read. Never throws for a bad row. */
 export async function* readRows(path: string, reading: RowReading): AsyncGenerator<FileItem> {
   const stream = createReadStream(path, { start: reading.offset, highWaterMark: 1024 * 1024 });
   const split: SplitOptions = { quoted: reading.format === 'csv', delimiter: reading.delimiter.charCodeAt(0), maxRecordBytes: MAX_RECORD_BYTES, offset: reading.offset, line: reading.line };
   let group: SplitItem[] = [];
+  let groupBytes = 0;
   try {
     for await (const item of splitRecords(stream, split)) {
       group.push(item);
-      if (group.length >= GROUP) {
+      groupBytes += item.end - item.start;
+      if (group.length >= GROUP_RECORDS || groupBytes >= GROUP_BYTES) {
         yield* readGroup(group, reading);
         group = [];
+        groupBytes = 0;
       }
     }
     yield* readGroup(group, reading);
