@@ -14,16 +14,24 @@ export const CONTRAST_AFTER = new Set(['but', 'however', 'yet', 'nevertheless', 
 /** Concessive markers: the clause they open carries less weight ("although X, Y"). */
 export const CONCESSIVE = new Set(['although', 'though', 'while', 'whereas', 'despite', 'even']);
 
-export const INTENSIFIERS: Record<string, number> = {
+/**
+ * A table of words with nothing behind it: a plain object literal answers `in` and look-ups for "constructor",
+ * "toString" or "valueOf" from Object.prototype, and a review holding one of those words scored NaN.
+ */
+export function wordTable<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+export const INTENSIFIERS: Record<string, number> = wordTable({
   very: 1.5, really: 1.4, extremely: 1.8, super: 1.5, so: 1.3, too: 1.3, incredibly: 1.8, absolutely: 1.7,
   totally: 1.5, completely: 1.5, highly: 1.5, truly: 1.4, quite: 1.2, most: 1.3, amazingly: 1.6, insanely: 1.7,
   exceptionally: 1.7, remarkably: 1.6, particularly: 1.3, especially: 1.3, utterly: 1.8, seriously: 1.4, ridiculously: 1.6,
-};
+});
 
-export const DIMINISHERS: Record<string, number> = {
+export const DIMINISHERS: Record<string, number> = wordTable({
   slightly: 0.5, somewhat: 0.6, 'kind of': 0.6, 'sort of': 0.6, fairly: 0.7, rather: 0.8, little: 0.6, bit: 0.6,
   mostly: 0.8, almost: 0.7, pretty: 0.9, barely: 0.4, marginally: 0.5, moderately: 0.6, reasonably: 0.8,
-};
+});
 
 /** A multi-word expression of known polarity, matched on lower-cased token sequences. */
 export interface KnownPhrase { seq: string[]; tag: string; polarity: number }
@@ -110,7 +118,7 @@ export const STOPWORDS = new Set(
  * overrides the learned polarity prior). Only the language of devices and their use: how they fail,
  * how they perform, how they feel to use.
  */
-export const PRODUCT_POLARITY: Record<string, number> = {
+export const PRODUCT_POLARITY: Record<string, number> = wordTable({
   // failure of a device: neutral or even positive in general text ("dead", "crash" in news, "drops" of water)
   dies: -0.6, died: -0.6, dying: -0.5, dead: -0.6, crash: -0.6, crashes: -0.6, crashed: -0.6, crashing: -0.6,
   freezes: -0.6, froze: -0.6, freezing: -0.4, fails: -0.6, failed: -0.6, failing: -0.5, disconnects: -0.6, drops: -0.3,
@@ -126,4 +134,4 @@ export const PRODUCT_POLARITY: Record<string, number> = {
   accurate: 0.6, reliable: 0.6, sturdy: 0.5, durable: 0.5, comfortable: 0.6, intuitive: 0.6, responsive: 0.5, crisp: 0.4,
   snappy: 0.5, seamless: 0.5, seamlessly: 0.5, flawless: 0.8, flawlessly: 0.8, lightweight: 0.4, bright: 0.3, strong: 0.4,
   quickly: 0.2, fast: 0.4, easy: 0.5,
-};
+});

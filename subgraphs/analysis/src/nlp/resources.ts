@@ -15,23 +15,22 @@ export class LexicalResources {
   private index = new Map<string, number>();
   private vec: Float32Array;
   private clusters: number[][];
-  private prior: number[];
+  /** Polarity prior of every word that has one: the learned prior, overridden by PRODUCT_POLARITY (one look-up a word). */
+  private priors = new Map<string, number>();
   constructor(json: LexicalResourcesJSON) {
     this.dims = json.dims;
-    json.vocab.forEach((w, i) => this.index.set(w, i));
+    const prior = json.prior ?? [];
+    json.vocab.forEach((w, i) => { this.index.set(w, i); this.priors.set(w, (prior[i] ?? 0) / 100); });
+    for (const [w, p] of Object.entries(PRODUCT_POLARITY)) this.priors.set(w, p);
     const buf = Buffer.from(json.vectors, 'base64');
     const q = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
     this.vec = new Float32Array(q.length);
     for (let i = 0; i < q.length; i++) this.vec[i] = q[i] * json.scale;
     this.clusters = json.clusters;
-    this.prior = json.prior ?? [];
   }
   /** Polarity prior of a word in [-1, 1]; 0 when unknown. */
   polarity(w: string): number {
-    const o = PRODUCT_POLARITY[w];
-    if (o !== undefined) return o;
-    const i = this.index.get(w);
-    return i === undefined ? 0 : (this.prior[i] ?? 0) / 100;
+    return this.priors.get(w) ?? 0;
   }
   has(w: string): boolean {
     return this.index.has(w);

@@ -16,10 +16,11 @@ export interface CleanText {
   truncated: boolean;
 }
 
-const ENTITIES: Record<string, string> = {
+// no prototype: "&constructor;" is not an entity
+const ENTITIES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
   rsquo: '\u2019', lsquo: '\u2018', rdquo: '\u201d', ldquo: '\u201c', eacute: 'é', egrave: 'è',
-};
+});
 
 const BLOCK_TAGS = /^(script|style|noscript|template)$/i;
 
