@@ -15,6 +15,8 @@ export interface ImportRun {
   rate: number;
   /** The importer's peak resident set, from its own `--json-summary`. */
   peakRssBytes: number;
+  /** submitReviews calls the importer keeps open at once (its default), from its summary. */
+  concurrency: number;
 }
 
 /**
@@ -43,9 +45,9 @@ export async function measureImportCli(gatewayUrl: string, apiKey: string, opts:
     child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2_000); });
     const [code] = (await once(child, 'exit')) as [number | null];
     const seconds = (performance.now() - started) / 1000;
-    const summary = JSON.parse(await readFile(summaryFile, 'utf8').catch(() => '{}')) as { imported?: number; duplicates?: number; peakRssBytes?: number };
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8').catch(() => '{}')) as { imported?: number; duplicates?: number; peakRssBytes?: number; concurrency?: number };
     if (code !== 0 || summary.imported !== opts.rows) throw new Error(`npm run import exited ${code} having imported ${summary.imported ?? 0} of ${opts.rows} rows: ${stderr.trim().slice(-500)}`);
-    return { rows: opts.rows, rate: opts.rows / seconds, peakRssBytes: summary.peakRssBytes ?? 0 };
+    return { rows: opts.rows, rate: opts.rows / seconds, peakRssBytes: summary.peakRssBytes ?? 0, concurrency: summary.concurrency ?? 0 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

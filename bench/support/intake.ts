@@ -150,7 +150,7 @@ export function intakeTable(rows: readonly IntakeRow[], imports: readonly Import
     lines.push(`| submitReviews via the gateway | ${row.clients} | ${fmt(row.intake)} | ${(row.intake / row.raw).toFixed(2)} | ${rawOne ? (row.intake / rawOne).toFixed(2) : '–'} | ${cpu(row.serverCpuPerReview?.intake)} |`);
   }
   for (const run of imports) {
-    lines.push(`| npm run import, ${run.rows.toLocaleString('en')} rows (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | CLI default (2 batches in flight) | ${fmt(run.rate)} | – | ${rawOne ? (run.rate / rawOne).toFixed(2) : '–'} | – |`);
+    lines.push(`| npm run import, ${run.rows.toLocaleString('en')} rows (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | CLI default (${run.concurrency} calls in flight) | ${fmt(run.rate)} | – | ${rawOne ? (run.rate / rawOne).toFixed(2) : '–'} | – |`);
   }
   return lines.join('\n');
 }

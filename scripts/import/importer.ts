@@ -10,7 +10,7 @@ export interface ImportPlan {
   reading: RowReading;
   mapping: RowMapping;
   batchSize: number;
-  /** Batches sent before the oldest must be acknowledged. */
+  /** submitReviews calls open at once. */
   concurrency: number;
   checkpointPath: string;
   identity: string;
@@ -29,25 +29,38 @@ interface BatchResult { batch: Batch; rejected: RejectedRow[]; imported: number;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const NOT_PUBLISHED_RETRIES = 4;
 const SKU_CACHE_LIMIT = 50_000;
+/** Answered batches that may wait for an older one, per call in flight. */
+const ANSWERS_WAITING_PER_CALL = 4;
+
+/** A batch sent and not yet acknowledged: its answer (or failure) once it has one. */
+interface Pending { settled: Promise<void>; done: boolean; result?: BatchResult; failure?: { error: unknown } }
 
 /**
- * Streams the file's rows into submitReviews batches, a few in flight, and acknowledges them in
- * file order: after each, the rejected rows go to the report and the checkpoint moves past the
- * batch. Stops cleanly (everything sent acknowledged, checkpoint written) when `signal` aborts.
+ * Streams the file's rows into submitReviews batches, at most `concurrency` calls open at once, and
+ * acknowledges them in file order: after each, the rejected rows go to the report and the checkpoint
+ * moves past the batch, never past one still unanswered. A batch answered before an older one waits
+ * as its counts and rejected rows only, so one slow call (a retry's backoff) does not stall the
+ * others; reading stops while the calls or the waiting answers are at their limits, so memory stays
+ * bounded whatever the file's size. Stops cleanly (everything sent acknowledged, checkpoint written)
+ * when `signal` aborts.
  */
 export async function runImport(plan: ImportPlan, client: GatewayClient, report: RejectionReport, signal: AbortSignal, onProgress: (progress: ImportProgress) => void): Promise<ImportOutcome> {
   const counts = plan.resumeFrom ? { ...plan.resumeFrom.counts } : emptyCounts();
   let position = { offset: plan.reading.offset, line: plan.reading.line };
   let rowsThisRun = 0;
   const skus = new Map<string, string | null>();
-  const inFlight: Array<Promise<BatchResult>> = [];
+  const pending: Pending[] = [];
+  const waitingLimit = plan.concurrency * ANSWERS_WAITING_PER_CALL;
+  let open = 0;
+  let failed = false;
+  // Resolved (and replaced) whenever a call settles; taken before checking, so no settlement is missed.
+  let settlement = signalled();
 
   const saveCheckpoint = () => writeCheckpoint(plan.checkpointPath, { version: 1, identity: plan.identity, runId: plan.runId, offset: position.offset, line: position.line, reportBytes: report.bytes, counts, updatedAt: new Date().toISOString() });
   // Written before the first batch goes out, so a run that dies before any answer still resumes with its keys.
   await saveCheckpoint();
 
-  const acknowledgeOldest = async () => {
-    const result = await inFlight.shift()!;
+  const acknowledge = async (result: BatchResult) => {
     await report.add([...result.batch.local, ...result.rejected].sort((a, b) => a.line - b.line));
     counts.rows += result.batch.rows;
     counts.imported += result.imported;
@@ -60,12 +73,35 @@ export async function runImport(plan: ImportPlan, client: GatewayClient, report:
     onProgress({ bytes: position.offset, counts });
   };
 
+  /** Acknowledges answered batches from the oldest on, then waits for calls to settle until `enough`; a failed batch throws when its turn comes. */
+  const waitUntil = async (enough: () => boolean) => {
+    for (;;) {
+      const next = settlement.promise;
+      while (pending[0]?.done) {
+        const oldest = pending.shift()!;
+        if (oldest.failure) throw oldest.failure.error;
+        await acknowledge(oldest.result!);
+      }
+      if (enough()) return;
+      await next;
+    }
+  };
+
   const send = (batch: Batch) => {
     // The same file, options and place in it make the same key: a batch sent again after a crash gets the first answer.
-    const sent = submitBatch(batch, client, skus, `import:${plan.runId}:${plan.batchSize}:${batch.start}`);
-    // A failure surfaces when the batch is acknowledged; until then it must not be an unhandled rejection.
-    sent.catch(() => undefined);
-    inFlight.push(sent);
+    const entry: Pending = { done: false, settled: Promise.resolve() };
+    open++;
+    entry.settled = submitBatch(batch, client, skus, `import:${plan.runId}:${plan.batchSize}:${batch.start}`).then(
+      (result) => { entry.result = result; },
+      (error: unknown) => { entry.failure = { error }; failed = true; },
+    ).finally(() => {
+      entry.done = true;
+      open--;
+      const settled = settlement;
+      settlement = signalled();
+      settled.resolve();
+    });
+    pending.push(entry);
   };
 
   let batch = newBatch(plan.reading.offset, plan.reading.line);
@@ -87,17 +123,23 @@ export async function runImport(plan: ImportPlan, client: GatewayClient, report:
       if (batch.reviews.length >= plan.batchSize || batch.bytes >= MAX_BATCH_BYTES || batch.local.length >= plan.batchSize) {
         send(batch);
         batch = newBatch(batch.end, batch.nextLine);
-        while (inFlight.length >= plan.concurrency) await acknowledgeOldest();
+        await waitUntil(() => failed || (open < plan.concurrency && pending.length < waitingLimit));
       }
-      if (signal.aborted) break;
+      if (signal.aborted || failed) break;
     }
-    if (!signal.aborted && batch.rows > 0) send(batch);
-    while (inFlight.length > 0) await acknowledgeOldest();
+    if (!signal.aborted && !failed && batch.rows > 0) send(batch);
+    await waitUntil(() => pending.length === 0);
   } finally {
     // On a failure, let what is still in flight settle; its rows are sent again by the next run.
-    await Promise.allSettled(inFlight);
+    await Promise.all(pending.map((p) => p.settled));
   }
   return { counts, rowsThisRun, finished: !signal.aborted, stoppedAt: position };
+}
+
+function signalled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
 }
 
 function newBatch(start: number, nextLine: number): Batch {
@@ -118,6 +160,8 @@ async function submitBatch(batch: Batch, client: GatewayClient, skus: Map<string
     if (!productId) rejected.push({ line, field: 'product', code: 'UNKNOWN_PRODUCT', reason: `no product with SKU "${product.slice(0, 80)}" in this tenant` });
     else items.push({ line, input: { productId, ...rest } });
   }
+  // An answered batch may wait for older ones: only its counts and rejected rows need to.
+  batch.reviews = [];
   let imported = 0;
   let duplicates = 0;
   for (let attempt = 0; items.length > 0; attempt++) {
