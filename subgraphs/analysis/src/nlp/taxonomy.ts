@@ -2,6 +2,7 @@
  * Aspect taxonomies: canonical aspect -> surface terms (lower-case words or
  * phrases, matched on lemmas as well). Tenants extend them per category.
  */
+import { wordTable } from './lexicon.js';
 export interface Taxonomy { [canonicalAspect: string]: string[] }
 
 const COMMON: Taxonomy = {
@@ -108,7 +109,7 @@ export function normTerm(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^\p{L}\p{N}'&+/ -]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const IRREGULAR: Record<string, string> = { batteries: 'battery', menus: 'menu', knives: 'knife', lives: 'life', children: 'child', people: 'people', glasses: 'glass', buses: 'bus', mice: 'mouse' };
+const IRREGULAR = wordTable({ batteries: 'battery', menus: 'menu', knives: 'knife', lives: 'life', children: 'child', people: 'people', glasses: 'glass', buses: 'bus', mice: 'mouse' });
 
 /** Cheap English noun singulariser for normalised lemmas. */
 export function singular(w: string): string {
