@@ -4,6 +4,9 @@ import { InsightsRepository } from '../../subgraphs/applications/src/repositorie
 import { ReviewStateRepository } from '../../subgraphs/applications/src/repositories/review-state-repository.js';
 import { rebuildInsights } from '../../subgraphs/applications/src/services/insights-rebuild.js';
 import { reviewStateId, stateVersionId, type ReviewStateDocument } from '../../subgraphs/applications/src/models/review-state.js';
+import { WebhookDeliveryRepository } from '../../subgraphs/applications/src/repositories/webhook-delivery-repository.js';
+import type { WebhookDeliveryDocument } from '../../subgraphs/applications/src/models/webhook-delivery.js';
+import { dueEntry } from '../../subgraphs/applications/src/models/webhook-due.js';
 import { AnalysisRepository } from '../../subgraphs/analysis/src/repositories/analysis-repository.js';
 import { ANALYSIS_CONSUMER } from '../../subgraphs/analysis/src/services/analysis-consumer.js';
 import { requestReanalysis } from '../../subgraphs/analysis/src/services/reanalysis.js';
@@ -111,5 +114,67 @@ describe('rebuild-insights', () => {
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((c) => !c.indexed).map((c) => `${c.command} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
     expect((await insights.collection.findOne({ tenantId: 'tenant-a', productId: 'prd_a' }))?.reviewCount).toBe(3);
+  });
+});
+
+describe('the webhook queue', () => {
+  let queueDb: Awaited<ReturnType<typeof monitoredDatabase>>;
+  let repo: WebhookDeliveryRepository;
+  let serial = 0;
+  const deliveries = (webhookId: string, n: number, at: Date): WebhookDeliveryDocument[] => Array.from({ length: n }, () => {
+    const id = `whd_${(++serial).toString(16).padStart(24, '0')}`;
+    return { _id: id, tenantId: 'tenant-a', webhookId, eventId: `evt_${serial}`, eventType: 'review.published' as WebhookDeliveryDocument['eventType'], body: '{}', status: 'PENDING', attempts: 0, createdAt: at, updatedAt: at };
+  });
+
+  beforeAll(async () => {
+    queueDb = await monitoredDatabase('background_queue');
+    repo = new WebhookDeliveryRepository(queueDb);
+  });
+
+  it('polls through the _id index, and a backlog of one webhook neither costs the poll nor hides another', async () => {
+    const at = new Date(Date.now() - 1_000);
+    await repo.enqueue(deliveries('wh_slow', 300, at), at);
+    const quick = deliveries('wh_quick', 3, at);
+    await repo.enqueue(quick, at);
+    // the first poll of a store also gives entries from before lanes existed their places (one read of the queue, once)
+    await repo.due(new Date(0), 1);
+    let due: Awaited<ReturnType<WebhookDeliveryRepository['due']>> = [];
+    const commands = await queueDb.commandsDuring(async () => {
+      due = await repo.due(new Date(), 20, ['wh_slow']);
+    });
+    expect(due.map((e) => e._id)).toEqual(quick.map((d) => d._id));
+    expect(commands.filter((c) => !c.indexed).map((c) => `${c.command} ${c.collection} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    // the lanes, the one lane not skipped, and its entries
+    expect(commands.filter((c) => c.command === 'find').length).toBe(3);
+    expect((await repo.due(new Date(), 20)).length).toBe(20);
+  });
+
+  it('finds an entry whose move to a new due time was cut short, and an entry queued into a lane that went to sleep', async () => {
+    const at = new Date(Date.now() - 1_000);
+    const [one] = deliveries('wh_moves', 1, at);
+    await repo.enqueue([one!], at);
+    const [entry] = (await repo.due(new Date(), 10, ['wh_slow', 'wh_quick'])).filter((e) => e._id === one!._id);
+    expect(entry).toBeDefined();
+    // the process died after writing the new place (a lease), before the entry named it
+    await repo.places.insertOne(dueEntry(entry!.tenantId, entry!.webhookId, entry!._id, new Date(Date.now() + 40_000), new Date()));
+    expect((await repo.due(new Date(), 10, ['wh_slow', 'wh_quick'])).map((e) => e._id)).toEqual([one!._id]);
+    // done: the lane empties and sleeps; a delivery queued later wakes it
+    await repo.reschedule(entry!, 1, new Date(Date.now() + 60_000));
+    await repo.dequeue(entry!._id);
+    await repo.places.deleteMany({ webhookId: 'wh_moves' });
+    expect(await repo.due(new Date(), 10, ['wh_slow', 'wh_quick'])).toEqual([]);
+    expect((await repo.lanes.findOne({ webhookId: 'wh_moves' }))?.active).toBe(false);
+    const later = deliveries('wh_moves', 2, new Date());
+    await repo.enqueue(later, new Date(Date.now() - 10));
+    expect((await repo.due(new Date(), 10, ['wh_slow', 'wh_quick'])).map((e) => e._id).sort()).toEqual(later.map((d) => d._id).sort());
+  });
+
+  it('drops one webhook\'s queue through its lane, leaving the others', async () => {
+    const before = await repo.queue.countDocuments({ webhookId: 'wh_quick' });
+    const commands = await queueDb.commandsDuring(() => repo.dropQueued('tenant-a', 'wh_slow'));
+    expect(commands.filter((c) => !c.indexed).map((c) => `${c.command} ${c.collection} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    expect(await repo.queue.countDocuments({ webhookId: 'wh_slow' })).toBe(0);
+    expect(await repo.queue.countDocuments({ webhookId: 'wh_quick' })).toBe(before);
+    expect(await repo.places.countDocuments({ webhookId: 'wh_slow' })).toBe(0);
   });
 });

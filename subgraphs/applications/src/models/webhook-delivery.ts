@@ -18,7 +18,7 @@ export interface WebhookDeliveryDocument {
   updatedAt: Date;
 }
 
-/** A delivery still to attempt; the queue holds only those, so scanning it stays cheap. */
+/** A delivery still to attempt; the queue holds only those, and its lanes (models/webhook-due.ts) say what is due. */
 export interface WebhookQueueDocument {
   _id: string;
   tenantId: string;
@@ -26,6 +26,8 @@ export interface WebhookQueueDocument {
   /** Attempts already made. */
   attempts: number;
   dueAt: Date;
+  /** Its place in the webhook's lane (models/webhook-due.ts), written before this entry names it. */
+  dueKey?: string;
 }
 
 /** One attempt, the delivery log's row; its `_id` is its key in the webhook's log (newest first). */
