@@ -65,4 +65,17 @@ describe('a rating that contradicts analysed sentiment, through the gateway and 
     expect(await review(contradicting)).toMatchObject({ status: 'PENDING', signals: [], revision: 2 });
     expect(reanalysed.revision).toBe(2);
   });
+
+  it('flags and holds a source\'s reviews past the policy\'s limit for the hour, through the gateway', async () => {
+    const policy = await gql(MODERATOR, `mutation { setModerationPolicy(hold: [SOURCE_BURST], sourceBurstLimit: 2) { hold sourceBurstLimit } }`);
+    expect(policy.data!.setModerationPolicy).toEqual({ hold: ['SOURCE_BURST'], sourceBurstLimit: 2 });
+    expect((await gql(MODERATOR, `{ moderationPolicy { hold sourceBurstLimit } }`)).data!.moderationPolicy).toEqual({ hold: ['SOURCE_BURST'], sourceBurstLimit: 2 });
+    const product = (await gql(WRITER, `mutation { upsertProducts(input: { products: [{ sku: "SRC-E2E", name: "Strap" }] }) { products { id } } }`)).data!.upsertProducts.products[0].id as string;
+    const sent = await gql(WRITER, SUBMIT, { r: [1, 2, 3].map((i) => ({ productId: product, rating: 4, text: `Strap review ${i}, fits well.`, source: 'app:ios' })) });
+    expect(sent.data!.submitReviews.rejected).toEqual([]);
+    const ids = sent.data!.submitReviews.accepted.map((a: { id: string }) => a.id) as string[];
+    const seen = await Promise.all(ids.map(async (id) => (await gql(WRITER, `query($id: ID!) { review(id: $id) { status signals } }`, { id })).data!.review));
+    expect(seen).toEqual([{ status: 'PUBLISHED', signals: [] }, { status: 'PUBLISHED', signals: [] }, { status: 'PENDING', signals: ['SOURCE_BURST'] }]);
+    expect((await gql(READER, `query($id: ID!) { review(id: $id) { id } }`, { id: ids[2] })).data!.review).toBeNull();
+  });
 });
