@@ -1,19 +1,35 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-/** A loopback TCP relay to a real server that a test can cut (the server looks gone) and restore on the same port. */
+/** A loopback TCP relay to a real server that a test can cut (the server looks gone) and restore on the same port, or pause (it looks hung). */
 export interface TcpProxy {
   port: number;
   /** Stops accepting (new connections are refused) and drops every relayed connection. */
   cut(): Promise<void>;
   /** Accepts again on the same port. */
   restore(): Promise<void>;
+  /** Relays nothing more, either way, on any connection (new ones too), leaving them open: the server looks hung, as under SIGSTOP. */
+  pause(): void;
+  /** Relays again what was held and what follows. */
+  resume(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
+  let paused = false;
   let server: Server | null = null;
   let port = 0;
+  const relay = ([client, upstream]: [Socket, Socket]) => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const hold = ([client, upstream]: [Socket, Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
 
   const listen = async (): Promise<void> => {
     const next = createServer((client) => {
@@ -23,8 +39,11 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         s.on('close', () => sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      const pair: [Socket, Socket] = [client, upstream];
+      pairs.add(pair);
+      if (paused) hold(pair);
+      else relay(pair);
+      client.on('close', () => { upstream.destroy(); pairs.delete(pair); });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve, reject) => {
@@ -52,5 +71,13 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       if (!server) await listen();
     },
     close: cut,
+    pause: () => {
+      paused = true;
+      for (const pair of pairs) hold(pair);
+    },
+    resume: () => {
+      paused = false;
+      for (const pair of pairs) relay(pair);
+    },
   };
 }
