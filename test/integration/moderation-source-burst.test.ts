@@ -96,6 +96,12 @@ describe('the source burst signal', () => {
     expect((await signalsOf(many)).filter((s) => s.includes('SOURCE_BURST'))).toHaveLength(40);
   });
 
+  it('counts two new reviews with the same text in one batch as two arrivals (the second is a near-duplicate, the first no resubmission)', async () => {
+    const same = { rating: 4, text: 'Same words from a partner feed.', source: 'partner:twins' };
+    const ids = await submit([{ ...same, productId: watch, externalId: 'tw-1' }, { ...same, productId: watch, externalId: 'tw-2' }, from('partner:twins', 3), from('partner:twins', 4)]);
+    expect(await signalsOf(ids)).toEqual([[], ['NEAR_DUPLICATE'], [], ['SOURCE_BURST']]);
+  });
+
   it('counts every review exactly once when two processes take in batches of one source at the same time', async () => {
     const batch = (offset: number) => Array.from({ length: 6 }, (_, i) => from('partner:race', offset + i));
     // Each process first learns where the chain ends, so both then try the same next block.

@@ -47,19 +47,18 @@ export class ModerationRepository {
 
   /**
    * Claims each fingerprint for its review; returns the review that holds each one (this one, or the
-   * first with that text), and the fingerprints that were already stored before this call (a review
-   * holding one of those was brought before: a resubmission).
+   * first with that text), and the claims whose fingerprint was already stored (by an earlier call,
+   * or by an earlier claim of this one).
    */
-  async claimFingerprints(tenantId: string, claims: ReadonlyArray<{ id: string; reviewId: string }>): Promise<{ holders: Map<string, string>; storedBefore: Set<string> }> {
+  async claimFingerprints(tenantId: string, claims: ReadonlyArray<{ id: string; reviewId: string }>): Promise<{ holders: Map<string, string>; taken: Set<number> }> {
     const docs = claims.map((c) => ({ _id: c.id, tenantId, reviewId: c.reviewId }));
     const taken = await insertManyIgnoringDuplicates(this.fingerprints, docs);
     const holders = new Map(claims.map((c) => [c.id, c.reviewId]));
-    const storedBefore = new Set([...taken].map((i) => docs[i]!._id));
     if (taken.size > 0) {
-      const stored = await findByIds(this.database, this.fingerprints, tenantId, [...storedBefore]);
+      const stored = await findByIds(this.database, this.fingerprints, tenantId, [...taken].map((i) => docs[i]!._id));
       for (const [id, doc] of stored) holders.set(id, doc.reviewId);
     }
-    return { holders, storedBefore };
+    return { holders, taken };
   }
 
   /**

@@ -34,12 +34,14 @@ export async function assessNewReviews(deps: Pick<CollectionServices, 'moderatio
     const key = burstKey(tenantId, doc.author, doc.receivedAt);
     return key === null ? [] : [{ key, reviewId: doc._id }];
   });
-  const [policy, { holders, storedBefore }, bursts] = await Promise.all([
+  const [policy, { holders, taken }, bursts] = await Promise.all([
     deps.moderation.policyOf(tenantId),
     deps.moderation.claimFingerprints(tenantId, claims),
     authored.length > 0 ? deps.moderation.claimBurstSlots(tenantId, authored) : new Set<string>(),
   ]);
-  const sourceBursts = await sourceBurstsOf(deps, tenantId, docs, (i) => !(storedBefore.has(claims[i]!.id) && holders.get(claims[i]!.id) === docs[i]!._id), policy?.sourceBurstLimit ?? DEFAULT_SOURCE_BURST_LIMIT);
+  // A claim that found its fingerprint already held by its own review is that review brought again.
+  const isArrival = (i: number) => !(taken.has(i) && holders.get(claims[i]!.id) === docs[i]!._id);
+  const sourceBursts = await sourceBurstsOf(deps, tenantId, docs, isArrival, policy?.sourceBurstLimit ?? DEFAULT_SOURCE_BURST_LIMIT);
   docs.forEach((doc, i) => {
     const signals = textSignals([doc.title, doc.text]);
     if (holders.get(claims[i]!.id) !== doc._id) signals.push('NEAR_DUPLICATE');
