@@ -316,7 +316,7 @@ describe('npm run import, several batches in flight', () => {
     const before = await checkpointOf(file);
     expect(before.counts.rows).toBeLessThan(total);
     const sent = proxy.submits.length;
-    // longer than the proxy's and the gateway's keep-alive: the idle connections are closed meanwhile
+    // longer than the proxy's keep-alive (5 s): its idle connections to the importer are closed meanwhile
     await sleep(6000);
     expect(proxy.submits).toHaveLength(sent);
     expect(await checkpointOf(file)).toEqual(before);
