@@ -58,7 +58,7 @@ async function newProduct(sku: string): Promise<string> {
 async function submit(productId: string, count: number, label: string): Promise<string[]> {
   const reviews = Array.from({ length: count }, (_, i) => ({ productId, rating: 1 + (i % 5), text: `The battery lasts ${label} ${i} days and the strap is comfortable.` }));
   const result = await gql(`mutation($r: [ReviewInput!]!) { submitReviews(input: { reviews: $r }) { accepted { id } rejected { index code message } } }`, { r: reviews });
-  expect(result.body.errors).toBeUndefined();
+  expect(result.body.errors, lines.filter((l) => l.startsWith('collection')).slice(-3).join('\n')).toBeUndefined();
   expect(result.body.data!.submitReviews.rejected).toEqual([]);
   return (result.body.data!.submitReviews.accepted as Array<{ id: string }>).map((a) => a.id);
 }
@@ -260,4 +260,26 @@ describe('the bus consumers', () => {
     expect(proc('applications').pid).toBe(applications.pid);
     expect(lines.slice(mark).filter((l) => l.includes('dead-letter') || l.startsWith('reviewgraph: '))).toEqual([]);
   }, 180_000);
+
+  it('applications and analysis subgraphs killed (SIGKILL) while reviews come in: the supervisor restarts each, the graph answers in full again, and every review is analysed and counted once', async () => {
+    const productId = await newProduct('WSIG-KILL');
+    const ids = new Set(await submit(productId, 10, 'kill-subgraphs-a'));
+    for (const name of ['applications', 'analysis'] as const) {
+      const victim = proc(name);
+      const mark = lines.length;
+      victim.child.kill('SIGKILL');
+      for (const id of await submit(productId, 10, `kill-${name}`)) ids.add(id);
+      await eventually(async () => (lines.slice(mark).some((l) => l.startsWith(`reviewgraph: ${name} (pid ${victim.pid}) killed by SIGKILL; restarting it in`)) ? true : undefined), 20_000, `the ${name} restart line`);
+      await eventually(async () => (lines.slice(mark).some((l) => l.startsWith(`reviewgraph: ${name} is back (pid `)) ? true : undefined), 120_000, `${name} back`);
+      expect(proc(name).pid).not.toBe(victim.pid);
+    }
+    expect(ids.size).toBe(30);
+    await eventually(async () => ((await insightsOf(productId))?.analyzedCount === ids.size ? true : undefined), 120_000, 'every review analysed and counted');
+    const page = await gql(PRODUCT_PAGE, { id: productId });
+    expect(page.body.errors).toBeUndefined();
+    expect(new Set(page.body.data!.product.reviews.edges.filter((e: any) => e.node.analysis?.status === 'DONE').map((e: any) => e.node.id))).toEqual(ids);
+    await sleep(2 * WORKER_ACK_WAIT_MS);
+    expect(await insightsOf(productId)).toEqual({ reviewCount: 30, analyzedCount: 30 });
+    expect(failures).toEqual([]);
+  }, 240_000);
 });
