@@ -4,7 +4,8 @@
  * Loads `<tree>/subgraphs/analysis/src/nlp/index.ts` and times it as a worker starts: module import + model
  * load (createAnalyzer), then the tree's own warm-up (warm-up.ts, as worker.ts runs it) when it has one.
  * Usage (by run.ts, forked): engine-rate.ts <tree> <texts.json>
- * Messages in: { cmd: 'warm', ms } | { cmd: 'round' } | { cmd: 'outputs', cases }; out: one reply per message.
+ * Messages in: { cmd: 'warm', ms } | { cmd: 'round' } | { cmd: 'outputs', cases }; out: one reply per message
+ * (a round answers its rate by the clock and by the CPU time the process used: reviews per CPU second).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -46,8 +47,10 @@ process.on('message', (msg: EngineRequest) => {
     process.send!({ runs });
   } else if (msg.cmd === 'round') {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     for (const text of texts) analyzer.analyze(text, opts);
-    process.send!({ rate: texts.length / ((performance.now() - t) / 1000) });
+    const used = process.cpuUsage(cpu);
+    process.send!({ rate: texts.length / ((performance.now() - t) / 1000), cpuRate: texts.length / ((used.user + used.system) / 1e6) });
   } else if (msg.cmd === 'outputs') {
     process.send!({ outputs: msg.cases.map((c) => analyzer.analyze(c.text, { category: c.category, locale: c.locale })) });
   }

@@ -9,7 +9,8 @@
  * With --baseline REV, the raw engine of commit REV (checked out beside this tree with `git worktree`) and that of
  * this tree are loaded in two processes of their own (engine-rate.ts), one after the other, with their start-up
  * timed against a worker's budget; after a warm-up that is not measured, the rounds interleave them (the order
- * alternating), each analysing every text once, and the summary is the median ratio with its range.
+ * alternating), each analysing every text once, and the summary is the median ratio with its range, of the rates
+ * by the clock and of the rates per CPU second (which a loaded machine's scheduling moves much less).
  * --same-outputs N first compares both trees' results on N varied calls; --engine-only skips the worker pipeline.
  * Usage: npm run bench:analysis -- [--reviews 3000] [--rounds 3] [--baseline REV [--same-outputs N]] [--engine-only]
  */
@@ -132,18 +133,20 @@ if (values.baseline) {
     }
     // warm-up beyond the worker's own, not measured: both engines optimised before the first round
     for (const e of engines) await e.ask({ cmd: 'warm', ms: 3_000 });
-    const ratios: number[] = [];
-    process.stdout.write(`\n| round | this tree, reviews/s | baseline ${values.baseline}, reviews/s | ratio |\n|---|---|---|---|\n`);
+    const ratios: number[] = [], cpuRatios: number[] = [];
+    process.stdout.write(`\n| round | this tree, reviews/s (per CPU s) | baseline ${values.baseline}, reviews/s (per CPU s) | ratio (of CPU rates) |\n|---|---|---|---|\n`);
     for (let round = 1; round <= rounds; round++) {
       // alternate which goes first, so neither side always runs on a warmer (or more loaded) machine
       const order = round % 2 ? [current, baseline] : [baseline, current];
-      const rates = new Map<typeof current, number>();
-      for (const e of order) rates.set(e, (await e.ask<{ rate: number }>({ cmd: 'round' })).rate);
-      const ratio = rates.get(current)! / rates.get(baseline)!;
-      ratios.push(ratio);
-      process.stdout.write(`| ${round} | ${rates.get(current)!.toFixed(0)} | ${rates.get(baseline)!.toFixed(0)} | ${ratio.toFixed(2)} |\n`);
+      const rates = new Map<typeof current, { rate: number; cpuRate: number }>();
+      for (const e of order) rates.set(e, await e.ask<{ rate: number; cpuRate: number }>({ cmd: 'round' }));
+      const a = rates.get(current)!, b = rates.get(baseline)!;
+      ratios.push(a.rate / b.rate);
+      cpuRatios.push(a.cpuRate / b.cpuRate);
+      process.stdout.write(`| ${round} | ${a.rate.toFixed(0)} (${a.cpuRate.toFixed(0)}) | ${b.rate.toFixed(0)} (${b.cpuRate.toFixed(0)}) | ${ratios.at(-1)!.toFixed(2)} (${cpuRatios.at(-1)!.toFixed(2)}) |\n`);
     }
-    process.stdout.write(`| median (range) | | | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.80) |\n\n`);
+    const summary = (xs: number[]) => `**${median(xs).toFixed(2)}** (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+    process.stdout.write(`| median (range) | | | ${summary(ratios)}; of CPU rates ${summary(cpuRatios)}; target ≥ 0.80 |\n\n`);
     process.stdout.write(`load average at the end: ${load()}\n`);
   } finally {
     for (const e of engines) e.stop();
