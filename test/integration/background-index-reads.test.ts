@@ -13,6 +13,11 @@ import { requestReanalysis } from '../../subgraphs/analysis/src/services/reanaly
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { sweepOutbox } from '../../subgraphs/collection/src/services/outbox-sweeper.js';
 import { submitReviewsOnce } from '../../subgraphs/collection/src/services/review-submission.js';
+import { submitReviews } from '../../subgraphs/collection/src/services/review-intake.js';
+import { deleteReviews } from '../../subgraphs/collection/src/services/review-deletion.js';
+import { deletedEvent } from '../../subgraphs/collection/src/services/review-events.js';
+import { connectBus } from '../../lib/bus/index.js';
+import { testInfra } from '../support/infra.js';
 import { idempotencyRecordId, keyHash, type IdempotencyRecordDocument } from '../../subgraphs/collection/src/models/idempotency-record.js';
 import { monitoredDatabase } from '../support/command-plans.js';
 import { freshBus, silentLog, TEST_SECRET } from '../support/fixtures.js';
@@ -30,6 +35,61 @@ beforeAll(async () => {
   const { bus, topics } = await freshBus('background');
   server = await createServer({ database, publisher: bus, topics, log: silentLog, internalSecret: TEST_SECRET });
   productId = (await server.services.products.upsertBySku('tenant-a', { sku: 'BG-1', name: 'Background watch', brand: null, category: 'sport-watch' }))._id;
+});
+
+describe('the outbox sweeper', () => {
+  it('reads the stale outbox through the _id index, sweeps what a crash left, and keeps nothing once all is published', async () => {
+    const { bus, topics } = await freshBus('background_outbox');
+    const closed = await connectBus({ natsUrl: testInfra().natsUrl, name: 'closed', log: silentLog, streams: [topics.stream] });
+    await closed.close();
+    const live = { ...server.services, publisher: bus, topics };
+    // settled calls leave only their markers; one call's batch could not be published; one deletion
+    // died after writing its entry (a crash before its publish)
+    for (let i = 0; i < 20; i++) await submitReviews(live, 'tenant-a', [review(), review()]);
+    const deleted = (await submitReviews(live, 'tenant-a', [review()])).accepted[0]!.id;
+    expect((await deleteReviews(live, 'tenant-a', [(await submitReviews(live, 'tenant-a', [review()])).accepted[0]!.id])).deleted).toHaveLength(1);
+    const unpublished = await submitReviews({ ...live, publisher: closed }, 'tenant-a', [review(), review(), review()]);
+    expect(unpublished.accepted).toEqual([]);
+    const doomed = (await server.services.reviews.findByIds('tenant-a', [deleted])).get(deleted)!;
+    const item = deletedEvent(topics, doomed);
+    await server.services.outbox.add([{ _id: item.event.id, tenantId: 'tenant-a', reviewId: deleted, createdAt: new Date(), event: item }]);
+
+    const later = new Date(Date.now() + 60_000);
+    let swept: Awaited<ReturnType<typeof sweepOutbox>> | undefined;
+    const commands = await database.commandsDuring(async () => {
+      swept = await sweepOutbox(live, { olderThanMs: 30_000 }, later);
+    });
+    // three submitted events of the batch, and the deletion (finished first: the review is gone)
+    expect(swept).toEqual({ republished: 4, dropped: 0, failed: 0 });
+    expect(await server.services.reviews.findByIds('tenant-a', [deleted])).toEqual(new Map());
+    const onOutbox = commands.filter((c) => c.collection.startsWith('outbox'));
+    expect(onOutbox.filter((c) => !c.indexed).map((c) => `${c.command} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    expect(await sweepOutbox(live, { olderThanMs: 30_000 }, later)).toEqual({ republished: 0, dropped: 0, failed: 0 });
+    // the settled calls' markers are looked at once more, ten minutes on, then gone
+    await sweepOutbox(live, { olderThanMs: 30_000 }, new Date(Date.now() + 20 * 60_000));
+    expect(await server.services.outbox.collection.countDocuments({})).toBe(0);
+    expect(await database.db.collection<{ _id: string }>('outbox_schedule').countDocuments({ _id: { $gt: 'ob|', $lt: 'ob}' } })).toBe(0);
+  });
+
+  it('sweeps entries and batches stored before the schedule existed, after one read of the outbox at start', async () => {
+    const older = await monitoredDatabase('background_old_outbox');
+    const { bus, topics } = await freshBus('background_old_outbox');
+    const first = await createServer({ database: older, publisher: bus, topics, log: silentLog, internalSecret: TEST_SECRET });
+    const product = (await first.services.products.upsertBySku('tenant-a', { sku: 'BG-OLD', name: 'Old watch', brand: null, category: 'sport-watch' }))._id;
+    const closed = await connectBus({ natsUrl: testInfra().natsUrl, name: 'closed', log: silentLog, streams: [topics.stream] });
+    await closed.close();
+    const stored = await submitReviews({ ...first.services, publisher: closed }, 'tenant-a', [1, 2].map((n) => ({ productId: product, rating: 3, text: `Stored before, ${n}.`, source: 'partner:old', externalId: `old-${n}` })));
+    const ids = stored.rejected.map((r) => r.message.match(/review (rev_\w+)/)![1]!);
+    // what an older version left: its batch document under its old key, nothing on the schedule
+    const outbox = older.db.collection<{ _id: string }>('outbox');
+    const batch = (await outbox.find({}).toArray())[0]!;
+    await outbox.deleteMany({});
+    await outbox.insertOne({ ...batch, _id: 'submitted-batch:0123456789abcdef01234567' });
+    await older.db.collection('outbox_schedule').drop();
+    const restarted = await createServer({ database: older, publisher: bus, topics, log: silentLog, internalSecret: TEST_SECRET });
+    expect(await sweepOutbox(restarted.services, { olderThanMs: 0 })).toEqual({ republished: ids.length, dropped: 0, failed: 0 });
+    expect(await outbox.countDocuments({})).toBe(0);
+  });
 });
 
 describe('idempotency key expiry, run by the outbox sweeper', () => {

@@ -30,10 +30,10 @@ export interface SweepOptions {
  * the two). Event ids are fixed per review, so a double publish is stored once.
  */
 export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, now = new Date()): Promise<SweepResult> {
-  const stale = await deps.outbox.listStale(new Date(now.getTime() - opts.olderThanMs), opts.limit ?? 500);
+  const dropBefore = now.getTime() - Math.max(opts.olderThanMs, opts.dropMissingAfterMs ?? DEFAULT_DROP_MISSING_AFTER_MS);
+  const { entries: stale, markers } = await deps.outbox.listStale(new Date(now.getTime() - opts.olderThanMs), opts.limit ?? 500, new Date(dropBefore));
   const result: SweepResult = { republished: 0, dropped: 0, failed: 0 };
   let waiting = 0;
-  const dropBefore = now.getTime() - Math.max(opts.olderThanMs, opts.dropMissingAfterMs ?? DEFAULT_DROP_MISSING_AFTER_MS);
   const publish = async (items: PublishItem[]) => {
     const { published, failed } = await deps.publisher.publishMany(items);
     await deps.outbox.remove(published);
@@ -67,6 +67,7 @@ export async function sweepOutbox(deps: CollectionServices, opts: SweepOptions, 
     await recordChanges(deps, tenantId, docs.map((doc) => ({ kind: 'CREATED' as const, reviewId: doc._id, productId: doc.productId, revision: doc.revision ?? 1 })), now);
     await publish(docs.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId))));
   }
+  await deps.outbox.settleMarkers(markers);
   await deps.idempotency.deleteExpired(new Date(now.getTime() - IDEMPOTENCY_CLEANUP_GRACE_MS));
   if (result.republished + result.dropped + result.failed + waiting > 0) deps.log.info({ ...result, waiting }, 'outbox swept');
   return result;
