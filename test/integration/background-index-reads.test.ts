@@ -4,6 +4,7 @@ import { InsightsRepository } from '../../subgraphs/applications/src/repositorie
 import { ReviewStateRepository } from '../../subgraphs/applications/src/repositories/review-state-repository.js';
 import { rebuildInsights } from '../../subgraphs/applications/src/services/insights-rebuild.js';
 import { reviewStateId, stateVersionId, type ReviewStateDocument } from '../../subgraphs/applications/src/models/review-state.js';
+import { AlertEventOutboxRepository } from '../../subgraphs/applications/src/repositories/alert-event-outbox-repository.js';
 import { WebhookDeliveryRepository } from '../../subgraphs/applications/src/repositories/webhook-delivery-repository.js';
 import type { WebhookDeliveryDocument } from '../../subgraphs/applications/src/models/webhook-delivery.js';
 import { dueEntry } from '../../subgraphs/applications/src/models/webhook-due.js';
@@ -236,5 +237,30 @@ describe('the webhook queue', () => {
     expect(await repo.queue.countDocuments({ webhookId: 'wh_slow' })).toBe(0);
     expect(await repo.queue.countDocuments({ webhookId: 'wh_quick' })).toBe(before);
     expect(await repo.places.countDocuments({ webhookId: 'wh_slow' })).toBe(0);
+  });
+});
+
+describe('the alert event outbox', () => {
+  it('lists what is stale through the _id index, beside many settled events, and keeps an entry written late', async () => {
+    const alertsDb = await monitoredDatabase('background_alerts');
+    const outbox = new AlertEventOutboxRepository(alertsDb);
+    const at = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 40; i++) {
+      await outbox.add({ _id: `alert.raised:al_${i}`, tenantId: 'tenant-a', alertId: `al_${i}`, type: 'alert.raised', createdAt: at });
+      if (i !== 7) await outbox.remove([`alert.raised:al_${i}`]);
+    }
+    // the first sweep of a store also gives entries from before the schedule their places (one read, once)
+    await outbox.listStale(new Date(0), 1);
+    let stale: Awaited<ReturnType<AlertEventOutboxRepository['listStale']>> = [];
+    const commands = await alertsDb.commandsDuring(async () => {
+      stale = await outbox.listStale(new Date(Date.now() - 30_000), 500);
+    });
+    expect(stale.map((e) => e._id)).toEqual(['alert.raised:al_7']);
+    expect(commands.filter((c) => !c.indexed).map((c) => `${c.command} ${c.collection} ${JSON.stringify(c.filter)}: ${c.plan}`)).toEqual([]);
+    // the settled ones are looked at once more ten minutes on; an entry that lands meanwhile is found then
+    await alertsDb.db.collection('alert_event_outbox').insertOne({ _id: 'alert.raised:al_3', tenantId: 'tenant-a', alertId: 'al_3', type: 'alert.raised', createdAt: at } as never);
+    expect((await outbox.listStale(new Date(Date.now() - 30_000), 500)).map((e) => e._id)).toEqual(['alert.raised:al_7']);
+    const tenMinutesOn = new Date(Date.now() + 10 * 60_000);
+    expect((await outbox.listStale(new Date(tenMinutesOn.getTime() - 30_000), 500, tenMinutesOn)).map((e) => e._id).sort()).toEqual(['alert.raised:al_3', 'alert.raised:al_7']);
   });
 });
