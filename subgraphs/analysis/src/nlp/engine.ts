@@ -75,12 +75,13 @@ function clauseVoices(tk: Tokenised, a: number, b: number, contributions: Array<
   return out;
 }
 
-/** Whether tokens [a, b] hold any opinion cue: a polarity word of the lexicon, a hedge or product expression, "!" or an emoji. */
-function hasOpinionCue(m: Partial<Pick<Models, 'res'>>, tk: Tokenised, a: number, b: number, ann: ReturnType<typeof annotate>): boolean {
+/** Whether tokens [a, b] hold any opinion cue: a polarity word of the lexicon, a hedge or product expression, "!", an emoji, or a word the sentence model weighs strongly. */
+function hasOpinionCue(m: Partial<Pick<Models, 'res' | 'sentiment'>>, tk: Tokenised, a: number, b: number, ann: ReturnType<typeof annotate>): boolean {
   for (let i = a; i <= b; i++) {
     const t = tk.tokens[i];
     if (ann[i - a].hedge || t.lower === '!' || t.type === 'emoji' || t.type === 'emoticon') return true;
     if (m.res && Math.abs(m.res.polarity(t.lower) || m.res.polarity(t.lemma)) >= 0.3) return true;
+    if (m.sentiment?.learnedCue(t, ann[i - a])) return true;
   }
   return false;
 }

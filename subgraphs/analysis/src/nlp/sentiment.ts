@@ -194,7 +194,11 @@ export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore:
   return f;
 }
 
-export interface SentimentModelJSON { kind: 'sentence-sentiment'; model: LinearModelJSON; neutralBand: number }
+/**
+ * `learnedCue`: the learned word weight that counts as opinion evidence (SentimentModel.learnedCue), chosen on inner
+ * folds of the training texts (pipeline.ts); absent, no learned weight counts.
+ */
+export interface SentimentModelJSON { kind: 'sentence-sentiment'; model: LinearModelJSON; neutralBand: number; learnedCue?: number }
 
 /** Weight of the whole-sentence margin when a contrast marker splits the sentence (the rest goes to the clause after it). */
 export const CONTRAST_MIX = 0.25;
@@ -210,13 +214,25 @@ export interface SentenceScore {
 export class SentimentModel {
   readonly lm: LinearModel;
   readonly neutralBand: number;
+  /** see SentimentModelJSON.learnedCue */
+  cueWeight: number;
   private pos: number;
   private neg: number;
   constructor(json: SentimentModelJSON, private res: LexicalResources | null) {
     this.lm = new LinearModel(json.model);
     this.neutralBand = json.neutralBand;
+    this.cueWeight = json.learnedCue ?? Infinity;
     this.pos = this.lm.classes.indexOf('POSITIVE');
     this.neg = this.lm.classes.indexOf('NEGATIVE');
+  }
+  /**
+   * Whether a word is opinion evidence by what the model learned: a word of an opinion-bearing part of speech
+   * (adjective, adverb, verb, interjection) whose own weight moves the margin by `cueWeight` or more. Praise and
+   * failure verbs without a lexicon score ("lasts", "returned") are evidence; "bought", "arrived" are not.
+   */
+  learnedCue(t: Token, an: TokenAnnotation): boolean {
+    if (t.type !== 'word' || !(t.pos === 'ADJ' || t.pos === 'ADV' || t.pos === 'VERB' || t.pos === 'INTJ')) return false;
+    return Math.abs(this.diff(featureName(t, an), 1)) >= this.cueWeight;
   }
   private diff(name: string, v: number): number {
     const c = this.lm.contribution(name, v);

@@ -5,8 +5,10 @@
 export const TRAINING_CONFIG = {
   lexical: { topN: 40000, dims: 32, k: [64, 320] },
   sentiment: { epochs: 12, l2: 3e-4, seed: 7, bag: 5 },
-  // the star-rated reviews' weak labels: their weight, chosen among these by inner folds of the training corpus (pipeline.ts)
-  selection: { starWeights: [0.3, 1], innerFolds: 3, seed: 5 },
+  // the star-rated reviews' weak labels: their weight, and the learned word weight that is opinion evidence for the
+  // fact rule (sentiment.ts learnedCue), chosen among these by inner folds of the training corpus (pipeline.ts); the cue
+  // weights start at 0.3, the lexicon cue's floor: below it "use", "arrived" would be opinions and no plain fact stays neutral
+  selection: { starWeights: [0.3, 1], learnedCues: [0.3, 0.5, 0.7, 1, Infinity], innerFolds: 3, seed: 5 },
   domain: { epochs: 8, l2: 1e-4, minProb: 0.6, seed: 3 },
   tagger: { epochs: 8, seed: 3 },
   // few epochs at a low rate act as strong regularisation (best under cross-validation, fold seeds 42 and 7)

@@ -1,8 +1,8 @@
 /**
  * Training of every learned model from one corpus, shared by `npm run train:nlp` (the whole training
  * side of the data) and `npm run eval:nlp` (each fold's training part), so cross-validation measures
- * exactly what ships. The one hyper-parameter chosen from data, the weight of the star-rated reviews'
- * weak labels, is chosen on inner folds of the corpus it is given, never on the texts scored later.
+ * exactly what ships. The hyper-parameters chosen from data (the weight of the star-rated reviews' weak labels and
+ * the fact rule's learned cue) are chosen on inner folds of the corpus it is given, never on the texts scored later.
  */
 import type { LexicalResources } from '../resources.js';
 import { SentimentModel, trainSentiment, type SentimentModelJSON } from '../sentiment.js';
@@ -53,36 +53,43 @@ function sentimentData(sents: SentItem[], starWeight: number) {
 }
 
 /**
- * The star-review weight from TRAINING_CONFIG.starWeights, by inner cross-validation of the sentence model alone
- * over `sents`: the mean of the CR accuracy and the star-review balanced accuracy on the inner held-out parts.
+ * The star-review weight (TRAINING_CONFIG.selection.starWeights) and the learned-cue weight of the fact rule
+ * (selection.learnedCues: a sentence with no lexicon, hedge or learned cue and an unsure margin reads as a plain fact)
+ * by inner cross-validation of the sentence model alone over `sents`: the mean of the CR accuracy and the
+ * star-review balanced accuracy on the inner held-out parts, read through documentSentiment with the fact rule.
  */
-export function chooseStarWeight(sents: SentItem[], res: LexicalResources | null, log?: (s: string) => void): number {
-  const { starWeights, innerFolds, seed } = TRAINING_CONFIG.selection;
+export function chooseSentimentSettings(sents: SentItem[], res: LexicalResources | null, log?: (s: string) => void): { starWeight: number; learnedCue: number } {
+  const { starWeights, learnedCues, innerFolds, seed } = TRAINING_CONFIG.selection;
   const folds = sents.map((s) => foldOf(sentKey(s), seed, innerFolds));
-  let best: number = starWeights[0], bestScore = -Infinity;
+  let best = { starWeight: starWeights[0] as number, learnedCue: learnedCues[0] as number }, bestScore = -Infinity;
   for (const w of starWeights) {
-    const cr: number[] = [];
-    const stars: Array<{ gold: 0 | 1; label: string }> = [];
+    const cr = learnedCues.map(() => [] as number[]);
+    const stars = learnedCues.map(() => [] as Array<{ gold: 0 | 1; label: string }>);
     for (let k = 0; k < innerFolds; k++) {
       const m = new SentimentModel(trainSentiment(sentimentData(sents.filter((_, i) => folds[i] !== k), w), res, { ...TRAINING_CONFIG.sentiment, bag: 1 }), res);
-      sents.forEach((s, i) => {
-        if (folds[i] !== k || !(s.source === 'cr' || STAR_SOURCES.has(s.source))) return;
-        const label = documentSentiment({ sentiment: m }, s.tk).label;
-        if (s.source === 'cr') cr.push(label === (s.label === 1 ? 'POSITIVE' : 'NEGATIVE') ? 1 : 0);
-        else stars.push({ gold: s.label, label });
+      learnedCues.forEach((cue, c) => {
+        m.cueWeight = cue;
+        sents.forEach((s, i) => {
+          if (folds[i] !== k || !(s.source === 'cr' || STAR_SOURCES.has(s.source))) return;
+          const label = documentSentiment({ sentiment: m, res }, s.tk).label;
+          if (s.source === 'cr') cr[c].push(label === (s.label === 1 ? 'POSITIVE' : 'NEGATIVE') ? 1 : 0);
+          else stars[c].push({ gold: s.label, label });
+        });
       });
     }
-    const score = ((100 * cr.reduce((a, b) => a + b, 0)) / Math.max(1, cr.length) + balancedAccuracy(stars)) / 2;
-    log?.(`  star-review weight ${w}: inner-fold score ${score.toFixed(2)}`);
-    if (score > bestScore) { bestScore = score; best = w; }
+    learnedCues.forEach((cue, c) => {
+      const score = ((100 * cr[c].reduce((a, b) => a + b, 0)) / Math.max(1, cr[c].length) + balancedAccuracy(stars[c])) / 2;
+      log?.(`  star-review weight ${w}, learned cue ${cue}: inner-fold score ${score.toFixed(2)}`);
+      if (score > bestScore) { bestScore = score; best = { starWeight: w, learnedCue: cue }; }
+    });
   }
   return best;
 }
 
 export function trainModels(c: Corpus, res: LexicalResources | null, log: (s: string) => void = () => {}): TrainedModels {
-  const starWeight = chooseStarWeight(c.sents, res, log);
-  log(`sentence sentiment (${c.sents.length} texts, star-review weight ${starWeight}) ...`);
-  const sentiment = trainSentiment(sentimentData(c.sents, starWeight), res, TRAINING_CONFIG.sentiment);
+  const { starWeight, learnedCue } = chooseSentimentSettings(c.sents, res, log);
+  log(`sentence sentiment (${c.sents.length} texts, star-review weight ${starWeight}, learned cue ${learnedCue}) ...`);
+  const sentiment = { ...trainSentiment(sentimentData(c.sents, starWeight), res, TRAINING_CONFIG.sentiment), learnedCue };
   const sentModel = new SentimentModel(sentiment, res);
   log(`aspect-term tagger (${c.absa.length} sentences) ...`);
   const tagger = trainTagger(c.absa.map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain })), res, TRAINING_CONFIG.tagger);

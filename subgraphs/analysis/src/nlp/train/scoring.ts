@@ -9,6 +9,7 @@ import { defaultTaxonomy, taggerDomain } from '../taxonomy.js';
 import type { TaggerDomain } from '../tagger.js';
 import { polarityItems, type AbsaItem, type SentItem } from './datasets.js';
 import { STAR_SOURCES, balancedAccuracy } from './pipeline.js';
+import { nlp } from '../tokenize.js';
 
 /** The category a text of each source stands for (null: none, the engine infers the domain). */
 const CATEGORY_OF: Record<string, string | null> = { yelp: 'restaurant', imdb: null, cr: 'electronics', blitzer: 'electronics', earphones: 'electronics', laptops: 'laptop', restaurants: 'restaurant', electronics: 'electronics' };
@@ -57,5 +58,20 @@ export function scoreModels(m: Models, sents: SentItem[], absa: Array<{ it: Absa
     const ok = pol.filter((p) => m.polarity.classify(p.tk, p.s, p.e, p.lo, p.hi, p.domain as TaggerDomain, p.others).label === p.y).length;
     out[`aspect polarity ${set}, acc.`] = (100 * ok) / Math.max(1, pol.length);
   }
+  return out;
+}
+
+/**
+ * The same-data baseline: wink-nlp's document sentiment on the very texts a row scores (above zero positive,
+ * else negative, as the data README's reference figures count it), so the model rows compare with it on equal terms.
+ */
+export function scoreWink(sents: SentItem[]): Scores {
+  const n = nlp();
+  const label = (s: SentItem) => (Number(n.readDoc(s.text).out(n.its.sentiment)) > 0 ? 'POSITIVE' : 'NEGATIVE');
+  const cr = sents.filter((s) => s.source === 'cr');
+  const stars = sents.filter((s) => STAR_SOURCES.has(s.source)).map((s) => ({ gold: s.label, label: label(s) }));
+  const out: Scores = {};
+  if (cr.length) out['wink-nlp on the same cr sentences, acc.'] = (100 * cr.filter((s) => label(s) === (s.label === 1 ? 'POSITIVE' : 'NEGATIVE')).length) / cr.length;
+  if (stars.length) out['wink-nlp on the same star reviews, balanced acc.'] = balancedAccuracy(stars);
   return out;
 }
