@@ -167,14 +167,16 @@ function taxonomyPhrases(taxonomy: Taxonomy): Set<string> {
 function taxonomyMatches(toks: Token[], a: number, b: number, taxonomy: Taxonomy): Array<[number, number]> {
   const phrases = taxonomyPhrases(taxonomy);
   const out: Array<[number, number]> = [];
+  // each token's singular once, not once for every phrase length that starts at or covers it
+  const lowers = toks.slice(a, b + 1).map((t) => t.lower);
+  const singulars = lowers.map(singular);
   for (let i = a; i <= b; i++) {
     for (let len = 4; len >= 1; len--) {
       if (i + len - 1 > b) continue;
-      const seq = toks.slice(i, i + len);
-      const surface = seq.map((t) => t.lower).join(' ');
-      const lemma = seq.map((t) => singular(t.lower)).join(' ');
+      const surface = lowers.slice(i - a, i - a + len).join(' ');
+      const lemma = singulars.slice(i - a, i - a + len).join(' ');
       if (!phrases.has(surface) && !phrases.has(lemma)) continue;
-      if (len === 1 && !(seq[0].pos === 'NOUN' || seq[0].pos === 'PROPN')) continue;
+      if (len === 1 && !(toks[i].pos === 'NOUN' || toks[i].pos === 'PROPN')) continue;
       out.push([i, i + len - 1]);
       i += len - 1;
       break;

@@ -45,7 +45,9 @@ export class LanguageIdentifier {
     let [lang, p] = preds[0];
     const hint = locale ? locale.toLowerCase().split(/[-_]/)[0] : null;
     const short = letters < 40;
-    const cov = englishCoverage(lettersOnly);
+    // the share of known English words is needed only when the locale does not settle the answer
+    let coverage: number | undefined;
+    const cov = () => (coverage ??= englishCoverage(lettersOnly));
     if (hint === 'en' && lang !== 'en') {
       const trusted = p >= CONFIDENT && letters >= MIN_LETTERS;
       if (!trusted) {
@@ -56,16 +58,16 @@ export class LanguageIdentifier {
     // short and ambiguous: the locale hint breaks ties among plausible candidates
     if (short && p < 0.6 && hint && hint !== 'en') {
       const h = preds.find(([l, q]) => l === hint && q >= 0.05);
-      if (h && !(cov >= 0.99 && lang === 'en')) { lang = h[0]; p = Math.max(h[1], 0.5); return { language: lang, confidence: round(p), reason: 'short text; locale hint used as tie-breaker' }; }
+      if (h && !(lang === 'en' && cov() >= 0.99)) { lang = h[0]; p = Math.max(h[1], 0.5); return { language: lang, confidence: round(p), reason: 'short text; locale hint used as tie-breaker' }; }
     }
     if (lang === 'en') {
       if (hint === 'en') return { language: 'en', confidence: round(Math.max(p, 0.5)), reason: null };
-      if (p >= 0.4 || cov >= 0.8) return { language: 'en', confidence: round(Math.max(p, Math.min(0.9, cov * p + (1 - p) * cov * 0.8))), reason: null };
+      if (p >= 0.4 || cov() >= 0.8) return { language: 'en', confidence: round(Math.max(p, Math.min(0.9, cov() * p + (1 - p) * cov() * 0.8))), reason: null };
       return { language: 'en', confidence: round(p), reason: 'low confidence' };
     }
     // a non-English top guess on a short text whose words are all English (e.g. "ok great") stays English
-    if (short && p < 0.5 && cov >= 0.99 && preds.some(([l, q]) => l === 'en' && q >= 0.05)) {
-      return { language: 'en', confidence: round(cov * 0.6), reason: 'short text; recognised English words' };
+    if (short && p < 0.5 && cov() >= 0.99 && preds.some(([l, q]) => l === 'en' && q >= 0.05)) {
+      return { language: 'en', confidence: round(cov() * 0.6), reason: 'short text; recognised English words' };
     }
     return { language: p >= 0.2 ? lang : null, confidence: round(p), reason: p < 0.2 ? 'language undeterminable' : null };
   }

@@ -63,7 +63,9 @@ export class LinearModel {
     const row = this.rows.get(name);
     if (row === undefined) return null;
     const k = this.classes.length;
-    return Array.from({ length: k }, (_, c) => this.matrix[row * k + c]! * v);
+    const out = new Array<number>(k);
+    for (let c = 0; c < k; c++) out[c] = this.matrix[row * k + c]! * v;
+    return out;
   }
   probs(f: Features): number[] {
     return softmax(this.scores(f));
