@@ -1,11 +1,11 @@
 /**
- * Aspect-term extraction: greedy left-to-right BIO tagger with an averaged
- * perceptron. Features are domain-augmented (every feature exists once as a
- * shared copy and once conjoined with the domain), so a single model serves
- * laptops, restaurants and a generic mode that only uses the shared copies.
+ * Aspect-term extraction: a first-order BIO tagger trained as a structured (Collins) averaged perceptron
+ * and decoded exactly (Viterbi over the three tags, I never after O). Features are domain-augmented
+ * (every feature exists once as a shared copy and once conjoined with the domain), so a single model
+ * serves laptops, restaurants, electronics and a generic mode that only uses the shared copies.
  */
 import type { Token } from './tokenize.js';
-import { AveragedPerceptron, LinearModel, rng, shuffle, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, rng, shuffle, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 
 export const TAGS = ['O', 'B', 'I'];
@@ -14,6 +14,9 @@ export type TaggerDomain = 'laptops' | 'restaurants' | 'electronics' | 'general'
 function shape(w: string): string {
   return w.replace(/[A-Z]/g, 'X').replace(/[a-z]/g, 'x').replace(/[0-9]/g, 'd').replace(/(.)\1+/g, '$1$1');
 }
+
+/** Word-cluster features at these offsets (two granularities each). */
+const CLUSTER_AT: Array<[number, string]> = [[0, 'c'], [-1, 'c-1'], [1, 'c+1'], [-2, 'c-2'], [2, 'c+2']];
 
 /** Static (tag-independent) features of token i. */
 export function staticFeatures(toks: Token[], i: number, res: LexicalResources | null): string[] {
@@ -30,8 +33,13 @@ export function staticFeatures(toks: Token[], i: number, res: LexicalResources |
   if (t.text[0] >= 'A' && t.text[0] <= 'Z') f.push(i === 0 ? 'cap0' : 'cap');
   if (/\d/.test(t.text)) f.push('digit');
   if (t.text.includes('-')) f.push('hyphen');
+  {
+    // lemmas around the word and word/POS pairs: "boots up", "runs smoothly" read as usage terms whatever the inflection
+    const lem = (k: number) => at(k)?.lemma ?? (k < 0 ? '<s>' : '</s>');
+    f.push('s4=' + t.lower.slice(-4), 'p2=' + t.lower.slice(0, 2), 'll-1=' + lem(-1) + '|' + t.lemma, 'll+1=' + t.lemma + '|' + lem(1), 'l-1=' + lem(-1), 'l+1=' + lem(1), 'pw-1=' + pos(-1) + '|' + t.lower, 'wp+1=' + t.lower + '|' + pos(1));
+  }
   if (res) {
-    for (const [k, tag] of [[0, 'c'], [-1, 'c-1'], [1, 'c+1']] as Array<[number, string]>) {
+    for (const [k, tag] of CLUSTER_AT) {
       const w = at(k);
       if (!w) continue;
       const c0 = res.cluster(w.lower, 0), c1 = res.cluster(w.lower, 1);
@@ -52,45 +60,80 @@ export function staticFeatures(toks: Token[], i: number, res: LexicalResources |
   return f;
 }
 
-function buildFeatures(stat: string[], prev: string, prev2: string, domain: TaggerDomain, lower: string): Features {
-  const f: Features = new Map();
-  const all = [...stat, 't-1=' + prev, 't-2=' + prev2 + '|' + prev, 'tw=' + prev + '|' + lower];
-  for (const s of all) {
-    f.set(s, 1);
-    if (domain !== 'general') f.set(domain[0] + ':' + s, 1);
-  }
-  return f;
+export interface TaggerModelJSON { kind: 'aspect-tagger'; model: LinearModelJSON; decoder?: 'viterbi' }
+
+/** Names of the features of token i that depend on the previous tag (first-order model). */
+function historyNames(prev: string, lower: string): string[] {
+  return ['t-1=' + prev, 'tw=' + prev + '|' + lower];
 }
 
-export interface TaggerModelJSON { kind: 'aspect-tagger'; model: LinearModelJSON }
+/** Every feature once shared and once conjoined with the domain. */
+function copies(names: string[], domain: TaggerDomain): string[] {
+  const out: string[] = [];
+  for (const s of names) {
+    out.push(s);
+    if (domain !== 'general') out.push(domain[0] + ':' + s);
+  }
+  return out;
+}
 
-const allowed = (prev: string) => (c: number) => !(TAGS[c] === 'I' && prev === 'O');
+const PREV = ['<s>', ...TAGS];
+/** I may not follow O or open a sentence (BIO). */
+const LEGAL = (p: number, c: number) => !(TAGS[c] === 'I' && (p === 0 || PREV[p] === 'O'));
+
+/**
+ * Exact best tag sequence of a first-order model: emit(i) gives the tag scores from token i's own features,
+ * trans(i, p) those of the features joining token i with previous tag PREV[p] (0 = sentence start).
+ */
+export function viterbi(n: number, emit: (i: number) => number[], trans: (i: number, p: number) => number[]): number[] {
+  if (!n) return [];
+  const K = TAGS.length;
+  const back: Int8Array[] = [];
+  let cur = new Float64Array(K);
+  const e0 = emit(0), t0 = trans(0, 0);
+  for (let c = 0; c < K; c++) cur[c] = LEGAL(0, c) ? e0[c] + t0[c] : -Infinity;
+  back.push(new Int8Array(K).fill(0));
+  for (let i = 1; i < n; i++) {
+    const e = emit(i);
+    const next = new Float64Array(K).fill(-Infinity);
+    const bp = new Int8Array(K);
+    for (let p = 0; p < K; p++) {
+      if (cur[p] === -Infinity) continue;
+      const t = trans(i, p + 1);
+      for (let c = 0; c < K; c++) {
+        if (!LEGAL(p + 1, c)) continue;
+        const v = cur[p] + e[c] + t[c];
+        if (v > next[c]) { next[c] = v; bp[c] = p + 1; }
+      }
+    }
+    cur = next;
+    back.push(bp);
+  }
+  let best = 0;
+  for (let c = 1; c < K; c++) if (cur[c] > cur[best]) best = c;
+  const out = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) { out[i] = best; best = back[i][best] - 1; }
+  return out;
+}
 
 export class AspectTagger {
   private lm: LinearModel;
   constructor(json: TaggerModelJSON, private res: LexicalResources | null) {
     this.lm = new LinearModel(json.model);
   }
-  /** Returns [from, to] token ranges (inclusive) of aspect terms within [a, b]. */
+  /** Returns [from, to] token ranges (inclusive) of aspect terms. */
   tag(toks: Token[], domain: TaggerDomain): Array<[number, number]> {
-    const tags = this.tags(toks, domain);
-    return spansFromTags(tags);
+    return spansFromTags(this.tags(toks, domain));
   }
   tags(toks: Token[], domain: TaggerDomain): string[] {
-    const out: string[] = [];
-    let prev = '<s>', prev2 = '<s>';
-    for (let i = 0; i < toks.length; i++) {
-      const f = buildFeatures(staticFeatures(toks, i, this.res), prev, prev2, domain, toks[i].lower);
-      const s = this.lm.scores(f);
-      let best = -1;
-      const ok = allowed(prev);
-      for (let c = 0; c < s.length; c++) if (ok(c) && (best < 0 || s[c] > s[best])) best = c;
-      const tag = TAGS[best];
-      out.push(tag);
-      prev2 = prev;
-      prev = tag;
-    }
-    return out;
+    const lm = this.lm;
+    const score = (names: string[]) => {
+      const f: Features = new Map();
+      for (const x of copies(names, domain)) f.set(x, 1);
+      return lm.scores(f); // the trained bias is 0: every class bias lives in the 'bias' feature
+    };
+    const seq = viterbi(toks.length, (i) => score(staticFeatures(toks, i, this.res)), (i, p) => score(historyNames(PREV[p], toks[i].lower)));
+    return seq.map((c) => TAGS[c]);
   }
 }
 
@@ -107,13 +150,54 @@ export function spansFromTags(tags: string[]): Array<[number, number]> {
   return spans;
 }
 
+/** Averaged weights of a structured perceptron (per feature, one weight per tag; averaged lazily by time stamps). */
+class AveragedWeights {
+  private w = new Map<string, Float64Array>();
+  private acc = new Map<string, Float64Array>();
+  private stamp = new Map<string, Float64Array>();
+  t = 0;
+  scores(names: string[]): number[] {
+    const s = [0, 0, 0];
+    for (const n of names) {
+      const w = this.w.get(n);
+      if (w) for (let c = 0; c < 3; c++) s[c] += w[c];
+    }
+    return s;
+  }
+  add(names: string[], c: number, d: number): void {
+    for (const n of names) {
+      let w = this.w.get(n);
+      if (!w) { w = new Float64Array(3); this.w.set(n, w); this.acc.set(n, new Float64Array(3)); this.stamp.set(n, new Float64Array(3)); }
+      const a = this.acc.get(n)!, st = this.stamp.get(n)!;
+      a[c] += (this.t - st[c]) * w[c];
+      st[c] = this.t;
+      w[c] += d;
+    }
+  }
+  finish(prune: number): LinearModelJSON {
+    const weights: Record<string, number[]> = {};
+    for (const [n, w] of this.w) {
+      const a = this.acc.get(n)!, st = this.stamp.get(n)!;
+      const avg = [0, 1, 2].map((c) => Math.round(((a[c] + (this.t - st[c]) * w[c]) / Math.max(1, this.t)) * 10000) / 10000);
+      if (avg.some((x) => Math.abs(x) >= prune)) weights[n] = avg;
+    }
+    return { classes: TAGS, bias: [0, 0, 0], weights };
+  }
+}
+
+/**
+ * Structured (Collins) perceptron over whole sentences: each sentence is decoded with the current weights
+ * (Viterbi) and, where the best sequence differs from the gold one, the gold path's features are rewarded
+ * and the predicted path's penalised; the weights are averaged over all steps.
+ */
 export function trainTagger(
   data: Array<{ toks: Token[]; tags: string[]; domain: TaggerDomain }>,
   res: LexicalResources | null,
-  opts: { epochs?: number; seed?: number; log?: (s: string) => void } = {},
+  opts: { epochs?: number; seed?: number; prune?: number; log?: (s: string) => void } = {},
 ): TaggerModelJSON {
-  const p = new AveragedPerceptron(TAGS);
-  const stat = data.map((d) => d.toks.map((_, i) => staticFeatures(d.toks, i, res)));
+  const W = new AveragedWeights();
+  const stat = data.map((d) => d.toks.map((_, i) => copies(staticFeatures(d.toks, i, res), d.domain)));
+  const gold = data.map((d) => d.tags.map((t) => TAGS.indexOf(t)));
   const order = data.map((_, i) => i);
   const rand = rng(opts.seed ?? 3);
   const epochs = opts.epochs ?? 8;
@@ -121,22 +205,20 @@ export function trainTagger(
     shuffle(order, rand);
     let errs = 0, n = 0;
     for (const di of order) {
-      const d = data[di];
-      let prev = '<s>', prev2 = '<s>';
-      for (let i = 0; i < d.toks.length; i++) {
-        const f = buildFeatures(stat[di][i], prev, prev2, d.domain, d.toks[i].lower);
-        p.tick();
-        const guess = p.best(f, allowed(prev));
-        const truth = TAGS.indexOf(d.tags[i]);
-        if (guess !== truth) { p.update(f, truth, guess); errs++; }
+      const d = data[di], g = gold[di];
+      const hist = (i: number, p: number) => copies(historyNames(PREV[p], d.toks[i].lower), d.domain);
+      const pred = viterbi(d.toks.length, (i) => W.scores(stat[di][i]), (i, p) => W.scores(hist(i, p)));
+      W.t++;
+      for (let i = 0; i < pred.length; i++) {
         n++;
-        prev2 = prev;
-        prev = d.tags[i]; // teacher forcing on the gold history
+        const gp = i ? g[i - 1] + 1 : 0, pp = i ? pred[i - 1] + 1 : 0;
+        if (pred[i] !== g[i]) { errs++; W.add(stat[di][i], g[i], 1); W.add(stat[di][i], pred[i], -1); }
+        if (pred[i] !== g[i] || gp !== pp) { W.add(hist(i, gp), g[i], 1); W.add(hist(i, pp), pred[i], -1); }
       }
     }
-    opts.log?.(`  tagger epoch ${ep + 1}/${epochs}: token error ${(100 * errs / n).toFixed(2)}%`);
+    opts.log?.(`  tagger epoch ${ep + 1}/${epochs}: token error ${(100 * errs / Math.max(1, n)).toFixed(2)}%`);
   }
-  return { kind: 'aspect-tagger', model: p.finish(0.15) };
+  return { kind: 'aspect-tagger', model: W.finish(opts.prune ?? 0.15), decoder: 'viterbi' };
 }
 
 /** BIO tags from gold character spans. */

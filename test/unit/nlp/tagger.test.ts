@@ -1,0 +1,78 @@
+import { describe, it, expect } from 'vitest';
+import { TAGS, viterbi, trainTagger, AspectTagger, goldTags, spansFromTags } from '../../../subgraphs/analysis/src/nlp/tagger.js';
+import { tokenise } from '../../../subgraphs/analysis/src/nlp/tokenize.js';
+import { seededRandom } from '../../../lib/random.js';
+
+/** Best legal BIO sequence by trying them all (I never after O or at the start). */
+function bruteForce(n: number, emit: number[][], trans: number[][][]): number[] {
+  let best: number[] = [], bestScore = -Infinity;
+  const seq: number[] = [];
+  const walk = (i: number, score: number) => {
+    if (i === n) { if (score > bestScore) { bestScore = score; best = [...seq]; } return; }
+    for (let c = 0; c < 3; c++) {
+      const p = i === 0 ? 0 : seq[i - 1] + 1;
+      if (TAGS[c] === 'I' && (p === 0 || TAGS[p - 1] === 'O')) continue;
+      seq.push(c);
+      walk(i + 1, score + emit[i][c] + trans[i][p][c]);
+      seq.pop();
+    }
+  };
+  walk(0, 0);
+  return best;
+}
+
+describe('aspect tagger decoding', () => {
+  it('finds the best legal tag sequence (checked against all sequences)', () => {
+    const rand = seededRandom(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 6);
+      const emit = Array.from({ length: n }, () => [0, 1, 2].map(() => rand() * 4 - 2));
+      const trans = Array.from({ length: n }, () => Array.from({ length: 4 }, () => [0, 1, 2].map(() => rand() * 4 - 2)));
+      const got = viterbi(n, (i) => emit[i], (i, p) => trans[i][p]);
+      expect(got).toEqual(bruteForce(n, emit, trans));
+    }
+  });
+
+  it('never opens a term with I, even when I scores highest everywhere', () => {
+    const tags = viterbi(4, () => [0, 0, 5], () => [0, 0, 0]).map((c) => TAGS[c]);
+    expect(tags[0]).toBe('B');
+    expect(tags.slice(1)).toEqual(['I', 'I', 'I']);
+  });
+});
+
+describe('structured aspect tagger training', () => {
+  // a toy corpus written for this test: the part after "the" and before "is" is the term, one or two words long
+  const parts = ['hinge', 'fan noise', 'trackpad', 'boot time', 'speaker grille', 'charger'];
+  const verdicts = ['solid', 'awful', 'fine', 'too loud', 'quick'];
+  const corpus = parts.flatMap((p) => verdicts.map((v) => {
+    const text = `Honestly the ${p} is ${v}.`;
+    const tk = tokenise(text);
+    const from = text.indexOf(p);
+    return { toks: tk.tokens, tags: goldTags(tk.tokens, [{ from, to: from + p.length }]), domain: 'laptops' as const };
+  }));
+
+  it('learns one- and two-word terms and decodes them whole', () => {
+    const tagger = new AspectTagger(trainTagger(corpus, null, { epochs: 5, seed: 1 }), null);
+    const text = 'Honestly the fan noise is fine.';
+    const toks = tokenise(text).tokens;
+    const spans = tagger.tag(toks, 'laptops').map(([a, b]) => text.slice(toks[a].start, toks[b].end));
+    expect(spans).toEqual(['fan noise']);
+    expect(spansFromTags(tagger.tags(toks, 'laptops'))).toHaveLength(1);
+  });
+});
+
+describe('shipped aspect tagger on laptop reviews', () => {
+  // sentences written for this test: hardware, software and usage terms of a laptop, with and without a category
+  it('finds hardware and software terms with the laptop category and without one', async () => {
+    const { createAnalyzer } = await import('../../../subgraphs/analysis/src/nlp/index.js');
+    const a = await createAnalyzer();
+    const text = 'The keyboard has a pleasant click, the trackpad is smooth and the battery life easily covers a working day.';
+    for (const category of ['laptop', undefined]) {
+      const terms = a.analyze(text, { category }).aspects.map((m) => m.text.toLowerCase());
+      expect(terms).toEqual(expect.arrayContaining(['keyboard', 'trackpad', 'battery life']));
+    }
+    const software = 'Windows 10 came preinstalled with too many trial programs, but the SSD makes it boot quickly.';
+    const found = a.analyze(software, { category: 'laptop' }).aspects.map((m) => m.text.toLowerCase());
+    expect(found).toEqual(expect.arrayContaining(['windows 10', 'ssd']));
+  });
+});
