@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { listPageFilter } from '../../../../lib/list-key.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
+import { statusChangeId, type StatusChangeDocument } from '../models/status-change.js';
 import { BURST_LIMIT, burstSlotId, moderationPolicyId, sourceArrivalBlockId, type BurstSlotDocument, type ModerationPolicyDocument, type ReviewSignal, type SourceArrivalBlockDocument, type TextFingerprintDocument } from '../models/moderation.js';
 
 /** Rounds of "another batch appended first" before a batch gives up on its place in a source's hour. */
@@ -16,6 +17,7 @@ export class ModerationRepository {
   readonly fingerprints: Collection<TextFingerprintDocument>;
   readonly burstSlots: Collection<BurstSlotDocument>;
   readonly sourceArrivals: Collection<StoredBlock>;
+  readonly statusChanges: Collection<StatusChangeDocument>;
   /**
    * The newest arrival block this process knows per (source, hour) key: where the next append is
    * tried first. Only a hint: a block another process appended meanwhile makes the insert a
@@ -28,6 +30,39 @@ export class ModerationRepository {
     this.fingerprints = database.db.collection<TextFingerprintDocument>('text_fingerprints');
     this.burstSlots = database.db.collection<BurstSlotDocument>('burst_slots');
     this.sourceArrivals = database.db.collection<StoredBlock>('source_arrivals');
+    this.statusChanges = database.db.collection<StatusChangeDocument>('status_changes');
+  }
+
+  /**
+   * Stores status changes, one insert for the batch; returns the indexes of those whose number another
+   * writer took first (a change this writer stored itself, its insert retried, is not among them).
+   */
+  async claimStatusChanges(tenantId: string, changes: readonly StatusChangeDocument[]): Promise<Set<number>> {
+    const duplicates = await insertManyIgnoringDuplicates(this.statusChanges, changes);
+    if (duplicates.size === 0) return duplicates;
+    const stored = await findByIds(this.database, this.statusChanges, tenantId, [...duplicates].map((i) => changes[i]!._id));
+    return new Set([...duplicates].filter((i) => stored.get(changes[i]!._id)?.claim !== changes[i]!.claim));
+  }
+
+  /**
+   * The newest stored status change of each review after the number its document shows, if any: one
+   * `_id` read per step forward for the whole batch (nearly always one, finding none).
+   */
+  async statusChangesAfter(tenantId: string, reviews: ReadonlyArray<{ reviewId: string; moderation: number }>): Promise<Map<string, StatusChangeDocument>> {
+    const newest = new Map<string, StatusChangeDocument>();
+    let open = reviews.map((r) => ({ reviewId: r.reviewId, next: r.moderation + 1 }));
+    while (open.length > 0) {
+      const found = await findByIds(this.database, this.statusChanges, tenantId, open.map((r) => statusChangeId(tenantId, r.reviewId, r.next)));
+      const step: typeof open = [];
+      for (const r of open) {
+        const change = found.get(statusChangeId(tenantId, r.reviewId, r.next));
+        if (!change) continue;
+        newest.set(r.reviewId, change);
+        step.push({ reviewId: r.reviewId, next: r.next + 1 });
+      }
+      open = step;
+    }
+    return newest;
   }
 
   async policyOf(tenantId: string): Promise<ModerationPolicyDocument | null> {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { BadUserInputError } from '../../../../lib/errors.js';
 import { newEvent, type PublishItem } from '../../../../lib/bus/index.js';
 import { burstKey, DEFAULT_SOURCE_BURST_LIMIT, fingerprintId, isNewerCheck, MAX_SOURCE_BURST_LIMIT, ratingContradicts, REVIEW_SIGNALS, REVIEW_STATUSES, sourceArrivalsKey, statusOf, textSignals, type ModerationPolicyDocument, type ReviewSignal, type ReviewStatus, type SentimentCheck, type SentimentLabel } from '../models/moderation.js';
 import { REVIEW_ID_PATTERN, type ReviewDocument } from '../models/review.js';
+import { statusChangeId, type StatusChangeDocument } from '../models/status-change.js';
 import { retryTransient } from '../../../../lib/mongo.js';
 import { recordChanges } from './change-feed.js';
 import type { CollectionServices } from './collection-services.js';
@@ -115,35 +117,93 @@ export async function moderateReviews(deps: CollectionServices, tenantId: string
   return { moderated: [...after.values()], notFound, pending: unpublished };
 }
 
+/** Rounds of "another change of the review was stored first" before a status change gives up. */
+const MAX_STATUS_ROUNDS = 20;
+/** A stored change whose review still does not show it after this long lost its writer: the next writer finishes it. */
+const ORPHAN_CHANGE_MS = 30_000;
+
 /**
- * The one way a review's status changes, for moderators and for signals found after storing: each
- * change is stored with its `review.moderated` event in the outbox first (so it reaches insights,
- * analysis and webhooks even after a crash), recorded in the change feed, then published. Returns
- * the ids whose event is not on the bus yet (the sweeper publishes it).
+ * The one way a review's status changes, for moderators and for signals found after storing. Change
+ * N of a review is an insert-only document (models/status-change.ts) that one writer alone can
+ * store: a writer that lost the number reads the winner's change and, if its own still changes
+ * something (and the review is still `only.from`), tries number N+1 after it. Only a stored change
+ * gets its `review.moderated` event (in the outbox first, so it reaches insights, analysis and
+ * webhooks even after a crash), its change-feed entry and its publication, so no event tells of a
+ * change that was not made. With `only.revision`, a review edited since it was read is left alone.
+ * Returns the ids whose event is not on the bus yet (the sweeper publishes it).
  */
-export async function changeStatuses(deps: CollectionServices, tenantId: string, changing: readonly ReviewDocument[], status: ReviewStatus, reason: string | null, requestId: string | undefined, now: Date): Promise<string[]> {
+export async function changeStatuses(deps: CollectionServices, tenantId: string, changing: readonly ReviewDocument[], status: ReviewStatus, reason: string | null, requestId: string | undefined, now: Date, only: { from?: ReviewStatus; revision?: boolean } = {}): Promise<string[]> {
   if (changing.length === 0) return [];
-  const events: PublishItem[] = changing.map((doc) => {
-    const moderation = (doc.moderation ?? 0) + 1;
-    const data: ReviewModeratedData = {
-      reviewId: doc._id, productId: doc.productId, status, previousStatus: statusOf(doc), reason, moderation,
-      rating: doc.rating, createdAt: doc.createdAt.toISOString(), locale: doc.locale, source: doc.source, revision: doc.revision ?? 1,
-      title: doc.title, text: doc.text,
+  const claim = randomBytes(8).toString('hex');
+  const stored = new Map<string, StatusChangeDocument>();
+  let docs = [...changing];
+  for (let round = 0; docs.length > 0; round++) {
+    if (round >= MAX_STATUS_ROUNDS) throw new Error(`status changes of ${docs.length} reviews of tenant ${tenantId} kept losing to concurrent changes`);
+    // The first round trusts the documents it was given; a lost number says a change is stored after them.
+    const newer = round === 0 ? new Map<string, StatusChangeDocument>() : await deps.moderation.statusChangesAfter(tenantId, docs.map((d) => ({ reviewId: d._id, moderation: d.moderation ?? 0 })));
+    for (const change of newer.values()) {
+      if (change.at.getTime() < now.getTime() - ORPHAN_CHANGE_MS) stored.set(change._id, change);
+    }
+    const stateOf = (doc: ReviewDocument) => {
+      const change = newer.get(doc._id);
+      return change ? { moderation: change.moderation, status: change.status, reason: change.reason } : { moderation: doc.moderation ?? 0, status: statusOf(doc), reason: doc.moderationReason ?? null };
     };
-    return { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${moderation}`, requestId }) };
-  });
-  await deps.outbox.add(events.map((item, i) => ({ _id: item.event.id, tenantId, reviewId: changing[i]!._id, createdAt: now, event: item })));
-  await deps.reviews.collection.bulkWrite(changing.map((doc) => ({
-    updateOne: {
-      filter: { _id: doc._id, tenantId, moderation: doc.moderation ?? { $exists: false } } as never,
-      update: { $set: { status, moderationReason: reason, moderation: (doc.moderation ?? 0) + 1, moderatedAt: now } },
-    },
-  })), { ordered: false, comment: 'moderateReviews' } as never);
-  await recordChanges(deps, tenantId, changing.map((doc) => ({ kind: 'STATUS_CHANGED' as const, reviewId: doc._id, productId: doc.productId, revision: doc.revision ?? 1 })), now);
+    let wanted = docs.filter((doc) => {
+      const state = stateOf(doc);
+      return (state.status !== status || state.reason !== reason) && (only.from === undefined || state.status === only.from);
+    });
+    if (only.revision && wanted.length > 0) {
+      // An edit stores its revision before the review shows it: such a review's text is no longer the one judged.
+      const edited = await deps.revisions.newerThan(tenantId, wanted);
+      wanted = wanted.filter((doc) => !edited.has(doc._id));
+    }
+    const changes = wanted.map((doc): StatusChangeDocument => {
+      const state = stateOf(doc);
+      const moderation = state.moderation + 1;
+      const data: ReviewModeratedData = {
+        reviewId: doc._id, productId: doc.productId, status, previousStatus: state.status, reason, moderation,
+        rating: doc.rating, createdAt: doc.createdAt.toISOString(), locale: doc.locale, source: doc.source, revision: doc.revision ?? 1,
+        title: doc.title, text: doc.text,
+      };
+      const event = { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${moderation}`, requestId, occurredAt: now }) };
+      return { _id: statusChangeId(tenantId, doc._id, moderation), tenantId, reviewId: doc._id, moderation, status, previousStatus: state.status, reason, at: now, claim, event };
+    });
+    const lost = await retryTransient(() => deps.moderation.claimStatusChanges(tenantId, changes));
+    changes.forEach((c, i) => { if (!lost.has(i)) stored.set(c._id, c); });
+    if (lost.size === 0) break;
+    docs = [...(await deps.reviews.findByIds(tenantId, changes.filter((_, i) => lost.has(i)).map((c) => c.reviewId))).values()];
+  }
+  const made = [...stored.values()];
+  if (made.length === 0) return [];
+  const events = made.map((c) => c.event);
+  await deps.outbox.add(made.map((c) => ({ _id: c.event.event.id, tenantId, reviewId: c.reviewId, createdAt: now, event: c.event })));
+  await showNewestStatuses(deps, tenantId, made);
+  await recordChanges(deps, tenantId, made.map((c) => ({ kind: 'STATUS_CHANGED' as const, reviewId: c.reviewId, productId: (c.event.event.data as ReviewModeratedData).productId, revision: (c.event.event.data as ReviewModeratedData).revision })), now);
   const { published } = await deps.publisher.publishMany(events);
   await deps.outbox.remove(published);
   const publishedIds = new Set(published);
-  return changing.filter((_, i) => !publishedIds.has(events[i]!.event.id)).map((doc) => doc._id);
+  return [...new Set(made.filter((c) => !publishedIds.has(c.event.event.id)).map((c) => c.reviewId))];
+}
+
+/**
+ * Brings the review documents forward to their newest stored status change. A write only moves a
+ * document forward, and each is read back: on the embedded FerretDB two updates of one document can
+ * both match the document they read, and the later write leaves an older change showing, which the
+ * next round writes again.
+ */
+async function showNewestStatuses(deps: CollectionServices, tenantId: string, made: readonly StatusChangeDocument[]): Promise<void> {
+  let newest = new Map<string, StatusChangeDocument>();
+  for (const c of made) if ((newest.get(c.reviewId)?.moderation ?? 0) < c.moderation) newest.set(c.reviewId, c);
+  for (let round = 0; newest.size > 0 && round < MAX_STATUS_ROUNDS; round++) {
+    await retryTransient(() => deps.reviews.collection.bulkWrite([...newest.values()].map((c) => ({
+      updateOne: {
+        filter: { _id: c.reviewId, tenantId, $or: [{ moderation: { $exists: false } }, { moderation: { $lt: c.moderation } }] } as never,
+        update: { $set: { status: c.status, moderationReason: c.reason, moderation: c.moderation, moderatedAt: c.at } },
+      },
+    })), { ordered: false, comment: 'moderateReviews' } as never));
+    const docs = await deps.reviews.findByIds(tenantId, [...newest.keys()]);
+    newest = await deps.moderation.statusChangesAfter(tenantId, [...docs.values()].map((d) => ({ reviewId: d._id, moderation: d.moderation ?? 0 })));
+  }
 }
 
 /** One analysis result of a review as `review.analyzed` says it (services/rating-sentiment-consumer.ts). */
@@ -203,7 +263,7 @@ export async function applySentimentResults(deps: CollectionServices, tenantId: 
   // Only the reviews whose stored result is the one due to hold them, still published, change status.
   const current = await deps.reviews.findByIds(tenantId, due.map((d) => d._id));
   const toHold = [...current.values()].filter((doc) => doc.sentimentCheck?.holdDue && revisionOf(doc) === doc.sentimentCheck.revision);
-  await changeStatuses(deps, tenantId, toHold.filter((doc) => statusOf(doc) === 'PUBLISHED'), 'PENDING', heldReason(['RATING_CONTRADICTS_SENTIMENT']), undefined, now);
+  await changeStatuses(deps, tenantId, toHold.filter((doc) => statusOf(doc) === 'PUBLISHED'), 'PENDING', heldReason(['RATING_CONTRADICTS_SENTIMENT']), undefined, now, { from: 'PUBLISHED', revision: true });
   await retryTransient(() => deps.reviews.collection.bulkWrite(toHold.map((doc) => ({
     updateOne: { filter: { _id: doc._id, tenantId, ...sameCheck(doc.sentimentCheck) } as never, update: { $set: { sentimentCheck: { ...doc.sentimentCheck!, holdDue: false } } } },
   })), { ordered: false, comment: 'applySentimentResults holdDone' } as never));
