@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import {
   MongoClientClosedError,
   MongoNetworkError,
@@ -35,4 +36,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = response instanceof Error ? response : current.cause;
   }
   return false;
+}
+
+/**
+ * What a client is told when a database call failed as unreachable or timed out (`DATABASE_UNAVAILABLE`).
+ * A read changed nothing and may be sent again. A write may still have been applied (the database may
+ * have done it after the reply stopped coming), so it says so: sending it again is safe only where the
+ * write is idempotent (intake with the same idempotency key and the same source and externalIds).
+ */
+export class DatabaseUnavailableError extends GraphQLError {
+  constructor(kind: 'read' | 'write') {
+    const message = kind === 'read'
+      ? 'The database did not answer in time; nothing was changed and the request can be sent again'
+      : 'The database did not answer in time; this write may or may not have been applied. Sending it again is safe for submitReviews with the same idempotencyKey and the same source and externalIds; read other writes back before sending them again';
+    super(message, { extensions: { code: 'DATABASE_UNAVAILABLE', mayHaveApplied: kind === 'write', retrySafe: kind === 'read' } });
+  }
 }

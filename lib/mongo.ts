@@ -20,17 +20,45 @@ export function databaseName(prefix: string, owner: string): string {
 /**
  * Every phase of a driver call has an end, so a connection left dead by a server restart fails the call
  * (and the bus redelivers) instead of hanging it: server selection, pool checkout (unbounded by default),
- * connecting, and waiting on a reply. The reply bound is far above any single command here, index builds
- * over large collections at startup included; the monitor polls often so a restarted server is seen quickly.
+ * connecting, and waiting on a reply. The monitor polls often so a restarted server is seen quickly.
  */
 export const CONNECTION_BOUNDS = {
   serverSelectionTimeoutMS: 10_000,
   waitQueueTimeoutMS: 30_000,
   connectTimeoutMS: 10_000,
-  socketTimeoutMS: 300_000,
   heartbeatFrequencyMS: 2_000,
   serverMonitoringMode: 'poll',
 } as const;
+
+/**
+ * Longest one database call waits at each step (`DB_OPERATION_TIMEOUT_MS`): finding the server, getting
+ * a connection, connecting, and above all the reply. Past it the driver gives up (closing a connection
+ * whose reply did not come) and the call fails as unreachable (`DATABASE_UNAVAILABLE`), so a hung
+ * database does not pile calls up in a process: a call ends within a few bounds, never 300 s later. It
+ * bounds each round trip, not a cursor's whole life (startup backfills read whole collections batch by
+ * batch). The driver (7.x) has no whole-operation deadline: its `timeoutMS` option is a documented no-op.
+ * The default sits under the gateway's 30 s mutation timeout and far above a 500-review insert on a
+ * loaded machine; set it under `SUBGRAPH_TIMEOUT_MS` for reads to get the code instead of the gateway's
+ * `SUBGRAPH_TIMEOUT`.
+ */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 20_000;
+
+/** The bound from `DB_OPERATION_TIMEOUT_MS` (an integer of at least 100 ms), else the default. */
+export function operationTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DB_OPERATION_TIMEOUT_MS);
+  return env.DB_OPERATION_TIMEOUT_MS && Number.isInteger(value) && value >= 100 ? value : DEFAULT_OPERATION_TIMEOUT_MS;
+}
+
+/** The client's bounds under a per-step operation bound: no step waits longer than it. */
+export function boundsFor(operationMs: number) {
+  return {
+    ...CONNECTION_BOUNDS,
+    serverSelectionTimeoutMS: Math.min(CONNECTION_BOUNDS.serverSelectionTimeoutMS, operationMs),
+    waitQueueTimeoutMS: Math.min(CONNECTION_BOUNDS.waitQueueTimeoutMS, operationMs),
+    connectTimeoutMS: Math.min(CONNECTION_BOUNDS.connectTimeoutMS, operationMs),
+    socketTimeoutMS: operationMs,
+  };
+}
 
 /**
  * Longest a healthy monitor goes without answering a heartbeat: a check connects and shakes hands
@@ -44,13 +72,15 @@ const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 export interface ConnectOptions {
   /** Receives the driver's monitoring events (debug) and the watchdog's recoveries (warn); default a logger at `LOG_LEVEL`. */
   log?: Logger;
+  /** Longest wait for one reply; default `operationTimeoutMs()`. */
+  operationTimeoutMs?: number;
 }
 
 /** Connects with the official driver, detects FerretDB from `buildInfo`, and watches the driver's server monitor. */
 export async function connectDatabase(uri: string, name: string, options: ConnectOptions = {}): Promise<Database> {
   const level = process.env.LOG_LEVEL && LOG_LEVELS.has(process.env.LOG_LEVEL) ? process.env.LOG_LEVEL : 'info';
   const log = (options.log ?? createLogger('database', level)).child({ component: 'mongo', database: name });
-  const client = new MongoClient(uri, { ...CONNECTION_BOUNDS, maxPoolSize: 50, appName: name });
+  const client = new MongoClient(uri, { ...boundsFor(options.operationTimeoutMs ?? operationTimeoutMs()), maxPoolSize: 50, appName: name });
   await client.connect();
   const watchdog = watchServerMonitor(client, { stallMs: MONITOR_STALL_MS, log });
   try {

@@ -4,6 +4,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 import { UnauthenticatedError, isExposedError } from './errors.js';
 import { INTERNAL_CONTEXT_HEADER, MAX_AGE_MS, MAX_CLOCK_SKEW_MS, verifyInternalContext, type InternalContext } from './internal-context.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -29,14 +30,37 @@ function scopePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContex
   };
 }
 
+/** A database failure in a mutation may have been applied: its answer says so (formatError does not see the operation). */
+function databaseUnavailablePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  const write = new DatabaseUnavailableError('write');
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, response }) {
+          if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!result.errors?.some((e) => e.extensions?.code === 'DATABASE_UNAVAILABLE')) return;
+          result.errors = result.errors.map((e) => (e.extensions?.code === 'DATABASE_UNAVAILABLE' ? { message: write.message, path: e.path, extensions: write.extensions } : e));
+        },
+      };
+    },
+  };
+}
+
 /** Builds an Apollo subgraph server whose unexpected errors reach clients only as "Internal server error". */
 function createSubgraphApollo<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: unknown, log: Logger): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers } as Parameters<typeof buildSubgraphSchema>[0]),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), scopePlugin<TContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), scopePlugin<TContext>(), databaseUnavailablePlugin<TContext>()],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (isExposedError(formatted.extensions?.code)) return formatted;
+      const original = (error as { originalError?: unknown })?.originalError ?? error;
+      if (isDatabaseUnavailable(original)) {
+        log.warn({ err: original, path: formatted.path }, 'database unavailable');
+        const read = new DatabaseUnavailableError('read');
+        return { message: read.message, path: formatted.path, extensions: read.extensions };
+      }
       log.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, 'resolver failed');
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
