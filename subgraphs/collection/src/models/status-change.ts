@@ -1,4 +1,3 @@
-import type { PublishItem } from '../../../../lib/bus/index.js';
 import { digitsPart, listKey, textPart } from '../../../../lib/list-key.js';
 import type { ReviewStatus } from './moderation.js';
 
@@ -6,8 +5,9 @@ import type { ReviewStatus } from './moderation.js';
  * One status change of a review, insert-only, keyed by the review and the change's number
  * (`moderation` on the review document): the unique `_id` lets exactly one writer make change N of a
  * review, so two simultaneous changes never share an event id, and the loser tries after the winner.
- * The review document's status fields follow the newest change; its event is kept with it, so a
- * change whose writer died before publishing can be finished by the next writer.
+ * The review document's status fields follow the newest change; a change whose writer died before
+ * publishing is finished by the next writer. It holds no words of the review, so deleting a review
+ * erases none here.
  */
 export interface StatusChangeDocument {
   _id: string;
@@ -20,7 +20,6 @@ export interface StatusChangeDocument {
   at: Date;
   /** Random per writer: tells this writer's own insert, retried after an unclear failure, from another's. */
   claim: string;
-  event: PublishItem;
 }
 
 const MODERATION_DIGITS = 9;

@@ -135,14 +135,15 @@ const ORPHAN_CHANGE_MS = 30_000;
 export async function changeStatuses(deps: CollectionServices, tenantId: string, changing: readonly ReviewDocument[], status: ReviewStatus, reason: string | null, requestId: string | undefined, now: Date, only: { from?: ReviewStatus; revision?: boolean } = {}): Promise<string[]> {
   if (changing.length === 0) return [];
   const claim = randomBytes(8).toString('hex');
-  const stored = new Map<string, StatusChangeDocument>();
+  const stored = new Map<string, { change: StatusChangeDocument; event: PublishItem }>();
   let docs = [...changing];
   for (let round = 0; docs.length > 0; round++) {
     if (round >= MAX_STATUS_ROUNDS) throw new Error(`status changes of ${docs.length} reviews of tenant ${tenantId} kept losing to concurrent changes`);
     // The first round trusts the documents it was given; a lost number says a change is stored after them.
     const newer = round === 0 ? new Map<string, StatusChangeDocument>() : await deps.moderation.statusChangesAfter(tenantId, docs.map((d) => ({ reviewId: d._id, moderation: d.moderation ?? 0 })));
-    for (const change of newer.values()) {
-      if (change.at.getTime() < now.getTime() - ORPHAN_CHANGE_MS) stored.set(change._id, change);
+    for (const doc of docs) {
+      const change = newer.get(doc._id);
+      if (change && change.at.getTime() < now.getTime() - ORPHAN_CHANGE_MS) stored.set(change._id, { change, event: moderatedEvent(deps, doc, change, requestId) });
     }
     const stateOf = (doc: ReviewDocument) => {
       const change = newer.get(doc._id);
@@ -160,29 +161,33 @@ export async function changeStatuses(deps: CollectionServices, tenantId: string,
     const changes = wanted.map((doc): StatusChangeDocument => {
       const state = stateOf(doc);
       const moderation = state.moderation + 1;
-      const data: ReviewModeratedData = {
-        reviewId: doc._id, productId: doc.productId, status, previousStatus: state.status, reason, moderation,
-        rating: doc.rating, createdAt: doc.createdAt.toISOString(), locale: doc.locale, source: doc.source, revision: doc.revision ?? 1,
-        title: doc.title, text: doc.text,
-      };
-      const event = { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${moderation}`, requestId, occurredAt: now }) };
-      return { _id: statusChangeId(tenantId, doc._id, moderation), tenantId, reviewId: doc._id, moderation, status, previousStatus: state.status, reason, at: now, claim, event };
+      return { _id: statusChangeId(tenantId, doc._id, moderation), tenantId, reviewId: doc._id, moderation, status, previousStatus: state.status, reason, at: now, claim };
     });
     const lost = await retryTransient(() => deps.moderation.claimStatusChanges(tenantId, changes));
-    changes.forEach((c, i) => { if (!lost.has(i)) stored.set(c._id, c); });
+    changes.forEach((c, i) => { if (!lost.has(i)) stored.set(c._id, { change: c, event: moderatedEvent(deps, wanted[i]!, c, requestId) }); });
     if (lost.size === 0) break;
     docs = [...(await deps.reviews.findByIds(tenantId, changes.filter((_, i) => lost.has(i)).map((c) => c.reviewId))).values()];
   }
   const made = [...stored.values()];
   if (made.length === 0) return [];
-  const events = made.map((c) => c.event);
-  await deps.outbox.add(made.map((c) => ({ _id: c.event.event.id, tenantId, reviewId: c.reviewId, createdAt: now, event: c.event })));
-  await showNewestStatuses(deps, tenantId, made);
-  await recordChanges(deps, tenantId, made.map((c) => ({ kind: 'STATUS_CHANGED' as const, reviewId: c.reviewId, productId: (c.event.event.data as ReviewModeratedData).productId, revision: (c.event.event.data as ReviewModeratedData).revision })), now);
+  const events = made.map((m) => m.event);
+  await deps.outbox.add(made.map((m) => ({ _id: m.event.event.id, tenantId, reviewId: m.change.reviewId, createdAt: now, event: m.event })));
+  await showNewestStatuses(deps, tenantId, made.map((m) => m.change));
+  await recordChanges(deps, tenantId, made.map((m) => ({ kind: 'STATUS_CHANGED' as const, reviewId: m.change.reviewId, productId: (m.event.event.data as ReviewModeratedData).productId, revision: (m.event.event.data as ReviewModeratedData).revision })), now);
   const { published } = await deps.publisher.publishMany(events);
   await deps.outbox.remove(published);
   const publishedIds = new Set(published);
-  return [...new Set(made.filter((c) => !publishedIds.has(c.event.event.id)).map((c) => c.reviewId))];
+  return [...new Set(made.filter((m) => !publishedIds.has(m.event.event.id)).map((m) => m.change.reviewId))];
+}
+
+/** The `review.moderated` event of a stored change, with the review's words as they are now (the change keeps none: a deletion erases them). */
+function moderatedEvent(deps: CollectionServices, doc: ReviewDocument, change: StatusChangeDocument, requestId: string | undefined): PublishItem {
+  const data: ReviewModeratedData = {
+    reviewId: doc._id, productId: doc.productId, status: change.status, previousStatus: change.previousStatus, reason: change.reason, moderation: change.moderation,
+    rating: doc.rating, createdAt: doc.createdAt.toISOString(), locale: doc.locale, source: doc.source, revision: doc.revision ?? 1,
+    title: doc.title, text: doc.text,
+  };
+  return { subject: deps.topics.moderated, event: newEvent(REVIEW_MODERATED, doc.tenantId, data, { id: `${REVIEW_MODERATED}:${doc._id}:${change.moderation}`, requestId, occurredAt: change.at }) };
 }
 
 /**
