@@ -17,6 +17,8 @@ export class LexicalResources {
   private clusters: number[][];
   /** Polarity prior of every word that has one: the learned prior, overridden by PRODUCT_POLARITY (one look-up a word). */
   private priors = new Map<string, number>();
+  private clusterWord: string | null = null;
+  private clusterRow: number | undefined;
   constructor(json: LexicalResourcesJSON) {
     this.dims = json.dims;
     const prior = json.prior ?? [];
@@ -44,7 +46,9 @@ export class LexicalResources {
     return true;
   }
   cluster(w: string, level: number): number {
-    const i = this.index.get(w);
+    // the tagger asks for both granularities of a word one after the other: look its row up once
+    if (w !== this.clusterWord) { this.clusterWord = w; this.clusterRow = this.index.get(w); }
+    const i = this.clusterRow;
     return i === undefined ? -1 : this.clusters[level]?.[i] ?? -1;
   }
 }
