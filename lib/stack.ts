@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { livenessFromEnv, livenessUrl, type LivenessPolicy } from './liveness.js';
 import { startHealthy, Supervisor, type ProcessSpec, type RestartPolicy, type RunningProcess } from './supervisor.js';
 
 export type StackPorts = Record<'gateway' | 'collection' | 'analysis' | 'applications', number>;
@@ -15,6 +16,8 @@ export interface StackOptions {
   restart?: RestartPolicy;
   /** Called once, after start-up, when a process cannot be kept running; the reason is one line. */
   onFailure?: (reason: string) => void;
+  /** Kill (and so restart) a process that stops answering; default from `LIVENESS_*` when `restart` is given, else none. */
+  liveness?: LivenessPolicy | null;
 }
 
 export interface Stack {
@@ -105,8 +108,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     else startupFailure = reason;
   };
   // Each process keeps its port across restarts, so the gateway (and `npm run reanalyze`) find it again.
+  const liveness = options.liveness !== undefined ? options.liveness : options.restart ? livenessFromEnv({ ...process.env, ...options.env }) : null;
   const supervise = async (spec: ProcessSpec, healthUrl: string, timeoutMs: number) => {
-    const supervisor = new Supervisor(spec.name, () => startHealthy(spec, healthUrl, write, timeoutMs), { policy: options.restart ?? null, write, onGiveUp: giveUp });
+    const supervisor = new Supervisor(spec.name, () => startHealthy(spec, healthUrl, write, timeoutMs), {
+      policy: options.restart ?? null, write, onGiveUp: giveUp,
+      liveness: liveness ? { url: livenessUrl(healthUrl), policy: liveness } : undefined,
+    });
     supervisors.push(supervisor);
     return supervisor.start();
   };

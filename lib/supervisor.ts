@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { watchLiveness, type LivenessPolicy } from './liveness.js';
 
 const require = createRequire(import.meta.url);
 const tsxLoader = require.resolve('tsx');
@@ -141,6 +142,8 @@ export interface SupervisorOptions {
   write: (line: string) => void;
   /** Called once when the process cannot be kept running; the reason is one line. */
   onGiveUp: (reason: string) => void;
+  /** When given, each incarnation is checked at `url` (lib/liveness.ts); one that stops answering is killed (SIGKILL), which counts as a crash. */
+  liveness?: { url: string; policy: LivenessPolicy };
 }
 
 /**
@@ -187,7 +190,19 @@ export class Supervisor<T extends Supervisable> {
   private adopt(instance: T): void {
     this.instance = instance;
     const startedAt = Date.now();
+    const liveness = this.options.liveness;
+    const watch = liveness ? watchLiveness(liveness.url, liveness.policy, (misses) => {
+      if (this.stopping || this.instance !== instance || instance.pid === undefined) return;
+      const { intervalMs, timeoutMs } = liveness.policy;
+      this.options.write(`reviewgraph: ${this.name} (pid ${instance.pid}) did not answer ${misses} liveness checks in a row (${timeoutMs / 1000} s each, every ${intervalMs / 1000} s): it is stopped or stuck; killing it (SIGKILL)`);
+      try {
+        process.kill(instance.pid, 'SIGKILL');
+      } catch {
+        // Already gone: its end is handled below.
+      }
+    }) : null;
     void instance.ended.then((status) => {
+      watch?.stop();
       if (this.stopping || this.instance !== instance) return;
       // Its last error line explains an exit it chose; a signal came from outside.
       const why = `${describeExit(status)}${instance.lastError && !status.signal ? ` (${instance.lastError})` : ''}`;
