@@ -63,9 +63,10 @@ function checkoutBeside(rev: string): { tree: string; remove: () => void } {
   return { tree, remove: () => execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' }) };
 }
 
-/** The raw engine of `tree` in a process of its own (engine-rate.ts), loaded and ready for requests. */
+/** The raw engine of `tree` in a process of its own (engine-rate.ts), with a worker's node flags, loaded and ready for requests. */
 async function startEngine(tree: string, textsFile: string): Promise<{ ready: EngineReady; ask: <T>(req: EngineRequest) => Promise<T>; stop: () => void }> {
-  const child = fork(join(ROOT, 'bench/analysis/engine-rate.ts'), [tree, textsFile], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const workerFlags = analysisWorkerSpec('bench-engine', {}).nodeFlags ?? [];
+  const child = fork(join(ROOT, 'bench/analysis/engine-rate.ts'), [tree, textsFile], { cwd: ROOT, execArgv: ['--import', 'tsx', ...workerFlags], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const replies: Array<(msg: unknown) => void> = [];
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the engine of ${tree} exited (code ${code})`))));
   exited.catch(() => undefined);
