@@ -100,6 +100,8 @@ beforeAll(async () => {
     env: {
       WEBHOOKS_ALLOW_LOOPBACK: 'true', WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS), WEBHOOK_RETRY_BASE_MS: '500', WEBHOOK_RETRY_MAX_MS: '2000', WEBHOOK_PER_WEBHOOK_CONCURRENCY: String(PER_WEBHOOK),
       WORKER_ACK_WAIT_MS: String(WORKER_ACK_WAIT_MS), APPLICATIONS_ACK_WAIT_MS: String(WORKER_ACK_WAIT_MS),
+      // These pauses test what a stopped process leaves behind once resumed; liveness restarts are supervisor-liveness's.
+      LIVENESS_FAILURES: '0',
     },
     restart: RESTART,
     onFailure: (reason) => failures.push(reason),
