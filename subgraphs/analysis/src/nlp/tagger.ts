@@ -127,12 +127,23 @@ export class AspectTagger {
   }
   tags(toks: Token[], domain: TaggerDomain): string[] {
     const lm = this.lm;
-    const score = (names: string[]) => {
-      const f: Features = new Map();
-      for (const x of copies(names, domain)) f.set(x, 1);
-      return lm.scores(f); // the trained bias is 0: every class bias lives in the 'bias' feature
+    const prefix = domain === 'general' ? null : domain[0] + ':';
+    const f: Features = new Map();
+    const score = (names: string[], base: number[]) => {
+      f.clear();
+      for (const x of names) {
+        f.set(x, 1);
+        if (prefix) f.set(prefix + x, 1);
+      }
+      const s = lm.scores(f); // starts from the bias (0: every class bias lives in the 'bias' feature)
+      for (let c = 0; c < 3; c++) s[c] += base[c];
+      return s;
     };
-    const seq = viterbi(toks.length, (i) => score(staticFeatures(toks, i, this.res)), (i, p) => score(historyNames(PREV[p], toks[i].lower)));
+    // the previous-tag feature alone does not depend on the token: scored once per call
+    const zero = [0, 0, 0];
+    const prevOnly = PREV.map((p) => score(['t-1=' + p], zero));
+    const seq = viterbi(toks.length, (i) => score(staticFeatures(toks, i, this.res), zero),
+      (i, p) => score(['tw=' + PREV[p] + '|' + toks[i].lower], prevOnly[p]));
     return seq.map((c) => TAGS[c]);
   }
 }
