@@ -37,7 +37,8 @@ function family(): number[] {
 beforeAll(async () => {
   const ports = { GATEWAY_PORT: await freePort(), COLLECTION_PORT: await freePort(), ANALYSIS_PORT: await freePort(), APPLICATIONS_PORT: await freePort() };
   gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  // A liveness window (3 checks of 1 s, 1 s apart) shorter than the pause: the time the supervisor lost must not count against its processes.
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', LIVENESS_INTERVAL_MS: '1000', LIVENESS_TIMEOUT_MS: '1000', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
   delete env.MONGODB_URI;
   delete env.NATS_URL;
   child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--workers', '1', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
