@@ -10,7 +10,7 @@
  * 2. The untouched split: the fixed test side of the product data (data.ts inTestSplit), read here and
  *    nowhere else, scored with the shipped models (trained by train:nlp on the training side only).
  *
- * Env: NLP_EVAL_FOLDS (default 2: every fold retrains everything, and two fold seeds must fit in a CI-sized run), NLP_EVAL_SEEDS (fold seeds, default "42,7"), NLP_EVAL_SAMPLE (share of
+ * Env: NLP_EVAL_ONLY_FOLDS (see below), NLP_EVAL_FOLDS (default 2: every fold retrains everything, and two fold seeds must fit in a CI-sized run), NLP_EVAL_SEEDS (fold seeds, default "42,7"), NLP_EVAL_SAMPLE (share of
  * each fold's training part used, default 1: lower it only to iterate quickly, never for reported figures).
  * NLP_EVAL_CACHE=DIR keeps each fold's trained models in DIR and reuses them when present (only valid while the
  * training code and data are unchanged: it lets a change of run-time code be re-scored without retraining).
@@ -34,6 +34,8 @@ const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only' || 
 const ONLY = onlyArg ? onlyArg.replace(/^--only=/, '') : null;
 const WRITE = process.argv.includes('--write');
 const CACHE = process.env.NLP_EVAL_CACHE ?? null;
+/** NLP_EVAL_ONLY_FOLDS="2" (1-based, comma-separated): run only these folds, to spread one table over parallel runs (their logged fold lines make the table) */
+const ONLY_FOLDS = process.env.NLP_EVAL_ONLY_FOLDS ? new Set(process.env.NLP_EVAL_ONLY_FOLDS.split(',').map(Number)) : null;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
@@ -79,6 +81,7 @@ if (ONLY !== 'final') {
     const sf = sents.map((s) => outerFoldOf(sentKey(s), seed, K));
     const af = absa.map((a) => outerFoldOf(absaKey(a), seed, K));
     for (let k = 0; k < K; k++) {
+      if (ONLY_FOLDS && !ONLY_FOLDS.has(k + 1)) continue;
       const keep = (key: string) => SAMPLE >= 1 || (foldOf(key, seed + 1000, 1000) < SAMPLE * 1000);
       const corpus = { sents: sents.filter((s, i) => sf[i] !== k && keep(sentKey(s))), absa: absa.filter((a, i) => af[i] !== k && keep(absaKey(a))) };
       const cached = CACHE ? resolve(CACHE, `seed${seed}-fold${k + 1}-of${K}${SAMPLE < 1 ? `-sample${SAMPLE}` : ''}.json`) : null;
