@@ -35,6 +35,11 @@
 // by one (scripts/ferretdb-patch/handler_insert_transaction.go); an ordered insert stops at its
 // first duplicate, as on MongoDB (upstream went on with the next 100). An acknowledged insert is
 // committed as before; there are only fewer commits.
+// FerretDB's `update`, `findAndModify` and `delete` read the matching documents outside the
+// transaction that writes them, so two guarded writes of one document could both win. The patch
+// takes a lock per database and collection around each such statement, from its query to its write
+// (scripts/ferretdb-patch/handler_collection_write_lock.go); one launcher process owns the files, so
+// an in-process lock is enough.
 //
 // REVIEWGRAPH_EMBEDDED_OUT=path builds the launcher to another path (to try a patch without
 // replacing the binary everyone's tests use); its patched copy goes beside it.
