@@ -157,16 +157,27 @@ describe('one body limit', () => {
     const answer = await new Promise<{ status?: number; body: string; ms: number; sent: number }>((resolve, reject) => {
       const started = performance.now();
       let sent = 0;
+      // As an HTTP client does, it stops sending once the answer has come; a write that fails after
+      // that (the gateway cuts a body it has refused) is not the test's concern, one before it is.
+      let answered = false;
       const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY } }, (res) => {
+        answered = true;
         let body = '';
         res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, body, ms: performance.now() - started, sent }));
+        res.on('end', () => {
+          resolve({ status: res.statusCode, body, ms: performance.now() - started, sent });
+          req.destroy();
+        });
+        res.on('close', () => resolve({ status: res.statusCode, body, ms: performance.now() - started, sent }));
       });
-      req.on('error', reject);
+      req.on('error', (error) => {
+        if (!answered) reject(error);
+      });
       expect(req.getHeader('content-length')).toBeUndefined();
       const chunk = Buffer.alloc(64 * 1024, 'a');
       const pump = () => {
         while (sent < 20 * 1024 * 1024) {
+          if (answered) return;
           sent += chunk.length;
           if (!req.write(chunk)) return void req.once('drain', pump);
         }
