@@ -33,10 +33,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs `work` once per (tenant, key, payload) within the key's lifetime: the first call claims the
  * key by inserting its record and stores its result; a retry with the same payload gets that result
- * (waiting while the first is still running); the same key with another payload is refused. A call
- * that failed with an error leaves the key free to be retried. Without a key, `work` just runs.
+ * (waiting while the first is still running), passed through `replay` when given, so a retry sees
+ * what has become of it since (e.g. a publication the first call could not make) without running
+ * `work` again; the same key with another payload is refused. A call that failed with an error
+ * leaves the key free to be retried. Without a key, `work` just runs.
  */
-export async function withIdempotencyKey<T>(repo: IdempotencyRepository, tenantId: string, key: string | null | undefined, payload: unknown, work: () => Promise<T>, options: IdempotencyOptions = {}): Promise<T> {
+export async function withIdempotencyKey<T>(repo: IdempotencyRepository, tenantId: string, key: string | null | undefined, payload: unknown, work: () => Promise<T>, options: IdempotencyOptions & { replay?: (stored: T) => Promise<T> } = {}): Promise<T> {
   if (key === null || key === undefined) return work();
   if (!KEY.test(key)) throw new BadUserInputError('idempotencyKey must be 1 to 200 printable ASCII characters without spaces, e.g. a UUID', { argument: 'idempotencyKey' });
   const now = options.now ?? (() => new Date());
@@ -51,7 +53,10 @@ export async function withIdempotencyKey<T>(repo: IdempotencyRepository, tenantI
       && !(newest.state === 'RUNNING' && at.getTime() - newest.createdAt.getTime() > abandonedAfterMs);
     if (newest && live) {
       if (newest.payloadHash !== hash) throw new IdempotencyKeyReusedError(newest.expiresAt);
-      if (newest.state === 'DONE') return JSON.parse(newest.result ?? 'null') as T;
+      if (newest.state === 'DONE') {
+        const stored = JSON.parse(newest.result ?? 'null') as T;
+        return options.replay ? options.replay(stored) : stored;
+      }
       if (at.getTime() > waitUntil) throw new IdempotencyKeyInUseError();
       await sleep(100);
       continue;

@@ -11,7 +11,8 @@ import { assessNewReviews } from './moderation.js';
 import { applyEdits, editRequests } from './review-edits.js';
 
 export interface AcceptedReview { index: number; id: string; duplicate: boolean; revision: number; edited: boolean }
-export interface SubmitResult { accepted: AcceptedReview[]; rejected: Rejection[] }
+/** `awaiting` (NOT_PUBLISHED only, not shown to callers): what the item is accepted as once its events are on the bus. */
+export interface SubmitResult { accepted: AcceptedReview[]; rejected: Array<Rejection & { awaiting?: AcceptedReview }> }
 
 /**
  * Validates, stores and publishes a batch of reviews. Order matters for crash safety: the outbox
@@ -39,7 +40,7 @@ async function submitBatch(deps: CollectionServices, tenantId: string, inputs: r
   if (inputs.length > MAX_BATCH) {
     throw new BadUserInputError(`submitReviews takes at most ${MAX_BATCH} reviews per call; got ${inputs.length}. Split the batch.`);
   }
-  const rejected: Rejection[] = [];
+  const rejected: SubmitResult['rejected'] = [];
   const valid: Array<{ index: number; review: CleanReview }> = [];
   inputs.forEach((input, index) => {
     try {
@@ -89,15 +90,16 @@ async function submitBatch(deps: CollectionServices, tenantId: string, inputs: r
   const publishedIds = new Set(published);
   const accepted: AcceptedReview[] = [];
   const seen = new Set<string>();
+  const acceptedAs = (index: number, id: string): AcceptedReview => ({ index, id, duplicate: existing.has(id) || seen.has(id), revision: edits.get(id)?.revision ?? stored.get(id)?.revision ?? 1, edited: edits.get(id)?.edited ?? false });
   for (const { index, id } of itemIds) {
     const edit = edits.get(id);
     if (edit?.rejection) {
       rejected.push({ index, ...edit.rejection });
     } else if (publishedIds.has(submittedEventId(id)) && (edit?.published ?? true)) {
-      accepted.push({ index, id, duplicate: existing.has(id) || seen.has(id), revision: edit?.revision ?? stored.get(id)?.revision ?? 1, edited: edit?.edited ?? false });
+      accepted.push(acceptedAs(index, id));
     } else {
       const resubmit = byId.get(id)?.externalId === null ? 'do not resubmit it: without an externalId a resubmission is a new review' : 'resubmitting it with the same source and externalId is safe';
-      rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and ${resubmit}` });
+      rejected.push({ index, field: null, code: 'NOT_PUBLISHED', message: `review ${id} is stored but its event is not on the bus yet; it will be published automatically, and ${resubmit}`, awaiting: acceptedAs(index, id) });
     }
     seen.add(id);
   }

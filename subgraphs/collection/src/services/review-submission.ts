@@ -4,14 +4,18 @@ import { cleanReviewInput } from '../validation/review-input.js';
 import { ItemRejected, MAX_BATCH, type Rejection } from '../validation/rejection.js';
 import type { CollectionServices } from './collection-services.js';
 import { withIdempotencyKey, type IdempotencyOptions } from './idempotency.js';
+import { withCurrentPublication } from './pending-publications.js';
 import { submitReviews, type SubmitResult } from './review-intake.js';
 
 /**
  * `submitReviews` as the API offers it: under an optional idempotency key (services/idempotency.ts),
- * with items that name the `revision` they edit refused when there is no such review to edit.
+ * whose retry reports the items stored but not yet published then as they stand now
+ * (services/pending-publications.ts), with items that name the `revision` they edit refused when
+ * there is no such review to edit.
  */
 export function submitReviewsOnce(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], idempotencyKey: string | null | undefined, requestId?: string, options?: IdempotencyOptions): Promise<SubmitResult> {
-  return withIdempotencyKey(deps.idempotency, tenantId, idempotencyKey, inputs, () => submitWithEditTargets(deps, tenantId, inputs, requestId), options);
+  const replay = (stored: SubmitResult) => withCurrentPublication(deps, tenantId, stored, requestId);
+  return withIdempotencyKey(deps.idempotency, tenantId, idempotencyKey, inputs, () => submitWithEditTargets(deps, tenantId, inputs, requestId), { ...options, replay });
 }
 
 async function submitWithEditTargets(deps: CollectionServices, tenantId: string, inputs: readonly ReviewInput[], requestId?: string, now = new Date()): Promise<SubmitResult> {
