@@ -24,6 +24,11 @@ export interface StatusChangeDocument {
 
 const MODERATION_DIGITS = 9;
 
+/** The prefix of every status change of one review: they are one `_id` range. */
+export function statusChangesPrefix(tenantId: string, reviewId: string): string {
+  return listKey('sc', textPart(tenantId), textPart(reviewId));
+}
+
 export function statusChangeId(tenantId: string, reviewId: string, moderation: number): string {
-  return listKey('sc', textPart(tenantId), textPart(reviewId), digitsPart(moderation, MODERATION_DIGITS));
+  return listKey(statusChangesPrefix(tenantId, reviewId), digitsPart(moderation, MODERATION_DIGITS));
 }

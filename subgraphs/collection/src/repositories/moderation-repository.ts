@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { listPageFilter } from '../../../../lib/list-key.js';
 import { findByIds, insertManyIgnoringDuplicates, retryTransient, type Database } from '../../../../lib/mongo.js';
-import { statusChangeId, type StatusChangeDocument } from '../models/status-change.js';
+import { statusChangeId, statusChangesPrefix, type StatusChangeDocument } from '../models/status-change.js';
 import { BURST_LIMIT, burstSlotId, moderationPolicyId, sourceArrivalBlockId, type BurstSlotDocument, type ModerationPolicyDocument, type ReviewSignal, type SourceArrivalBlockDocument, type TextFingerprintDocument } from '../models/moderation.js';
 
 /** Rounds of "another batch appended first" before a batch gives up on its place in a source's hour. */
@@ -63,6 +63,18 @@ export class ModerationRepository {
       open = step;
     }
     return newest;
+  }
+
+  /**
+   * Deletes every status change of these reviews: one `_id` range delete per review (a statement
+   * each, in one command), served by the `_id` index, so a deletion costs the changes it removes.
+   */
+  async removeStatusChanges(tenantId: string, reviewIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(reviewIds)];
+    if (unique.length === 0) return;
+    await retryTransient(() => this.statusChanges.bulkWrite(unique.map((reviewId) => ({
+      deleteMany: { filter: { ...listPageFilter<StatusChangeDocument>(statusChangesPrefix(tenantId, reviewId), 1, null), tenantId } },
+    })), { ordered: false, comment: 'removeStatusChanges' }));
   }
 
   async policyOf(tenantId: string): Promise<ModerationPolicyDocument | null> {

@@ -15,6 +15,8 @@ export async function removeReviews(deps: CollectionServices, tenantId: string, 
   await deps.tombstones.recordDeletions(tenantId, tombstones, now);
   await deps.reviews.deleteByIds(tenantId, reviews.map((r) => r._id));
   await deps.revisions.removeAll(tenantId, reviews);
+  // After the review: a moderation that reads it from now on finds nothing to change.
+  await deps.moderation.removeStatusChanges(tenantId, reviews.map((r) => r._id));
   await recordChanges(deps, tenantId, reviews.map((r) => ({ kind: 'DELETED' as const, reviewId: r._id, productId: r.productId, revision: null })), now);
 }
 
