@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { TAGS, viterbi, trainTagger, AspectTagger, goldTags, spansFromTags } from '../../../subgraphs/analysis/src/nlp/tagger.js';
+import { TAGS, viterbi, trainTagger, AspectTagger, goldTags, spansFromTags, staticFeatures, type TaggerModelJSON, type TaggerDomain } from '../../../subgraphs/analysis/src/nlp/tagger.js';
+import { LinearModel } from '../../../subgraphs/analysis/src/nlp/linear.js';
+import { loadLexical, readModelJSON, MODEL_FILES } from '../../../subgraphs/analysis/src/nlp/models.js';
+import { generateReviews } from '../../../scripts/demo/catalogue.js';
 import { tokenise } from '../../../subgraphs/analysis/src/nlp/tokenize.js';
 import { seededRandom } from '../../../lib/random.js';
 
@@ -74,5 +77,46 @@ describe('shipped aspect tagger on laptop reviews', () => {
     const software = 'Windows 10 came preinstalled with too many trial programs, but the SSD makes it boot quickly.';
     const found = a.analyze(software, { category: 'laptop' }).aspects.map((m) => m.text.toLowerCase());
     expect(found).toEqual(expect.arrayContaining(['windows 10', 'ssd']));
+  });
+});
+
+describe('indexed decoding of the shipped tagger', () => {
+  // the decoder looks features up by template and value; scoring every feature by its full name (shared copy, then
+  // the domain's "l:"/"r:"/"e:" copy) must give the same tags
+  it('tags exactly as name-by-name scoring does, in every domain', () => {
+    const json = readModelJSON<TaggerModelJSON>(MODEL_FILES.tagger);
+    const res = loadLexical();
+    const tagger = new AspectTagger(json, res);
+    const lm = new LinearModel(json.model);
+    const PREV = ['<s>', ...TAGS];
+    const reference = (toks: ReturnType<typeof tokenise>['tokens'], domain: TaggerDomain): string[] => {
+      const prefix = domain === 'general' ? null : domain[0] + ':';
+      const score = (names: string[]) => {
+        const f = new Map<string, number>();
+        for (const x of names) { f.set(x, 1); if (prefix) f.set(prefix + x, 1); }
+        return lm.scores(f);
+      };
+      const prevOnly = PREV.map((p) => score(['t-1=' + p]));
+      return viterbi(toks.length, (i) => score(staticFeatures(toks, i, res)), (i, p) => score(['tw=' + PREV[p] + '|' + toks[i].lower]).map((v, c) => v + prevOnly[p][c])).map((c) => TAGS[c]);
+    };
+    const texts = [
+      ...generateReviews(60, 3).map((r) => r.text),
+      'The SSD boots Windows 10 in seconds, but the fan noise under load is hard to ignore.',
+      'Battery life: 7 hrs. Screen = bright; the USB-C port works with my old charger!',
+      'THE WAITER WAS RUDE AND THE PASTA COLD.',
+    ];
+    let terms = 0;
+    for (const text of texts) {
+      const tk = tokenise(text);
+      for (const [a, b] of tk.sentences.length ? tk.sentences : [[0, tk.tokens.length - 1]]) {
+        const toks = tk.tokens.slice(a, b + 1);
+        for (const domain of ['laptops', 'restaurants', 'electronics', 'general'] as TaggerDomain[]) {
+          const got = tagger.tags(toks, domain);
+          expect(got).toEqual(reference(toks, domain));
+          terms += spansFromTags(got).length;
+        }
+      }
+    }
+    expect(terms).toBeGreaterThan(50);
   });
 });

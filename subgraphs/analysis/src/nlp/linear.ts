@@ -51,11 +51,13 @@ export class LinearModel {
   scores(f: Features): number[] {
     const k = this.classes.length;
     const s = this.bias.slice();
-    for (const [name, v] of f) {
-      const row = this.rows.get(name);
-      if (row === undefined) continue;
-      for (let c = 0, o = row * k; c < k; c++) s[c] += this.matrix[o + c]! * v;
-    }
+    const rows = this.rows, matrix = this.matrix;
+    // forEach rather than for-of: no [name, value] pair is allocated per feature
+    f.forEach((v, name) => {
+      const row = rows.get(name);
+      if (row === undefined) return;
+      for (let c = 0, o = row * k; c < k; c++) s[c] += matrix[o + c]! * v;
+    });
     return s;
   }
   /** Contribution of a single feature to each class. */

@@ -5,7 +5,7 @@
  * serves laptops, restaurants, electronics and a generic mode that only uses the shared copies.
  */
 import type { Token } from './tokenize.js';
-import { LinearModel, rng, shuffle, type Features, type LinearModelJSON } from './linear.js';
+import { rng, shuffle, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 
 export const TAGS = ['O', 'B', 'I'];
@@ -16,34 +16,39 @@ function shape(w: string): string {
 }
 
 /** Word-cluster features at these offsets (two granularities each). */
-const CLUSTER_AT: Array<[number, string]> = [[0, 'c'], [-1, 'c-1'], [1, 'c+1'], [-2, 'c-2'], [2, 'c+2']];
+const CLUSTER_AT: Array<[number, string, string]> = [[0, 'c'], [-1, 'c-1'], [1, 'c+1'], [-2, 'c-2'], [2, 'c+2']].map(([k, tag]) => [k as number, tag + 'a=', tag + 'b=']);
 
-/** Static (tag-independent) features of token i. */
-export function staticFeatures(toks: Token[], i: number, res: LexicalResources | null): string[] {
+/** Receives one feature as its template (the name up to and including its first '=', or the whole name) and its value. */
+type EmitFeature = (template: string, value: string) => void;
+
+/**
+ * Static (tag-independent) features of token i, each as template + value (the decoder looks the value up in its
+ * template's table, so no feature name is built while tagging; training joins them into names).
+ */
+function emitStatic(toks: Token[], i: number, res: LexicalResources | null, emit: EmitFeature): void {
   const t = toks[i];
   const at = (k: number) => toks[i + k];
   const low = (k: number) => at(k)?.lower ?? (k < 0 ? '<s>' : '</s>');
   const pos = (k: number) => at(k)?.pos ?? (k < 0 ? '<s>' : '</s>');
-  const f: string[] = [
-    'bias', 'w=' + t.lower, 'l=' + t.lemma, 's3=' + t.lower.slice(-3), 's2=' + t.lower.slice(-2), 'p3=' + t.lower.slice(0, 3),
-    'sh=' + shape(t.text), 'pos=' + t.pos, 'w-1=' + low(-1), 'w+1=' + low(1), 'w-2=' + low(-2), 'w+2=' + low(2),
-    'p-1=' + pos(-1), 'p+1=' + pos(1), 'p-2=' + pos(-2), 'p+2=' + pos(2), 'pp=' + pos(-1) + '|' + t.pos, 'pn=' + t.pos + '|' + pos(1),
-    'ppn=' + pos(-1) + '|' + t.pos + '|' + pos(1), 'ww-1=' + low(-1) + '|' + t.lower, 'ww+1=' + t.lower + '|' + low(1),
-  ];
-  if (t.text[0] >= 'A' && t.text[0] <= 'Z') f.push(i === 0 ? 'cap0' : 'cap');
-  if (/\d/.test(t.text)) f.push('digit');
-  if (t.text.includes('-')) f.push('hyphen');
+  emit('bias', ''); emit('w=', t.lower); emit('l=', t.lemma); emit('s3=', t.lower.slice(-3)); emit('s2=', t.lower.slice(-2)); emit('p3=', t.lower.slice(0, 3));
+  emit('sh=', shape(t.text)); emit('pos=', t.pos); emit('w-1=', low(-1)); emit('w+1=', low(1)); emit('w-2=', low(-2)); emit('w+2=', low(2));
+  emit('p-1=', pos(-1)); emit('p+1=', pos(1)); emit('p-2=', pos(-2)); emit('p+2=', pos(2)); emit('pp=', pos(-1) + '|' + t.pos); emit('pn=', t.pos + '|' + pos(1));
+  emit('ppn=', pos(-1) + '|' + t.pos + '|' + pos(1)); emit('ww-1=', low(-1) + '|' + t.lower); emit('ww+1=', t.lower + '|' + low(1));
+  if (t.text[0] >= 'A' && t.text[0] <= 'Z') emit(i === 0 ? 'cap0' : 'cap', '');
+  if (/\d/.test(t.text)) emit('digit', '');
+  if (t.text.includes('-')) emit('hyphen', '');
   {
     // lemmas around the word and word/POS pairs: "boots up", "runs smoothly" read as usage terms whatever the inflection
     const lem = (k: number) => at(k)?.lemma ?? (k < 0 ? '<s>' : '</s>');
-    f.push('s4=' + t.lower.slice(-4), 'p2=' + t.lower.slice(0, 2), 'll-1=' + lem(-1) + '|' + t.lemma, 'll+1=' + t.lemma + '|' + lem(1), 'l-1=' + lem(-1), 'l+1=' + lem(1), 'pw-1=' + pos(-1) + '|' + t.lower, 'wp+1=' + t.lower + '|' + pos(1));
+    emit('s4=', t.lower.slice(-4)); emit('p2=', t.lower.slice(0, 2)); emit('ll-1=', lem(-1) + '|' + t.lemma); emit('ll+1=', t.lemma + '|' + lem(1));
+    emit('l-1=', lem(-1)); emit('l+1=', lem(1)); emit('pw-1=', pos(-1) + '|' + t.lower); emit('wp+1=', t.lower + '|' + pos(1));
   }
   if (res) {
-    for (const [k, tag] of CLUSTER_AT) {
+    for (const [k, a, b] of CLUSTER_AT) {
       const w = at(k);
       if (!w) continue;
-      const c0 = res.cluster(w.lower, 0), c1 = res.cluster(w.lower, 1);
-      f.push(tag + 'a=' + c0, tag + 'b=' + c1);
+      emit(a, String(res.cluster(w.lower, 0)));
+      emit(b, String(res.cluster(w.lower, 1)));
     }
     // distance to the nearest opinion word (aspect terms sit near opinions)
     let near = 9;
@@ -54,10 +59,22 @@ export function staticFeatures(toks: Token[], i: number, res: LexicalResources |
       }
       if (near < 9) break;
     }
-    f.push('op=' + near);
-    if (Math.abs(res.polarity(t.lower)) >= 0.3) f.push('selfop');
+    emit('op=', String(near));
+    if (Math.abs(res.polarity(t.lower)) >= 0.3) emit('selfop', '');
   }
+}
+
+/** Static (tag-independent) feature names of token i. */
+export function staticFeatures(toks: Token[], i: number, res: LexicalResources | null): string[] {
+  const f: string[] = [];
+  emitStatic(toks, i, res, (template, value) => f.push(template + value));
   return f;
+}
+
+/** The template and value of a static feature's name (inverse of emitStatic's joining). */
+function splitFeature(name: string): [string, string] {
+  const eq = name.indexOf('=');
+  return eq < 0 ? [name, ''] : [name.slice(0, eq + 1), name.slice(eq + 1)];
 }
 
 export interface TaggerModelJSON { kind: 'aspect-tagger'; model: LinearModelJSON; decoder?: 'viterbi' }
@@ -85,7 +102,7 @@ const LEGAL = (p: number, c: number) => !(TAGS[c] === 'I' && (p === 0 || PREV[p]
  * Exact best tag sequence of a first-order model: emit(i) gives the tag scores from token i's own features,
  * trans(i, p) those of the features joining token i with previous tag PREV[p] (0 = sentence start).
  */
-export function viterbi(n: number, emit: (i: number) => number[], trans: (i: number, p: number) => number[]): number[] {
+export function viterbi(n: number, emit: (i: number) => ArrayLike<number>, trans: (i: number, p: number) => ArrayLike<number>): number[] {
   if (!n) return [];
   const K = TAGS.length;
   const back: Int8Array[] = [];
@@ -116,34 +133,116 @@ export function viterbi(n: number, emit: (i: number) => number[], trans: (i: num
   return out;
 }
 
+/** Index of each domain's copy of a feature in a TaggerWeights slot (0 is the shared copy). */
+const DOMAIN_COPY: Record<TaggerDomain, number> = { general: 0, laptops: 1, restaurants: 2, electronics: 3 };
+const COPY_PREFIX: Record<string, number> = { 'l:': 1, 'r:': 2, 'e:': 3 };
+
+/**
+ * A tagger's weights indexed for decoding: one look-up of a feature's name gives the rows of its shared copy and of
+ * every domain's copy (no domain-prefixed name is built), and one look-up of a word gives the rows of all its
+ * previous-tag features. Scores are summed in the order of the name-by-name scoring (each feature's shared copy,
+ * then its domain copy), so the decoded tags are the same to the last bit.
+ */
+class TaggerWeights {
+  /** template -> value -> slot of a feature name without domain prefix (see splitFeature); rows[slot * 4 + copy] is its row in w, or -1 */
+  private readonly slots = new Map<string, Map<string, number>>();
+  private nSlots = 0;
+  private rows: Int32Array;
+  /** word -> slot of its 'tw=PREV|word' features; histRows[slot * 16 + prev * 4 + copy] */
+  private readonly histSlots = new Map<string, number>();
+  private histRows: Int32Array;
+  private readonly w: Float64Array;
+  readonly bias: number[];
+  constructor(json: LinearModelJSON) {
+    this.bias = json.bias;
+    const entries = Object.entries(json.weights);
+    this.w = new Float64Array(entries.length * 3);
+    const rows: number[] = [], hist: number[] = [];
+    entries.forEach(([name, ws], row) => {
+      for (let c = 0; c < 3; c++) this.w[row * 3 + c] = ws[c] ?? 0;
+      const copy = COPY_PREFIX[name.slice(0, 2)] ?? 0;
+      const base = copy ? name.slice(2) : name;
+      const tw = base.startsWith('tw=') ? base.indexOf('|') : -1;
+      if (tw > 0) {
+        const prev = PREV.indexOf(base.slice(3, tw));
+        const word = base.slice(tw + 1);
+        let slot = this.histSlots.get(word);
+        if (slot === undefined) { slot = this.histSlots.size; this.histSlots.set(word, slot); for (let k = 0; k < 16; k++) hist.push(-1); }
+        if (prev >= 0) { hist[slot * 16 + prev * 4 + copy] = row; return; }
+      }
+      const [template, value] = splitFeature(base);
+      let byValue = this.slots.get(template);
+      if (!byValue) { byValue = new Map(); this.slots.set(template, byValue); }
+      let slot = byValue.get(value);
+      if (slot === undefined) { slot = this.nSlots++; byValue.set(value, slot); rows.push(-1, -1, -1, -1); }
+      rows[slot * 4 + copy] = row;
+    });
+    this.rows = Int32Array.from(rows);
+    this.histRows = Int32Array.from(hist);
+  }
+  /** The slot of a feature given as template and value, or -1. */
+  slot(template: string, value: string): number {
+    return this.slots.get(template)?.get(value) ?? -1;
+  }
+  /** Adds to s the weights of a slot's shared copy, then (copy > 0) of its domain copy. */
+  addSlot(s: Float64Array, slot: number, copy: number): void {
+    if (slot < 0) return;
+    const w = this.w, rows = this.rows;
+    const r0 = rows[slot * 4];
+    if (r0 >= 0) { const o = r0 * 3; s[0] += w[o]; s[1] += w[o + 1]; s[2] += w[o + 2]; }
+    if (!copy) return;
+    const r1 = rows[slot * 4 + copy];
+    if (r1 >= 0) { const o = r1 * 3; s[0] += w[o]; s[1] += w[o + 1]; s[2] += w[o + 2]; }
+  }
+  /** The row block of a word's previous-tag features, or -1. */
+  histSlot(word: string): number {
+    return this.histSlots.get(word) ?? -1;
+  }
+  /** Adds to s the weights of 'tw=PREV[prev]|word' (shared, then domain copy) for a word's histSlot. */
+  addHistory(s: Float64Array, slot: number, prev: number, copy: number): void {
+    if (slot < 0) return;
+    const w = this.w, base = slot * 16 + prev * 4;
+    const r0 = this.histRows[base];
+    if (r0 >= 0) { const o = r0 * 3; s[0] += w[o]; s[1] += w[o + 1]; s[2] += w[o + 2]; }
+    if (!copy) return;
+    const r1 = this.histRows[base + copy];
+    if (r1 >= 0) { const o = r1 * 3; s[0] += w[o]; s[1] += w[o + 1]; s[2] += w[o + 2]; }
+  }
+}
+
 export class AspectTagger {
-  private lm: LinearModel;
+  private weights: TaggerWeights;
   constructor(json: TaggerModelJSON, private res: LexicalResources | null) {
-    this.lm = new LinearModel(json.model);
+    this.weights = new TaggerWeights(json.model);
   }
   /** Returns [from, to] token ranges (inclusive) of aspect terms. */
   tag(toks: Token[], domain: TaggerDomain): Array<[number, number]> {
     return spansFromTags(this.tags(toks, domain));
   }
   tags(toks: Token[], domain: TaggerDomain): string[] {
-    const lm = this.lm;
-    const prefix = domain === 'general' ? null : domain[0] + ':';
-    const f: Features = new Map();
-    const score = (names: string[], base: number[]) => {
-      f.clear();
-      for (const x of names) {
-        f.set(x, 1);
-        if (prefix) f.set(prefix + x, 1);
-      }
-      const s = lm.scores(f); // starts from the bias (0: every class bias lives in the 'bias' feature)
-      for (let c = 0; c < 3; c++) s[c] += base[c];
-      return s;
-    };
+    const W = this.weights;
+    const copy = DOMAIN_COPY[domain];
+    const [b0, b1, b2] = W.bias;
     // the previous-tag feature alone does not depend on the token: scored once per call
-    const zero = [0, 0, 0];
-    const prevOnly = PREV.map((p) => score(['t-1=' + p], zero));
-    const seq = viterbi(toks.length, (i) => score(staticFeatures(toks, i, this.res), zero),
-      (i, p) => score(['tw=' + PREV[p] + '|' + toks[i].lower], prevOnly[p]));
+    const prevOnly = PREV.map((p) => {
+      const s = Float64Array.of(b0, b1, b2);
+      W.addSlot(s, W.slot('t-1=', p), copy);
+      return s;
+    });
+    const e = new Float64Array(3), t = new Float64Array(3);
+    const emit: EmitFeature = (template, value) => W.addSlot(e, W.slot(template, value), copy);
+    const hist = toks.map((x) => W.histSlot(x.lower));
+    const seq = viterbi(toks.length, (i) => {
+      e[0] = b0; e[1] = b1; e[2] = b2;
+      emitStatic(toks, i, this.res, emit);
+      return e;
+    }, (i, p) => {
+      t[0] = b0; t[1] = b1; t[2] = b2;
+      W.addHistory(t, hist[i], p, copy);
+      const po = prevOnly[p];
+      t[0] += po[0]; t[1] += po[1]; t[2] += po[2];
+      return t;
+    });
     return seq.map((c) => TAGS[c]);
   }
 }
