@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
+import { gatewayData } from '../support/gateway-client.js';
+import { startImportCli } from '../support/import-cli.js';
 import { startTestStack } from '../support/stack.js';
 
 /**
@@ -94,33 +96,14 @@ class WatchingProxy {
 
 let proxy: WatchingProxy;
 
-async function gql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': WRITE_KEY }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
-
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+const gql = (query: string, variables: Record<string, unknown> = {}) => gatewayData(stack.gatewayUrl, WRITE_KEY, query, variables);
 
 const running = new Set<ChildProcess>();
 
-function startImport(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, GATEWAY_URL: proxy.url, REVIEWGRAPH_API_KEY: WRITE_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+function startImport(args: string[]) {
+  const { child, done } = startImportCli(args, { gatewayUrl: proxy.url, apiKey: WRITE_KEY });
   running.add(child);
-  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => {
-    running.delete(child);
-    resolve({ code, signal, stdout, stderr });
-  }));
-  return { child, done };
+  return { child, done: done.finally(() => running.delete(child)) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

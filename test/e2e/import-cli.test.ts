@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
+import { gatewayData } from '../support/gateway-client.js';
+import { startImportCli } from '../support/import-cli.js';
 import { startTestStack } from '../support/stack.js';
 
 const WRITE_KEY = 'import-write-key-0123456789abcdef';
@@ -13,28 +14,9 @@ let stack: Stack;
 let dir: string;
 const products: Record<string, string> = {};
 
-async function gql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': WRITE_KEY }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
+const gql = (query: string, variables: Record<string, unknown> = {}) => gatewayData(stack.gatewayUrl, WRITE_KEY, query, variables);
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-function startImport(args: string[], key = WRITE_KEY): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, GATEWAY_URL: stack.gatewayUrl, REVIEWGRAPH_API_KEY: key },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
-  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+const startImport = (args: string[], key = WRITE_KEY) => startImportCli(args, { gatewayUrl: stack.gatewayUrl, apiKey: key });
 
 const importFile = (args: string[], key?: string) => startImport(args, key).done;
 

@@ -6,8 +6,8 @@ import { contentOf, revisionId } from '../../subgraphs/collection/src/models/rev
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { startRatingSentimentConsumer } from '../../subgraphs/collection/src/services/rating-sentiment-consumer.js';
 import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
+import { operationRunner } from '../support/subgraph-operation.js';
 
-type Result = { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 let server: Awaited<ReturnType<typeof createServer>>;
 let bus: Bus;
 let topics: ReviewTopics;
@@ -18,11 +18,7 @@ const TENANT = 'tenant-hold-edit';
 const WRITER: InternalContext = { ...caller(TENANT), scopes: ['read', 'write'] };
 const MODERATOR: InternalContext = { ...caller(TENANT), scopes: ['read', 'moderate'] };
 
-async function run(query: string, variables: Record<string, unknown> = {}, who: InternalContext = WRITER): Promise<Result> {
-  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(who) });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult as Result;
-}
+const run = operationRunner(() => server, WRITER);
 
 const SUBMIT = `mutation($reviews: [ReviewInput!]!) { submitReviews(input: { reviews: $reviews }) { accepted { id revision } rejected { index code } } }`;
 const review = async (id: string) => (await run(`query($id: ID!) { review(id: $id) { status signals revision text } }`, { id })).data!.review as { status: string; signals: string[]; revision: number; text: string };

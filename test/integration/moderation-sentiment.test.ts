@@ -5,8 +5,8 @@ import type { ReviewTopics } from '../../lib/streams.js';
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { COLLECTION_CONSUMER, startRatingSentimentConsumer } from '../../subgraphs/collection/src/services/rating-sentiment-consumer.js';
 import { caller, eventually, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
+import { operationRunner } from '../support/subgraph-operation.js';
 
-type Result = { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 let server: Awaited<ReturnType<typeof createServer>>;
 let bus: Bus;
 let topics: ReviewTopics;
@@ -19,11 +19,7 @@ const WRITER = as(['read', 'write']);
 const READER = as(['read']);
 const MODERATOR = as(['read', 'moderate']);
 
-async function run(query: string, variables: Record<string, unknown> = {}, who: InternalContext = WRITER): Promise<Result> {
-  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(who) });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult as Result;
-}
+const run = operationRunner(() => server, WRITER);
 
 const SUBMIT = `mutation($reviews: [ReviewInput!]!) { submitReviews(input: { reviews: $reviews }) { accepted { index id revision } rejected { index field code } } }`;
 const REVIEW = `query($id: ID!) { review(id: $id) { status moderationReason signals revision } }`;

@@ -4,8 +4,8 @@ import type { InternalContext } from '../../lib/internal-context.js';
 import type { ReviewTopics } from '../../lib/streams.js';
 import { createServer } from '../../subgraphs/collection/src/server.js';
 import { caller, freshBus, freshDatabase, silentLog, TEST_SECRET } from '../support/fixtures.js';
+import { operationRunner } from '../support/subgraph-operation.js';
 
-type Result = { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 let server: Awaited<ReturnType<typeof createServer>>;
 let topics: ReviewTopics;
 let bus: Awaited<ReturnType<typeof freshBus>>['bus'];
@@ -17,11 +17,7 @@ const WRITER = as(['read', 'write']);
 const READER = as(['read']);
 const MODERATOR = as(['read', 'moderate']);
 
-async function run(query: string, variables: Record<string, unknown> = {}, who: InternalContext = WRITER): Promise<Result> {
-  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextFor(who) });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult as Result;
-}
+const run = operationRunner(() => server, WRITER);
 
 const SUBMIT = `mutation($reviews: [ReviewInput!]!) { submitReviews(input: { reviews: $reviews }) { accepted { index id } rejected { index code } } }`;
 const REVIEW = `query($id: ID!) { review(id: $id) { id status moderationReason signals } }`;

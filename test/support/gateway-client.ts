@@ -28,3 +28,11 @@ export async function askGateway(url: string, key: string, query: string, variab
     return { status: 0, ms: performance.now() - started, text: '', body: null, error: `${(error as Error).message}${cause ? ` (${cause})` : ''}` };
   }
 }
+
+/** Posts one GraphQL operation to `url` with an API key and returns its data; throws with the errors when there are any. */
+export async function gatewayData(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
