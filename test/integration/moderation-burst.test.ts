@@ -70,3 +70,21 @@ describe('the burst signal', () => {
     ]);
   });
 });
+
+describe('burst slots under concurrent batches', () => {
+  it('gives exactly five slots of an hour to concurrent claims, and a review that holds a later slot keeps it when claimed again', async () => {
+    const repo = server.services.moderation;
+    const key = 'bs_concurrent_claims_of_one_author_hour';
+    // 8 callers at once (as 8 collection processes would), 2 new reviews each, one author-hour
+    const results = await Promise.all(Array.from({ length: 8 }, (_, caller) => repo.claimBurstSlots('tenant-burst', [{ key, reviewId: `r${caller}a` }, { key, reviewId: `r${caller}b` }])));
+    const bursts = results.flatMap((r) => [...r]);
+    expect(bursts).toHaveLength(11);
+    const slots = await repo.burstSlots.find({ _id: { $in: [1, 2, 3, 4, 5, 6].map((n) => `${key}_${n}`) } }).toArray();
+    expect(slots.map((s) => s._id).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${key}_${n}`));
+    const holders = slots.map((s) => s.reviewId);
+    expect(new Set([...holders, ...bursts]).size).toBe(16);
+    // the holder of slot 5 claims again beside a new review: it keeps its slot, the new one is a burst
+    const fifth = slots.find((s) => s._id === `${key}_5`)!.reviewId;
+    expect([...(await repo.claimBurstSlots('tenant-burst', [{ key, reviewId: fifth }, { key, reviewId: 'newcomer' }]))]).toEqual(['newcomer']);
+  });
+});

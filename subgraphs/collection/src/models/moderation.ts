@@ -36,8 +36,8 @@ export const BURST_LIMIT = 5;
 
 /**
  * One of the BURST_LIMIT slots of an (author, hour): insert-only under an id made of tenant, author
- * and hour and the slot's number, so a batch reads every slot it could take in one `_id` read, and
- * a review that finds them all taken by other reviews is a burst.
+ * and hour and the slot's number, taken lowest first, so a batch finds the slots it could take by
+ * `_id`, and a review that finds them all taken by other reviews is a burst.
  */
 export interface BurstSlotDocument { _id: string; tenantId: string; reviewId: string }
 

@@ -163,24 +163,31 @@ export class ModerationRepository {
 
   /**
    * Gives each review one of its (author, hour) key's slots; returns the reviews left without one (a
-   * burst). One `_id` read of every slot of the batch's keys, one insert of the slots taken; a slot a
-   * concurrent batch took first is looked for again once. A review that holds a slot keeps it.
+   * burst). Slots are taken lowest first and never given back, so a key whose first slot is free holds
+   * none: one `_id` read of every key's first slot, a second of the other slots of the keys whose
+   * first is held, one insert of the slots taken; a slot a concurrent batch took first is looked for
+   * again once. A review that holds a slot keeps it.
    */
   async claimBurstSlots(tenantId: string, claims: ReadonlyArray<{ key: string; reviewId: string }>): Promise<Set<string>> {
     const bursts = new Set<string>();
     let waiting = [...claims];
     for (let round = 0; round < 2 && waiting.length > 0; round++) {
-      const keys = [...new Set(waiting.map((c) => c.key))];
-      const slotsOf = (key: string) => Array.from({ length: BURST_LIMIT }, (_, i) => burstSlotId(key, i + 1));
-      const held = await findByIds(this.database, this.burstSlots, tenantId, keys.flatMap(slotsOf));
+      const byKey = new Map<string, string[]>();
+      for (const c of waiting) {
+        const reviewIds = byKey.get(c.key);
+        if (reviewIds) reviewIds.push(c.reviewId);
+        else byKey.set(c.key, [c.reviewId]);
+      }
+      const held = await this.heldBurstSlots(tenantId, [...byKey.keys()]);
       const holders = new Set([...held.values()].map((slot) => slot.reviewId));
       const wanted: Array<BurstSlotDocument & { claim: { key: string; reviewId: string } }> = [];
-      for (const key of keys) {
-        const free = slotsOf(key).filter((id) => !held.has(id));
-        for (const claim of waiting.filter((c) => c.key === key && !holders.has(c.reviewId))) {
+      for (const [key, reviewIds] of byKey) {
+        const free = Array.from({ length: BURST_LIMIT }, (_, i) => burstSlotId(key, i + 1)).filter((id) => !held.has(id));
+        for (const reviewId of reviewIds) {
+          if (holders.has(reviewId)) continue;
           const slot = free.shift();
-          if (slot === undefined) bursts.add(claim.reviewId);
-          else wanted.push({ _id: slot, tenantId, reviewId: claim.reviewId, claim });
+          if (slot === undefined) bursts.add(reviewId);
+          else wanted.push({ _id: slot, tenantId, reviewId, claim: { key, reviewId } });
         }
       }
       const lost = await insertManyIgnoringDuplicates(this.burstSlots, wanted.map(({ claim: _, ...slot }) => slot));
@@ -188,5 +195,15 @@ export class ModerationRepository {
     }
     for (const claim of waiting) bursts.add(claim.reviewId);
     return bursts;
+  }
+
+  /** The stored slots of these keys: their first slots, then the rest of the keys whose first is held. */
+  private async heldBurstSlots(tenantId: string, keys: readonly string[]): Promise<Map<string, BurstSlotDocument>> {
+    const held = await findByIds(this.database, this.burstSlots, tenantId, keys.map((key) => burstSlotId(key, 1)));
+    const busy = keys.filter((key) => held.has(burstSlotId(key, 1)));
+    if (busy.length === 0) return held;
+    const rest = await findByIds(this.database, this.burstSlots, tenantId, busy.flatMap((key) => Array.from({ length: BURST_LIMIT - 1 }, (_, i) => burstSlotId(key, i + 2))));
+    for (const [id, slot] of rest) held.set(id, slot);
+    return held;
   }
 }
