@@ -1,4 +1,4 @@
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import { databaseName, insertManyIgnoringDuplicates } from '../../lib/mongo.js';
 import type { Stack } from '../../lib/stack.js';
 import { reviewTopics } from '../../lib/streams.js';
@@ -74,10 +74,54 @@ export async function measureRawInsert(collection: Collection<ReviewDocument>, t
   return opts.count / seconds;
 }
 
+/**
+ * The documents the intake stored in `db` since the last call (every collection but those it only
+ * reads), remembered by `_id` in `seen`: what raw `insertMany` has to write to store the same as
+ * the intake, a review's derived documents (list entries, change-feed entry, moderation claims,
+ * outbox entries) included.
+ */
+async function documentsStoredSince(db: Db, seen: Map<string, Set<unknown>>): Promise<Map<string, Document[]>> {
+  const fresh = new Map<string, Document[]>();
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (['products', 'sources'].includes(name)) continue;
+    const known = seen.get(name) ?? new Set<unknown>();
+    seen.set(name, known);
+    const docs: Document[] = [];
+    for await (const doc of db.collection(name).find({})) {
+      if (known.has(doc._id)) continue;
+      known.add(doc._id);
+      docs.push(doc);
+    }
+    if (docs.length > 0) fresh.set(name, docs);
+  }
+  return fresh;
+}
+
+/**
+ * Reviews/s of raw `insertMany` (unordered, 500 documents per call, from `clients` concurrent loops)
+ * of every document an intake run stored, each into a collection of the same name under `into`;
+ * `reviews` is how many reviews they hold.
+ */
+async function measureRawInsertOfAll(into: Db, docsByCollection: Map<string, Document[]>, reviews: number, clients: number, run: string): Promise<number> {
+  const batches: Array<{ collection: Collection; docs: Document[] }> = [];
+  for (const [name, docs] of docsByCollection) {
+    const collection = into.collection(`${run}_${name}`);
+    for (let i = 0; i < docs.length; i += INTAKE_BATCH) batches.push({ collection, docs: docs.slice(i, i + INTAKE_BATCH) });
+  }
+  const seconds = await timedBatches(batches.length, clients, async (batch) => {
+    await insertManyIgnoringDuplicates(batches[batch]!.collection, batches[batch]!.docs);
+  });
+  return reviews / seconds;
+}
+
 export interface IntakeRow {
   clients: number;
-  /** Reviews/s of the raw `insertMany` baseline from as many clients. */
+  /** Reviews/s of the raw `insertMany` baseline (the review documents) from as many clients. */
   raw: number;
+  /** Reviews/s of raw `insertMany` of every document the intake stored for its reviews, from as many clients. */
+  rawAll: number;
+  /** Documents the intake stored per review. */
+  documentsPerReview: number;
   /** Reviews/s of `submitReviews` through the gateway. */
   intake: number;
   /** Database commands per `submitReviews` batch, by command (the consumers' commands included). */
@@ -106,6 +150,10 @@ export async function compareIntake(servers: { mongoUri: string; natsUrl: string
     stack = await startBenchStack({ ...servers, prefix, apiKey: key, tenantId });
     const productIds = await createProducts(stack.gatewayUrl, key, opts.products);
     const raw = admin.db(databaseName(prefix, 'raw')).collection<ReviewDocument>('reviews');
+    const rawAll = admin.db(databaseName(prefix, 'rawall'));
+    const collectionDb = admin.db(databaseName(prefix, 'collection'));
+    const seen = new Map<string, Set<unknown>>();
+    await documentsStoredSince(collectionDb, seen);
     const stream = reviewTopics(prefix).stream.name;
     const batches = Math.ceil(opts.count / INTAKE_BATCH);
     for (const clients of opts.clientCounts) {
@@ -119,10 +167,15 @@ export async function compareIntake(servers: { mongoUri: string; natsUrl: string
       const commands = commandsBetween(before, await commandCounts(admin.db('admin')));
       write(`  submitReviews, ${clients} client(s): ${intake.toFixed(0)} reviews/s (${(intake / rawRate).toFixed(2)} of raw); waiting for the consumers`);
       const serverCpuPerReview = cpu0 !== null && cpu1 !== null && cpu2 !== null ? { raw: (cpu1 - cpu0) / opts.count, intake: (cpu2 - cpu1) / opts.count } : null;
-      rows.push({ clients, raw: rawRate, intake, commandsPerBatch: Object.fromEntries(Object.entries(commands).map(([name, n]) => [name, n / batches])), serverCpuPerReview });
       // no analysis worker runs here: its durable only keeps the events
       const left = await waitForConsumersIdle(servers.natsUrl, stream, { ignore: [ANALYSIS_CONSUMER] });
       if (left > 0) write(`  (the consumers still had ${left} events to finish; they keep working during the next run)`);
+      // the same documents the intake stored, written by the driver alone once the consumers are done
+      const stored = await documentsStoredSince(collectionDb, seen);
+      const documentsPerReview = [...stored.values()].reduce((n, docs) => n + docs.length, 0) / opts.count;
+      const rawAllRate = await measureRawInsertOfAll(rawAll, stored, opts.count, clients, `c${clients}`);
+      write(`  raw insertMany of the ${documentsPerReview.toFixed(2)} documents per review the intake stored, ${clients} client(s): ${rawAllRate.toFixed(0)} reviews/s (submitReviews ${(intake / rawAllRate).toFixed(2)} of it)`);
+      rows.push({ clients, raw: rawRate, rawAll: rawAllRate, documentsPerReview, intake, commandsPerBatch: Object.fromEntries(Object.entries(commands).map(([name, n]) => [name, n / batches])), serverCpuPerReview });
     }
     for (const rowCount of opts.importRows ?? []) {
       const run = await measureImportCli(stack.gatewayUrl, key, { run: `import${rowCount}`, rows: rowCount, productIds });
@@ -133,13 +186,13 @@ export async function compareIntake(servers: { mongoUri: string; natsUrl: string
     }
   } finally {
     await stack?.stop();
-    for (const owner of ['collection', 'analysis', 'applications', 'raw']) await admin.db(databaseName(prefix, owner)).dropDatabase().catch(() => undefined);
+    for (const owner of ['collection', 'analysis', 'applications', 'raw', 'rawall']) await admin.db(databaseName(prefix, owner)).dropDatabase().catch(() => undefined);
     await admin.close();
   }
   return { rows, imports };
 }
 
-/** The intake rows as a Markdown table (raw and submitReviews per client count, ratios against the raw rate of the same clients; the import CLI's rows against raw at 1 client). */
+/** The intake rows as a Markdown table (raw, submitReviews and raw of all the intake's documents per client count, ratios against the raw rate of the same clients; the import CLI's rows against raw at 1 client). */
 export function intakeTable(rows: readonly IntakeRow[], imports: readonly ImportRun[] = []): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   const lines = ['| path | clients | reviews/s | of raw insertMany (same clients) | of raw insertMany (1 client) | database + bus CPU per review |', '|---|---|---|---|---|---|'];
@@ -148,6 +201,7 @@ export function intakeTable(rows: readonly IntakeRow[], imports: readonly Import
   for (const row of rows) {
     lines.push(`| raw insertMany (baseline) | ${row.clients} | ${fmt(row.raw)} | 1.00 | ${rawOne ? (row.raw / rawOne).toFixed(2) : '–'} | ${cpu(row.serverCpuPerReview?.raw)} |`);
     lines.push(`| submitReviews via the gateway | ${row.clients} | ${fmt(row.intake)} | ${(row.intake / row.raw).toFixed(2)} | ${rawOne ? (row.intake / rawOne).toFixed(2) : '–'} | ${cpu(row.serverCpuPerReview?.intake)} |`);
+    lines.push(`| raw insertMany of the same ${row.documentsPerReview.toFixed(1)} documents per review the intake stored | ${row.clients} | ${fmt(row.rawAll)} | ${(row.rawAll / row.raw).toFixed(2)} (submitReviews: ${(row.intake / row.rawAll).toFixed(2)} of it) | ${rawOne ? (row.rawAll / rawOne).toFixed(2) : '–'} | – |`);
   }
   for (const run of imports) {
     lines.push(`| npm run import, ${run.rows.toLocaleString('en')} rows (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | CLI default (${run.concurrency} calls in flight) | ${fmt(run.rate)} | – | ${rawOne ? (run.rate / rawOne).toFixed(2) : '–'} | – |`);
