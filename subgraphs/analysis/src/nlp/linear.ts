@@ -12,6 +12,14 @@ export function addFeature(f: Features, name: string, value = 1): void {
   f.set(name, (f.get(name) ?? 0) + value);
 }
 
+const INDEXED_NAMES = new Map<string, string[]>();
+/** The feature names prefix + 0 … prefix + (n - 1) of a dense vector, built once per prefix (their hashes are then computed once too). */
+export function indexedNames(prefix: string, n: number): string[] {
+  let names = INDEXED_NAMES.get(prefix);
+  if (!names || names.length < n) { names = Array.from({ length: n }, (_, d) => prefix + d); INDEXED_NAMES.set(prefix, names); }
+  return names;
+}
+
 /** Deterministic PRNG, shared with the rest of the project. */
 export const rng = seededRandom;
 

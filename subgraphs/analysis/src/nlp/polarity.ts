@@ -11,7 +11,7 @@
  * term's domain (attention.ts), which reads the words in order rather than as a bag.
  */
 import type { Token, Tokenised } from './tokenize.js';
-import { LinearModel, addFeature, averageModels, logSoftmax, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, addFeature, indexedNames, averageModels, logSoftmax, rng, shuffle, softmax, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 import { SentimentModel, annotate, meanWink, sentenceFeatures, type SentimentModelJSON } from './sentiment.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
@@ -91,7 +91,7 @@ export function polarityFeatures(
       if (STOPWORDS.has(t.lower) || t.type !== 'word') continue;
       if (res.addVector(t.lower, acc, ann[i - lo].neg ? -1 : 1)) nv++;
     }
-    if (nv) for (let d = 0; d < acc.length; d++) put('v' + d, acc[d] / Math.sqrt(nv));
+    if (nv) { const names = indexedNames('v', acc.length); for (let d = 0; d < acc.length; d++) put(names[d], acc[d] / Math.sqrt(nv)); }
     // distance-weighted averaged vectors of the left and of the right context (negated words flipped)
     for (const [side, from, to, step] of [['L', s - 1, lo, -1], ['R', e + 1, hi, 1]] as Array<[string, number, number, number]>) {
       const v = new Float64Array(res.dims);
@@ -103,7 +103,7 @@ export function polarityFeatures(
         const w = 1 / (1 + d / 3);
         if (res.addVector(t.lower, v, (ann[i - lo].neg ? -1 : 1) * w)) wsum += w;
       }
-      if (wsum) for (let d = 0; d < v.length; d++) put('v' + side + d, (SIDE_VECTOR_W * v[d]) / Math.sqrt(wsum));
+      if (wsum) { const names = indexedNames('v' + side, v.length); for (let d = 0; d < v.length; d++) put(names[d], (SIDE_VECTOR_W * v[d]) / Math.sqrt(wsum)); }
     }
     // nearest adjective / verb to the term inside the clause
     let best = -1;

@@ -4,7 +4,7 @@
  * word vectors, with contrast/concession clause weighting and intensifiers.
  */
 import type { Token, Tokenised } from './tokenize.js';
-import { LinearModel, addFeature, averageModels, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
+import { LinearModel, addFeature, averageModels, indexedNames, trainLogReg, type Features, type LinearModelJSON } from './linear.js';
 import type { LexicalResources } from './resources.js';
 import { NEGATORS, SCOPE_BREAK, CONTRAST_AFTER, CONCESSIVE, INTENSIFIERS, DIMINISHERS, HEDGES, PRODUCT_PHRASES, STOPWORDS, type KnownPhrase } from './lexicon.js';
 
@@ -179,8 +179,8 @@ export function sentenceFeatures(tk: Tokenised, a: number, b: number, winkScore:
     }
   }
   addFeature(f, 'b:' + prev + '_</s>', 1);
-  if (dense && nd > 0) for (let d = 0; d < dense.length; d++) f.set('e' + d, dense[d] / Math.sqrt(nd));
-  if (ndense && nnd > 0) for (let d = 0; d < ndense.length; d++) f.set('ne' + d, ndense[d] / Math.sqrt(nnd));
+  if (dense && nd > 0) { const names = indexedNames('e', dense.length); for (let d = 0; d < dense.length; d++) f.set(names[d], dense[d] / Math.sqrt(nd)); }
+  if (ndense && nnd > 0) { const names = indexedNames('ne', ndense.length); for (let d = 0; d < ndense.length; d++) f.set(names[d], ndense[d] / Math.sqrt(nnd)); }
   if (res) {
     f.set('lex', lexPos - lexNeg);
     f.set('lexpos', Math.log1p(lexPos));
