@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
+import { gatewayBody } from '../support/gateway-client.js';
 import { startTestStack } from '../support/stack.js';
 
 const WRITE_KEY = 'ins-write-key-0123456789abcdef00';
@@ -8,10 +9,7 @@ const READ_KEY = 'ins-read-key-0123456789abcdef000';
 const OTHER_KEY = 'ins-other-key-0123456789abcdef00';
 let stack: Stack;
 
-async function gql(query: string, variables: Record<string, unknown> = {}, key = WRITE_KEY) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+const gql = (query: string, variables: Record<string, unknown> = {}, key = WRITE_KEY) => gatewayBody(stack.gatewayUrl, key, query, variables);
 
 beforeAll(async () => {
   stack = await startTestStack('ins', {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
+import { gatewayBody } from '../support/gateway-client.js';
 import { startTestStack } from '../support/stack.js';
 
 const WRITER = 'sentiment-writer-key-0123456789abc';
@@ -8,10 +9,7 @@ const READER = 'sentiment-reader-key-0123456789abc';
 const MODERATOR = 'sentiment-moderator-key-0123456789';
 let stack: Stack;
 
-async function gql(key: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => gatewayBody(stack.gatewayUrl, key, query, variables);
 
 beforeAll(async () => {
   stack = await startTestStack('sentiment', {

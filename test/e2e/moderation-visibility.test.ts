@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
+import { gatewayBody } from '../support/gateway-client.js';
 import { startTestStack } from '../support/stack.js';
 
 const WRITER = 'visibility-writer-key-0123456789ab';
@@ -31,10 +32,7 @@ let base: string;
 const received: Array<{ type: string; reviewId: string; data: Record<string, unknown> }> = [];
 const hits = (type: string, reviewId: string) => received.filter((r) => r.type === type && r.reviewId === reviewId);
 
-async function gql(key: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => gatewayBody(stack.gatewayUrl, key, query, variables);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
+import { gatewayBody } from '../support/gateway-client.js';
 import { startTestStack } from '../support/stack.js';
 
 const PARTNER_KEY = 'sync-partner-key-0123456789abcdef';
@@ -10,10 +11,7 @@ const READER_KEY = 'sync-reader-key-0123456789abcdef0';
 const OTHER_KEY = 'sync-other-tenant-key-0123456789ab';
 let stack: Stack;
 
-async function gql(query: string, variables: Record<string, unknown> = {}, key = PARTNER_KEY) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+const gql = (query: string, variables: Record<string, unknown> = {}, key = PARTNER_KEY) => gatewayBody(stack.gatewayUrl, key, query, variables);
 
 const SUBMIT = `mutation($r: [ReviewInput!]!, $key: String) { submitReviews(input: { reviews: $r, idempotencyKey: $key }) { accepted { index id duplicate revision edited } rejected { index code message } } }`;
 const CHANGES = `query($after: String) { reviewChanges(after: $after, first: 3) { edges { node { kind reviewId revision review { id rating text revision } } } pageInfo { hasNextPage endCursor } } }`;

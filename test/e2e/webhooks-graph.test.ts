@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../subgraphs/applications/src/services/webhook-signature.js';
 import { eventually } from '../support/fixtures.js';
+import { gatewayBody } from '../support/gateway-client.js';
 import { startTestStack } from '../support/stack.js';
 
 const WRITE_KEY = 'whk-write-key-0123456789abcdef00';
@@ -15,10 +16,7 @@ let base: string;
 const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string; at: number }> = [];
 const hits = (path: string) => received.filter((r) => r.path === path);
 
-async function gql(query: string, variables: Record<string, unknown> = {}, key = WRITE_KEY) {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
-}
+const gql = (query: string, variables: Record<string, unknown> = {}, key = WRITE_KEY) => gatewayBody(stack.gatewayUrl, key, query, variables);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {

@@ -1,9 +1,12 @@
+/** A GraphQL response body as tests read it. */
+export interface GatewayBody { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, any> }> }
+
 /** What a client saw of one request to the gateway: the answer, or the network error that ended it (then `status` is 0). */
 export interface GatewayAnswer {
   status: number;
   ms: number;
   text: string;
-  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, any> }> } | null;
+  body: GatewayBody | null;
   error: string | null;
 }
 
@@ -16,9 +19,9 @@ export async function askGateway(url: string, key: string, query: string, variab
       body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
-    let body: GatewayAnswer['body'] = null;
+    let body: GatewayBody | null = null;
     try {
-      body = JSON.parse(text) as GatewayAnswer['body'];
+      body = JSON.parse(text) as GatewayBody;
     } catch {
       // not JSON: `text` shows what came
     }
@@ -35,4 +38,10 @@ export async function gatewayData(url: string, key: string, query: string, varia
   const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
+}
+
+/** Posts one GraphQL operation to `url` with an API key and returns the response body as it came. */
+export async function gatewayBody(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<GatewayBody> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as GatewayBody;
 }
