@@ -8,6 +8,7 @@
  * start until everything is applied.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
+import { MongoClient, type Db } from 'mongodb';
 import { connectBus, type Bus } from '../../lib/bus/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { connectDatabase, databaseName } from '../../lib/mongo.js';
@@ -16,12 +17,15 @@ import { AlertRepository } from '../../subgraphs/applications/src/repositories/a
 import { InsightsRepository } from '../../subgraphs/applications/src/repositories/insights-repository.js';
 import { startInsightsConsumer } from '../../subgraphs/applications/src/services/insights-consumer.js';
 import type { BenchInfra } from '../infra.js';
+import { commandCounts, commandsBetween } from '../support/server-status.js';
 import { benchReview, countsAsAnalyzed, reviewEvents } from './review-events.js';
 
 const TENANT = 'bench';
 
 export interface RateOptions { reviews: number; products: number; log: Logger; now?: Date }
-export interface Rates { events: number; bus: number; insights: number; alertsRaised: number }
+/** What one drain cost: this process's CPU (user + system) and the database commands it sent, per event. */
+export interface DrainCost { cpuMsPerEvent: number; commandsPerEvent: number; commands: Record<string, number> }
+export interface Rates { events: number; bus: number; insights: number; alertsRaised: number; busCost: DrainCost; insightsCost: DrainCost }
 
 export const benchProductId = (i: number) => `prd_${i.toString(16).padStart(24, '0')}`;
 
@@ -55,21 +59,43 @@ async function withStream<T>(infra: BenchInfra, opts: RateOptions, measure: (bus
   }
 }
 
+/** Starts counting this process's CPU and the server's data commands; `end` gives them per event. */
+async function costMeter(admin: Db, events: number): Promise<{ end(): Promise<DrainCost> }> {
+  const commands = await commandCounts(admin);
+  const cpu = process.cpuUsage();
+  return {
+    async end() {
+      const used = process.cpuUsage(cpu);
+      // The counters are read before the reads that check the result, so those are not counted.
+      const grown = commandsBetween(commands, await commandCounts(admin));
+      const total = Object.values(grown).reduce((sum, n) => sum + n, 0);
+      return { cpuMsPerEvent: (used.user + used.system) / 1000 / events, commandsPerEvent: total / events, commands: grown };
+    },
+  };
+}
+
 /** Events per second through a consumer whose handler does nothing: what the bus alone allows. */
-export function busRate(infra: BenchInfra, opts: RateOptions): Promise<number> {
+export function busRate(infra: BenchInfra, opts: RateOptions): Promise<{ rate: number; cost: DrainCost }> {
   return withStream(infra, opts, async (bus, topics) => {
-    const events = opts.reviews * 2;
-    const started = performance.now();
-    const consumer = await bus.consume<unknown>({ stream: topics.stream.name, durable: 'bench', maxMessages: 128, batch: { size: 128, handler: async (items) => items.map(() => undefined) } });
-    await waitUntil(async () => consumer.processed >= events, 'bus baseline');
-    const rate = events / ((performance.now() - started) / 1000);
-    await consumer.stop();
-    return rate;
+    const client = await MongoClient.connect(infra.mongoUri);
+    try {
+      const events = opts.reviews * 2;
+      const meter = await costMeter(client.db('admin'), events);
+      const started = performance.now();
+      const consumer = await bus.consume<unknown>({ stream: topics.stream.name, durable: 'bench', maxMessages: 128, batch: { size: 128, handler: async (items) => items.map(() => undefined) } });
+      await waitUntil(async () => consumer.processed >= events, 'bus baseline');
+      const rate = events / ((performance.now() - started) / 1000);
+      const cost = await meter.end();
+      await consumer.stop();
+      return { rate, cost };
+    } finally {
+      await client.close();
+    }
   });
 }
 
 /** Events per second the insights consumer applies, with alerts evaluated; checks every product's counts at the end. */
-export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ rate: number; alertsRaised: number }> {
+export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ rate: number; alertsRaised: number; cost: DrainCost }> {
   return withStream(infra, opts, async (bus, topics, name) => {
     const database = await connectDatabase(infra.mongoUri, databaseName(name, 'applications'));
     try {
@@ -81,17 +107,20 @@ export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ ra
       for (let i = 0; i < opts.reviews; i++) if (countsAsAnalyzed(benchReview(i, TENANT, benchProductId(i % opts.products), { now, surge: i % opts.products % 5 === 0 }))) expected.analyzed++;
       const ids = Array.from({ length: opts.products }, (_, i) => benchProductId(i));
       const events = opts.reviews * 2;
+      const meter = await costMeter(database.client.db('admin'), events);
       const started = performance.now();
       const consumer = await startInsightsConsumer(bus, { insights, alerts, topics, log: opts.log });
+      let cost: DrainCost | undefined;
       await waitUntil(async () => {
         if (consumer.processed < events) return false;
+        cost ??= await meter.end();
         const found = [...(await insights.findByProductIds(TENANT, ids)).values()];
         return found.reduce((sum, d) => sum + d.reviewCount, 0) === expected.reviews && found.reduce((sum, d) => sum + d.analyzedCount, 0) === expected.analyzed;
       }, 'insights');
       const rate = events / ((performance.now() - started) / 1000);
       await consumer.stop();
       const alertsRaised = await alerts.collection.countDocuments({ tenantId: TENANT });
-      return { rate, alertsRaised };
+      return { rate, alertsRaised, cost: cost! };
     } finally {
       await database.db.dropDatabase();
       await database.close();
@@ -103,6 +132,6 @@ export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ ra
 export async function consumerRates(infra: BenchInfra, opts: RateOptions): Promise<Rates> {
   const now = opts.now ?? new Date();
   const bus = await busRate(infra, { ...opts, now });
-  const { rate, alertsRaised } = await insightsRate(infra, { ...opts, now });
-  return { events: opts.reviews * 2, bus, insights: rate, alertsRaised };
+  const insights = await insightsRate(infra, { ...opts, now });
+  return { events: opts.reviews * 2, bus: bus.rate, insights: insights.rate, alertsRaised: insights.alertsRaised, busCost: bus.cost, insightsCost: insights.cost };
 }

@@ -51,9 +51,10 @@ const rows: Array<[string, string, string, string]> = [];
 try {
   process.stdout.write(`insights benchmark: (a) ${reviews.toLocaleString('en')} reviews (${(reviews * 2).toLocaleString('en')} events) over ${products} products; (b) stores of ${sizes.map((s) => s.toLocaleString('en')).join(', ')} reviews; (c) ${rate} reviews/s for ${lagSeconds} s\n`);
   const rates = await consumerRates(infra, { reviews, products, log });
-  say(`(a) bus alone ${rates.bus.toFixed(0)} events/s; insights consumer ${rates.insights.toFixed(0)} events/s; ${rates.alertsRaised} alerts raised`);
-  rows.push(['(a) bus alone, handler does nothing', `${rates.bus.toFixed(0)} events/s`, '1.00 (baseline)', '']);
-  rows.push(['(a) insights consumer (states, insights with aspects, quotes, locales, daily buckets, alerts)', `${rates.insights.toFixed(0)} events/s`, `${(rates.insights / rates.bus).toFixed(3)} of the bus`, `${rates.alertsRaised} alerts raised`]);
+  const cost = (c: typeof rates.busCost) => `${c.cpuMsPerEvent.toFixed(2)} ms of CPU and ${c.commandsPerEvent.toFixed(3)} database commands per event (${Object.entries(c.commands).map(([name, n]) => `${n} ${name}`).join(', ') || 'none'})`;
+  say(`(a) bus alone ${rates.bus.toFixed(0)} events/s, ${cost(rates.busCost)}; insights consumer ${rates.insights.toFixed(0)} events/s, ${cost(rates.insightsCost)}; ${rates.alertsRaised} alerts raised`);
+  rows.push(['(a) bus alone, handler does nothing', `${rates.bus.toFixed(0)} events/s`, '1.00 (baseline)', cost(rates.busCost)]);
+  rows.push(['(a) insights consumer (states, insights with aspects, quotes, locales, daily buckets, alerts)', `${rates.insights.toFixed(0)} events/s`, `${(rates.insights / rates.bus).toFixed(3)} of the bus`, `${rates.alertsRaised} alerts raised; ${cost(rates.insightsCost)}`]);
 
   const store = await ProductStore.start(infra, log);
   try {

@@ -7,6 +7,9 @@ import { emptyTrendMonth, trendMonthId, type TrendMonthDocument } from '../model
 import { foldMonth, foldProduct, reviewDay } from '../services/insights-fold.js';
 import { LoggedAggregate, type AggregateChanges } from './logged-aggregate.js';
 
+/** What `applyChanges` did: changes newly counted, and the insights and months it wrote, by `_id`. */
+export interface AppliedChanges { applied: number; products: Map<string, InsightsDocument>; months: Map<string, TrendMonthDocument> }
+
 /** A review's change with the product it belongs to. */
 export interface ProductChange extends ReviewChange { tenantId: string; productId: string }
 
@@ -47,9 +50,10 @@ export class InsightsRepository {
    * Folds review changes into their products' insights and the months of daily buckets they
    * touch, each change once per aggregate, a few round trips per tenant whatever the number of
    * aggregates; serialised per aggregate in this process (other processes are ordered by the
-   * aggregate's log).
+   * aggregate's log). Returns how many changes were new, and the documents as they now stand
+   * (by `_id`; one that had to be written the slow way is absent, and is read when needed).
    */
-  async applyChanges(changes: readonly ProductChange[], now = new Date()): Promise<number> {
+  async applyChanges(changes: readonly ProductChange[], now = new Date()): Promise<AppliedChanges> {
     const tenants = new Map<string, { products: Map<string, AggregateChanges<InsightsDocument, ReviewChange> & { changes: ReviewChange[] }>; months: Map<string, AggregateChanges<TrendMonthDocument, ReviewChange> & { changes: ReviewChange[] }> }>();
     for (const { tenantId, productId, ...change } of changes) {
       const tenant = tenants.get(tenantId) ?? { products: new Map(), months: new Map() };
@@ -65,17 +69,25 @@ export class InsightsRepository {
         entry.changes.push(change);
       }
     }
-    let applied = 0;
+    const result: AppliedChanges = { applied: 0, products: new Map(), months: new Map() };
     for (const [tenantId, { products, months }] of tenants) {
       await this.holding([...products.keys(), ...months.keys()], async () => {
-        const [counted] = await Promise.all([
+        const [counted, folded] = await Promise.all([
           this.products.applyMany(tenantId, [...products.values()], now),
           this.monthAggregates.applyMany(tenantId, [...months.values()], now),
         ]);
-        for (const n of counted.values()) applied += n;
+        for (const n of counted.applied.values()) result.applied += n;
+        for (const [id, doc] of counted.current) result.products.set(id, normalise(doc));
+        for (const [id, doc] of folded.current) result.months.set(id, doc);
       });
     }
-    return applied;
+    return result;
+  }
+
+  /** Forgets the documents this process remembers of its writes (a rebuild rewrote them). */
+  forgetKnown(): void {
+    this.products.forgetKnown();
+    this.monthAggregates.forgetKnown();
   }
 
   /** Runs `work` holding the in-process lock of every key (taken in order, so two holders never wait on each other). */

@@ -1,8 +1,11 @@
 import type { Collection } from 'mongodb';
 import { findByIds, insertIfAbsent, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
+import { BoundedCache } from './bounded-cache.js';
 import { stateVersionId, type AppliedMarker, type ReviewStateDocument } from '../models/review-state.js';
 
 const PROBE = 8;
+/** Reviews whose latest state a process remembers (about a kilobyte each). */
+export const KNOWN_STATES = 20_000;
 
 /**
  * `analysis` and `change` are stored as one JSON string each: FerretDB converts arrays of objects
@@ -28,9 +31,16 @@ export class ReviewStateRepository {
   readonly collection: Collection<ReviewStateDocument>;
   readonly applied: Collection<AppliedMarker>;
 
-  constructor(private readonly database: Database) {
+  /**
+   * The latest version of a review's state that this process applied, by state id. Versions are
+   * insert-only and numbered, so inserting the next one is the check that it is still the latest.
+   */
+  readonly known: BoundedCache<string, ReviewStateDocument>;
+
+  constructor(private readonly database: Database, knownLimit = KNOWN_STATES) {
     this.collection = database.db.collection<ReviewStateDocument>('review_states');
     this.applied = database.db.collection<AppliedMarker>('review_changes_applied');
+    this.known = new BoundedCache(knownLimit);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -1,5 +1,6 @@
 import { fromFieldKey } from '../models/insights.js';
 import type { AlertKind, AlertSeverity } from '../models/alert.js';
+import type { CountedReview } from '../models/review-state.js';
 import type { DayCounts, TrendMonthDocument } from '../models/trend-month.js';
 
 /** The windows, by the UTC day reviews were written: the last 7 days (today included) against the 28 before. */
@@ -33,6 +34,23 @@ export function alertMonths(now: Date): string[] {
   const months = new Set<string>();
   for (let t = today - (RECENT_DAYS + BASELINE_DAYS - 1) * DAY_MS; t <= today; t += DAY_MS) months.add(isoDay(t).slice(0, 7));
   return [...months];
+}
+
+/** The first day (`YYYY-MM-DD`) the windows ending on `now`'s day hold. */
+export function alertWindowStart(now: Date): string {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return isoDay(today - (RECENT_DAYS + BASELINE_DAYS - 1) * DAY_MS);
+}
+
+/**
+ * Whether a review's change can move what the alerts of its product see on `now`'s day: the daily
+ * counts inside the windows, or the negative quotes an alert takes its examples from (a negative
+ * mention of any date can push a recent one out of a pool). A review written before the windows,
+ * without negative mentions, changes neither.
+ */
+export function changeReachesAlerts(change: { from: CountedReview | null; to: CountedReview | null }, now: Date): boolean {
+  const start = alertWindowStart(now);
+  return [change.from, change.to].some((review) => review !== null && (review.submitted.createdAt.slice(0, 10) >= start || (review.analysis?.aspects ?? []).some((m) => m.polarity === 'NEGATIVE')));
 }
 
 /** Pooled two-proportion z statistic of x1/n1 against x0/n0 (0 when undefined). */

@@ -1,4 +1,6 @@
 import { alertId, alertSignalId, type AlertDocument } from '../models/alert.js';
+import { insightsId, type InsightsDocument } from '../models/insights.js';
+import { trendMonthId, type TrendMonthDocument } from '../models/trend-month.js';
 import type { AlertRepository } from '../repositories/alert-repository.js';
 import type { InsightsRepository } from '../repositories/insights-repository.js';
 import { ALERT_RAISED, ALERT_RESOLVED } from '../events.js';
@@ -7,15 +9,25 @@ import type { AlertEvents } from './alert-events.js';
 
 const EXAMPLES = 3;
 
+/** Documents a caller just wrote and holds, by `_id`: the evaluation reads only the rest. */
+export interface WrittenAggregates { products: ReadonlyMap<string, InsightsDocument>; months: ReadonlyMap<string, TrendMonthDocument> }
+
 /**
  * Re-evaluates a product's alert signals against its own baseline: raises an alert for a signal
  * that fires and has none active (one per incarnation: its id is fixed, so two evaluators raise it
  * once), refreshes the evidence of an active one, and resolves an active one whose signal is gone.
  */
-export async function evaluateAlerts(repos: { insights: InsightsRepository; alerts: AlertRepository; events?: AlertEvents }, tenantId: string, productId: string, now = new Date()): Promise<void> {
-  const insights = (await repos.insights.findByProductIds(tenantId, [productId])).get(productId);
+export async function evaluateAlerts(repos: { insights: InsightsRepository; alerts: AlertRepository; events?: AlertEvents }, tenantId: string, productId: string, now = new Date(), written?: WrittenAggregates): Promise<void> {
+  const insights = written?.products.get(insightsId(tenantId, productId)) ?? (await repos.insights.findByProductIds(tenantId, [productId])).get(productId);
   if (!insights) return;
-  const months = await repos.insights.findMonths(tenantId, productId, alertMonths(now));
+  const months = new Map<string, TrendMonthDocument>();
+  const unread: string[] = [];
+  for (const month of alertMonths(now)) {
+    const doc = written?.months.get(trendMonthId(tenantId, productId, month));
+    if (doc) months.set(month, doc);
+    else unread.push(month);
+  }
+  if (unread.length > 0) for (const [month, doc] of await repos.insights.findMonths(tenantId, productId, unread)) months.set(month, doc);
   const signals = detectSignals(months, Object.keys(insights.aspects), now);
   const signalIds = signals.map((s) => alertSignalId(tenantId, productId, s.kind, s.aspect));
   const states = await repos.alerts.findSignals(tenantId, signalIds);
@@ -44,7 +56,8 @@ export async function evaluateAlerts(repos: { insights: InsightsRepository; aler
       await repos.alerts.setSignal({ ...state, incarnation, active: true });
       await repos.events?.publish(ALERT_RAISED, alert);
     } else if (signal.firing === true && current) {
-      await repos.alerts.refresh(current, { severity: signal.severity, evidence, updatedAt: now });
+      // updatedAt says when the alert last changed: an evaluation that finds the same evidence writes nothing.
+      if (current.severity !== signal.severity || JSON.stringify(current.evidence) !== JSON.stringify(evidence)) await repos.alerts.refresh(current, { severity: signal.severity, evidence, updatedAt: now });
     } else if (signal.firing === false && current) {
       await repos.events?.record(ALERT_RESOLVED, current, now);
       await repos.alerts.resolve(current, now);

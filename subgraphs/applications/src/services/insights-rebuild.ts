@@ -27,10 +27,15 @@ interface ProgressDocument { _id: string; afterId: string | null; products: numb
 const HEARTBEAT_STALE_MS = 30_000;
 const HEARTBEAT_EVERY_MS = 5_000;
 
-/** Whether a rebuild is running now: the insights consumer holds its batches meanwhile. */
-export async function rebuildRunning(database: Database, now = Date.now()): Promise<boolean> {
+/**
+ * Whether a rebuild is running now (the insights consumer holds its batches meanwhile), and a marker of its progress that changes whenever a rebuild
+ * has written (null: none ever ran): the consumer forgets the documents it remembers when it moves.
+ */
+export async function rebuildStatus(database: Database, now = Date.now()): Promise<{ running: boolean; marker: string | null }> {
   const progress = await database.db.collection<ProgressDocument>('rebuild_progress').findOne({ _id: PROGRESS_ID }, { comment: 'rebuildProgress' });
-  return !!progress && !progress.finishedAt && !!progress.heartbeatAt && now - progress.heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
+  if (!progress) return { running: false, marker: null };
+  const running = !progress.finishedAt && !!progress.heartbeatAt && now - progress.heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
+  return { running, marker: JSON.stringify([progress.startedAt, progress.afterId, progress.products, progress.reviews, progress.finishedAt]) };
 }
 
 export interface RebuildProgress { products: number; reviews: number; done: boolean }

@@ -32,7 +32,13 @@ const analyzedSchema = z.object({
 const deletedSchema = z.object(ids);
 
 /** What an event says of a review: its ids and how it changes the review's facts. */
-export interface ReviewEventFacts { reviewId: string; productId: string; change(facts: ReviewFacts): ReviewFacts }
+export interface ReviewEventFacts {
+  reviewId: string;
+  productId: string;
+  change(facts: ReviewFacts): ReviewFacts;
+  /** A review's first submission (revision 1): usually the first event of its review, so its state is likely new. */
+  first?: boolean;
+}
 
 const SNIPPET_CHARS = 240;
 
@@ -63,7 +69,7 @@ export function reviewEventFacts(event: EventEnvelope<unknown>, subject: string)
     const revision = data.revision ?? 1;
     const submitted = { rating, createdAt: dayOf(data.createdAt ?? event.occurredAt, event), locale: data.locale ?? null, ...(revision > 1 ? { revision } : {}), ...(data.source ? { source: data.source } : {}) };
     return {
-      reviewId: data.reviewId, productId: data.productId,
+      reviewId: data.reviewId, productId: data.productId, first: subject === 'review.submitted' && revision === 1,
       change(incoming) {
         // A deleted review counts for nothing whatever comes late for it.
         if (incoming.deleted) return incoming;
