@@ -104,7 +104,11 @@ describe('webhooks through the gateway', () => {
     const analysed = fastBodies.map((r) => JSON.parse(r.body)).find((b) => b.type === 'review.analyzed');
     expect(analysed.data).toMatchObject({ productId, revision: 1 });
     expect(analysed.data.aspects.map((a: { aspect: string }) => a.aspect)).toContain('battery');
-    const fastLog = (await gql(LOG, { id: fast.webhook.id }, READ_KEY)).data!.webhook.deliveries.edges.map((e: any) => e.node);
+    // The receiver answers before the worker records the attempt: the log and the counter follow within moments.
+    const fastLog = await eventually(async () => {
+      const rows = (await gql(LOG, { id: fast.webhook.id }, READ_KEY)).data!.webhook.deliveries.edges.map((e: any) => e.node);
+      return rows.filter((n: any) => n.status === 'DELIVERED').length >= 10 ? rows : undefined;
+    }, 10_000, 'ten delivered attempts in the fast receiver\'s log');
     expect(fastLog.filter((n: any) => n.status === 'DELIVERED' && n.httpStatus === 204)).toHaveLength(10);
     const webhookWorker = stack.processes.find((p) => p.spec.name === 'webhook-worker')!;
     const metrics = await (await fetch(`http://127.0.0.1:${webhookWorker.spec.env.WEBHOOK_WORKER_METRICS_PORT}/metrics`)).text();
