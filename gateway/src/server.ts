@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config.js';
 import { readBodyWithin } from './body-limit.js';
 import { limitPlugins } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
-import { subgraphFailurePlugin, upstreamTimeout } from './resilience.js';
+import { subgraphFailurePlugin } from './resilience.js';
 import { resultOrderPlugin } from './result-order.js';
 import { assertContractExists, loadContractSupergraph, loadSupergraph } from './supergraph.js';
 import { createUsageRecorder, usagePlugin } from './usage.js';
@@ -123,9 +123,8 @@ export function createGateway(config: GatewayConfig, log: Logger): { server: Ser
     // The HTTP executor merges identical in-flight subgraph queries by URL and body alone, before the
     // signed context is attached: two tenants asking the same thing at once would share one answer.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
-    upstreamTimeout: upstreamTimeout(subgraphTimeouts),
     logging: false,
-    // Limits, ordering and subgraph failures: limits.ts, result-order.ts, resilience.ts.
+    // Limits, ordering and subgraph failures (with the per-call subgraph timeout): limits.ts, result-order.ts, resilience.ts.
     plugins: () => [guard, ...limitPlugins(config), resultOrderPlugin(), subgraphFailurePlugin(subgraphTimeouts), ...(suggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' })]), ...(usage ? [usagePlugin(usage)] : [])],
     ...(introspection ? {} : { disableIntrospection: {} }),
     // A cross-site GET without a preflight-forcing header is refused; POSTs are JSON only (guard).

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
 import { eventually } from '../support/fixtures.js';
+import { requestsUnreadByServer } from '../support/socket-queues.js';
 import { startTestStack } from '../support/stack.js';
 
 // Resilience at the gateway, with the real processes: a hung subgraph costs only its own fields,
@@ -94,6 +95,34 @@ describe('a hung subgraph', () => {
       analysis.child.kill('SIGCONT');
     }
   }, 30_000);
+  it('still times out a hung subgraph when its timeout came due while the gateway itself was stopped: the error follows the resume at once', async () => {
+    const applications = stack.processes.find((p) => p.spec.name === 'applications')!;
+    const gateway = stack.processes.find((p) => p.spec.name === 'gateway')!;
+    expect(applications.child.kill('SIGSTOP')).toBe(true);
+    try {
+      const pending = gql(PRODUCT_QUERY, { sku: SKU });
+      await eventually(async () => (requestsUnreadByServer(gateway.pid!, stack.ports.applications) > 0 ? true : undefined), 10_000, 'the insights call waiting at the stopped applications subgraph');
+      expect(gateway.child.kill('SIGSTOP')).toBe(true);
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS + 1_000));
+      gateway.child.kill('SIGCONT');
+      const resumedAt = performance.now();
+      const answer = await pending;
+      // The late timer reads what arrived (nothing) for its short grace, then gives up: no hang, no second timeout.
+      expect(performance.now() - resumedAt).toBeLessThan(2_000);
+      const product = answer.body.data!.productBySku;
+      expect(product.reviews.edges).toHaveLength(3);
+      expect(product.insights).toBeNull();
+      expect(answer.body.errors).toEqual([{
+        message: `The applications service did not answer within ${TIMEOUT_MS} ms; its fields are null`,
+        path: ['productBySku', 'insights'],
+        extensions: { code: 'SUBGRAPH_TIMEOUT', service: 'applications' },
+      }]);
+    } finally {
+      gateway.child.kill('SIGCONT');
+      applications.child.kill('SIGCONT');
+    }
+  }, 30_000);
+
   it('gives a mutation its own, longer timeout: a stopped collection answers SUBGRAPH_TIMEOUT after it, not before', async () => {
     const collection = stack.processes.find((p) => p.spec.name === 'collection')!;
     expect(collection.child.kill('SIGSTOP')).toBe(true);
