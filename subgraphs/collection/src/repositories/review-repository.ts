@@ -30,6 +30,22 @@ export class ReviewRepository {
     return new Set([...duplicates].map((index) => reviews[index]!._id));
   }
 
+  /**
+   * Takes out the list entries insertNew wrote for resubmissions at keys their stored reviews do not
+   * have (a resubmission without `createdAt` is dated now), so resending a review leaves nothing
+   * behind; then writes the stored reviews' own entries again, in case an edit racing this one had
+   * just written one of the keys taken out.
+   */
+  async removeResubmissionEntries(tenantId: string, resubmitted: readonly ReviewDocument[]): Promise<void> {
+    if (resubmitted.length === 0) return;
+    const ids = resubmitted.map((doc) => doc._id);
+    const own = new Set([...(await this.findByIds(tenantId, ids)).values()].flatMap(reviewListEntries).map((e) => e._id));
+    const stray = resubmitted.flatMap(reviewListEntries).map((e) => e._id).filter((key) => !own.has(key));
+    if (stray.length === 0) return;
+    await this.lists.remove(stray);
+    await this.lists.add([...(await this.findByIds(tenantId, ids)).values()].flatMap(reviewListEntries));
+  }
+
   findByIds(tenantId: string, ids: readonly string[]): Promise<Map<string, ReviewDocument>> {
     return findByIds(this.database, this.collection, tenantId, ids);
   }

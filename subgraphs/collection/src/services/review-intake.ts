@@ -82,6 +82,7 @@ async function submitBatch(deps: CollectionServices, tenantId: string, inputs: r
   await recordChanges(deps, tenantId, docs.filter((doc) => !existing.has(doc._id)).map((doc) => ({ kind: 'CREATED' as const, reviewId: doc._id, productId: doc.productId, revision: 1 })), now);
   // A resubmission with changed content is an edit of the stored review (services/review-edits.ts).
   const edits = await applyEdits(deps, tenantId, new Map(toPublish.map((doc) => [doc._id, doc])), editRequests(inputs, valid, itemIds), products, requestId, now);
+  await deps.reviews.removeResubmissionEntries(tenantId, docs.filter((doc) => existing.has(doc._id)));
   turn.release();
   const { published, failed } = await deps.publisher.publishMany(toPublish.map((doc) => submittedEvent(deps.topics, doc, products.get(doc.productId), requestId)));
   await deps.outbox.settleSubmittedBatch(pending, published);
