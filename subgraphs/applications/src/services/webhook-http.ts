@@ -1,15 +1,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { startDeadline } from '../../../../lib/late-timer.js';
 import { checkAddress, guardedLookup, hostOf, parseWebhookUrl, WebhookUrlRefused, type UrlPolicy } from './webhook-url-guard.js';
 
 export interface AttemptOutcome { ok: boolean; httpStatus: number | null; latencyMs: number; error: string | null }
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
-/** A timeout firing this much late was not the receiver's doing ... */
-const LATE_TIMER_MS = 1_000;
-/** ... and this is long enough to read an answer that already arrived. */
-const LATE_READ_GRACE_MS = 200;
 
 /**
  * POSTs one delivery. Only a 2xx answer within `timeoutMs` (headers and body) counts; a redirect is
@@ -31,7 +28,7 @@ export function postWebhook(rawUrl: string, headers: Record<string, string>, bod
     const settle = (outcome: AttemptOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      deadline.cancel();
       resolve(outcome);
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -57,18 +54,11 @@ export function postWebhook(rawUrl: string, headers: Record<string, string>, bod
       res.on('error', done);
     });
     // The budget is the receiver's. A timer that fires well past it means this process was paused or
-    // starved, and an answer may already wait unread: read it first, then judge.
-    let graced = false;
-    const expire = () => {
-      if (!graced && elapsed() > opts.timeoutMs + LATE_TIMER_MS) {
-        graced = true;
-        timer = setTimeout(expire, LATE_READ_GRACE_MS);
-        return;
-      }
+    // starved, and an answer may already wait unread: the deadline reads it first, then judges.
+    const deadline = startDeadline(opts.timeoutMs, () => {
       settle(fail(`no complete answer within ${opts.timeoutMs} ms`));
       req.destroy();
-    };
-    let timer = setTimeout(expire, opts.timeoutMs);
+    });
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof WebhookUrlRefused || error.code === 'EBLOCKED') settle(fail(error.message));
       else settle(fail(`connection failed: ${error.code ?? error.message}`));
