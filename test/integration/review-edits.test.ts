@@ -91,8 +91,8 @@ describe('editing a review by resubmitting it', () => {
     expect(analysed).toMatchObject({ text: edited.text, reviewRevision: 2, sentiment: { label: 'NEGATIVE' } });
     const march = await applications.insights.database.db.collection('trend_months').findOne({ _id: trendMonthId('tenant-a', productId, '2026-03') as never });
     const april = await applications.insights.database.db.collection('trend_months').findOne({ _id: trendMonthId('tenant-a', productId, '2026-04') as never });
-    // stored packed as JSON or as fields, depending on the aggregate's storage
-    const days = (doc: Record<string, any> | null) => (typeof doc?.days === 'string' ? JSON.parse(doc.days) : doc?.days ?? {});
+    // read as the aggregate stores it (packed or split into one field per day)
+    const days = (doc: Record<string, any> | null): Record<string, unknown> => (doc ? applications.insights.monthAggregates.fromStored(doc as never).days : {});
     expect(days(march)['02']).toBeUndefined();
     expect(days(april)['15']).toMatchObject({ count: 1, ratingSum: 1 });
 

@@ -1,4 +1,4 @@
-import type { Collection, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
 import { isDuplicateKeyError } from '../../../../lib/errors.js';
 import { BoundedCache } from './bounded-cache.js';
 import { coalesced } from './coalesced-reads.js';
@@ -43,6 +43,13 @@ interface LogEntry<C> { _id: string; tenantId: string; aggregateId: string; seq:
 
 /** Keys of applied changes an aggregate remembers: a change submitted again within this many later changes counts once. */
 export const RECENT_EFFECTS = 1_000;
+/**
+ * The key memory grows past RECENT_EFFECTS by up to this many keys before it is cut back, and is
+ * stored in two parts cut at a multiple of it (`recentEffects`, then `recentEffectsTail`): the first
+ * part is the same for this many keys, so most updates send only the short second part.
+ */
+const EFFECTS_STEP = 250;
+const EFFECTS_TAIL = 'recentEffectsTail';
 /** Log entries kept behind the materialised version (older ones are folded in, and deleted). */
 const LOG_KEPT = 200;
 const MAX_ATTEMPTS = 50;
@@ -81,23 +88,41 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
    * `packed` fields (always `recentEffects`) are stored as one JSON string each: FerretDB keeps a
    * type entry for every element of an array or nested object and converts them one by one on
    * every read and write, and an aggregate's key memory, aspects, quotes and days were most of its
-   * size and cost. Fields that filters use (`_id`, `tenantId`, `version`) and the counts stay
+   * size and cost. `split` fields (maps) are stored as one JSON string per entry, in fields named
+   * `<field>:<key>`, so an update sends only the entries that changed (a month's days: the days a
+   * batch touched). Fields that filters use (`_id`, `tenantId`, `version`) and the counts stay
    * fields; a document written before, with those fields as they are, is read as it is.
    */
-  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void, packed: ReadonlyArray<keyof T & string> = [], knownLimit = KNOWN_AGGREGATES) {
+  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void, layout: { packed?: ReadonlyArray<keyof T & string>; split?: ReadonlyArray<keyof T & string>; known?: number } = {}) {
     this.log = database.db.collection<LogEntry<C>>(logName);
-    this.packed = [...new Set<string>(['recentEffects', ...packed])];
-    this.known = new BoundedCache(knownLimit);
+    this.packed = [...new Set<string>(['recentEffects', ...(layout.packed ?? [])])];
+    this.split = [...(layout.split ?? [])];
+    this.known = new BoundedCache(layout.known ?? KNOWN_AGGREGATES);
   }
 
   private readonly known: BoundedCache<string, Known<T>>;
-
   private readonly packed: string[];
+  private readonly split: string[];
 
-  /** A document as read from the collection, with its packed fields unpacked (in place). */
+  /** A document as read from the collection, with its packed and split fields unpacked (in place). */
   fromStored(doc: T): T {
     const fields = doc as unknown as Record<string, unknown>;
     for (const key of this.packed) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key] as string);
+    if (typeof fields[EFFECTS_TAIL] === 'string') {
+      fields.recentEffects = [...((fields.recentEffects as string[] | undefined) ?? []), ...(JSON.parse(fields[EFFECTS_TAIL] as string) as string[])];
+      delete fields[EFFECTS_TAIL];
+    }
+    for (const field of this.split) {
+      // Written before splitting: one packed string, or the map as it is (a rebuild writes it so).
+      const map: Record<string, unknown> = typeof fields[field] === 'string' ? JSON.parse(fields[field] as string) : { ...((fields[field] as Record<string, unknown> | undefined) ?? {}) };
+      const prefix = `${field}:`;
+      for (const key of Object.keys(fields)) {
+        if (!key.startsWith(prefix)) continue;
+        map[key.slice(prefix.length)] = JSON.parse(fields[key] as string);
+        delete fields[key];
+      }
+      fields[field] = map;
+    }
     return doc;
   }
 
@@ -108,7 +133,18 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
 
   private toStored(doc: T): Record<string, unknown> & { _id: string } {
     const fields = { ...doc } as unknown as Record<string, unknown> & { _id: string };
+    const effects = doc.recentEffects;
+    const cut = Math.floor(effects.length / EFFECTS_STEP) * EFFECTS_STEP;
+    if (cut < effects.length) {
+      fields.recentEffects = effects.slice(0, cut);
+      fields[EFFECTS_TAIL] = JSON.stringify(effects.slice(cut));
+    }
     for (const key of this.packed) if (key in fields) fields[key] = JSON.stringify(fields[key]);
+    for (const field of this.split) {
+      const map = (fields[field] ?? {}) as Record<string, unknown>;
+      delete fields[field];
+      for (const [key, value] of Object.entries(map)) fields[`${field}:${key}`] = JSON.stringify(value);
+    }
     return fields;
   }
 
@@ -139,7 +175,8 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
   private foldEntry(doc: T, stored: readonly C[] | string, seq: number) {
     const changes: readonly C[] = typeof stored === 'string' ? (JSON.parse(stored) as C[]) : stored;
     for (const change of changes) this.fold(doc, change);
-    doc.recentEffects = [...doc.recentEffects, ...changes.map((c) => c.key)].slice(-RECENT_EFFECTS);
+    const effects = [...doc.recentEffects, ...changes.map((c) => c.key)];
+    doc.recentEffects = effects.length > RECENT_EFFECTS + EFFECTS_STEP ? effects.slice(-RECENT_EFFECTS) : effects;
     doc.version = seq;
   }
 
@@ -316,10 +353,14 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
       const { _id, ...fields } = this.toStored(doc);
       const form = storedForm(fields);
       const stored = storedOf.get(_id) ?? null;
-      const whole = { updateOne: { filter: { _id, version: { $lt: doc.version } } as Filter<T>, update: { $set: fields } as never } };
+      // A whole write replaces the document, so a split entry that is gone goes with it.
+      const whole: AnyBulkWriteOperation<T> = { replaceOne: { filter: { _id, version: { $lt: doc.version } } as Filter<T>, replacement: { ...fields } as never } };
       if (!stored) return { doc, form, op: whole, whole };
       const changed = Object.fromEntries(Object.entries(fields).filter(([key]) => stored.fields[key] !== form[key]));
-      return { doc, form, op: { updateOne: { filter: { _id, version: stored.version } as Filter<T>, update: { $set: changed } as never } }, whole };
+      const gone = Object.keys(stored.fields).filter((key) => !(key in form));
+      const update = gone.length > 0 ? { $set: changed, $unset: Object.fromEntries(gone.map((key) => [key, ''])) } : { $set: changed };
+      const op: AnyBulkWriteOperation<T> = { updateOne: { filter: { _id, version: stored.version } as Filter<T>, update: update as never } };
+      return { doc, form, op, whole };
     });
     for (let start = 0; start < plans.length; start += UPDATES_PER_COMMAND) {
       const chunk = plans.slice(start, start + UPDATES_PER_COMMAND);
@@ -367,7 +408,7 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
     doc.updatedAt = now;
     const { _id, ...fields } = this.toStored(doc);
     // Never knowingly older: a writer that lost a race here leaves a lag the next reader folds over.
-    await retryTransient(() => this.collection.updateOne({ _id, version: { $lt: doc.version } } as Filter<T>, { $set: fields } as never));
+    await retryTransient(() => this.collection.replaceOne({ _id, version: { $lt: doc.version } } as Filter<T>, fields as never));
     if (doc.version % 100 === 0 && doc.version > LOG_KEPT) await retryTransient(() => this.log.deleteMany({ _id: { $in: this.trimmedIds(doc) } } as Filter<LogEntry<C>>));
   }
 }

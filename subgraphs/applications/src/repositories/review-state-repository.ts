@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { findByIds, insertIfAbsent, insertManyIgnoringDuplicates, type Database } from '../../../../lib/mongo.js';
 import { BoundedCache } from './bounded-cache.js';
-import { stateVersionId, type AppliedMarker, type ReviewStateDocument } from '../models/review-state.js';
+import { countedReview, stateVersionId, type AppliedMarker, type ReviewChange, type ReviewStateDocument } from '../models/review-state.js';
 
 const PROBE = 8;
 /** Reviews whose latest state a process remembers (about a kilobyte each). */
@@ -14,15 +14,28 @@ export const KNOWN_STATES = 20_000;
  */
 const PACKED = ['analysis', 'change'] as const;
 
+/**
+ * A change's `to` is what the version itself contributes (`countedReview` of its facts), so it is
+ * stored as `toSelf` instead of a second copy of the review and its analysis.
+ */
+interface StoredChange { key: string; from: ReviewChange['from']; to?: ReviewChange['to']; toSelf?: true }
+
 function toStored(doc: ReviewStateDocument): ReviewStateDocument {
   const stored: Record<string, unknown> = { ...doc };
-  for (const key of PACKED) if (doc[key] !== null && typeof doc[key] === 'object') stored[key] = JSON.stringify(doc[key]);
+  if (doc.analysis !== null && typeof doc.analysis === 'object') stored.analysis = JSON.stringify(doc.analysis);
+  if (doc.change !== null && typeof doc.change === 'object') {
+    const { key, from, to } = doc.change;
+    const self = JSON.stringify(to) === JSON.stringify(countedReview(doc.reviewId, doc));
+    stored.change = JSON.stringify(self ? { key, from, toSelf: true } : { key, from, to });
+  }
   return stored as unknown as ReviewStateDocument;
 }
 
 function fromStored(doc: ReviewStateDocument): ReviewStateDocument {
   const fields = doc as unknown as Record<string, unknown>;
   for (const key of PACKED) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key] as string);
+  const change = fields.change as StoredChange | null | undefined;
+  if (change?.toSelf) doc.change = { key: change.key, from: change.from, to: countedReview(doc.reviewId, doc) };
   return doc;
 }
 

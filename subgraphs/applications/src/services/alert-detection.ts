@@ -30,10 +30,30 @@ export interface Signal {
 
 /** Months (`YYYY-MM`) the windows ending on `now`'s day touch. */
 export function alertMonths(now: Date): string[] {
+  return [...new Set(windowDays(now).all.map((d) => d.month))];
+}
+
+interface WindowDay { month: string; day: string }
+interface WindowDays { today: number; recent: WindowDay[]; baseline: WindowDay[]; all: WindowDay[] }
+let lastWindow: WindowDays | null = null;
+
+/** The days of both windows ending on `now`'s day (kept for the day: every evaluation of a batch asks for them). */
+function windowDays(now: Date): WindowDays {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const months = new Set<string>();
-  for (let t = today - (RECENT_DAYS + BASELINE_DAYS - 1) * DAY_MS; t <= today; t += DAY_MS) months.add(isoDay(t).slice(0, 7));
-  return [...months];
+  if (lastWindow?.today === today) return lastWindow;
+  const recentStart = today - (RECENT_DAYS - 1) * DAY_MS;
+  const days = (from: number, to: number) => {
+    const out: WindowDay[] = [];
+    for (let t = from; t < to; t += DAY_MS) {
+      const iso = isoDay(t);
+      out.push({ month: iso.slice(0, 7), day: iso.slice(8, 10) });
+    }
+    return out;
+  };
+  const baseline = days(recentStart - BASELINE_DAYS * DAY_MS, recentStart);
+  const recent = days(recentStart, today + DAY_MS);
+  lastWindow = { today, recent, baseline, all: [...baseline, ...recent] };
+  return lastWindow;
 }
 
 /** The first day (`YYYY-MM-DD`) the windows ending on `now`'s day hold. */
@@ -66,19 +86,23 @@ export function detectSignals(months: Map<string, TrendMonthDocument>, aspects: 
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const recentStart = today - (RECENT_DAYS - 1) * DAY_MS;
   const baselineStart = recentStart - BASELINE_DAYS * DAY_MS;
-  const days = (from: number, to: number) => {
+  const window = windowDays(now);
+  const days = (list: WindowDay[]) => {
     const out: DayCounts[] = [];
-    for (let t = from; t < to; t += DAY_MS) {
-      const iso = isoDay(t);
-      const day = months.get(iso.slice(0, 7))?.days[iso.slice(8, 10)];
-      if (day) out.push(day);
+    for (const { month, day } of list) {
+      const counts = months.get(month)?.days[day];
+      if (counts) out.push(counts);
     }
     return out;
   };
-  const recent = days(recentStart, today + DAY_MS);
-  const baseline = days(baselineStart, recentStart);
+  const recent = days(window.recent);
+  const baseline = days(window.baseline);
   const windows = { recentFrom: isoDay(recentStart), recentTo: isoDay(today + DAY_MS), baselineFrom: isoDay(baselineStart), baselineTo: isoDay(recentStart) };
-  const sum = (list: DayCounts[], f: (d: DayCounts) => number) => list.reduce((a, d) => a + f(d), 0);
+  const sum = (list: DayCounts[], f: (d: DayCounts) => number) => {
+    let total = 0;
+    for (const d of list) total += f(d);
+    return total;
+  };
   const analysed = (d: DayCounts) => d.POSITIVE + d.NEUTRAL + d.NEGATIVE;
   const signal = (kind: AlertKind, aspect: string | null, part: (d: DayCounts) => number, total: (d: DayCounts) => number): Signal => {
     const x1 = sum(recent, part), n1 = sum(recent, total), x0 = sum(baseline, part), n0 = sum(baseline, total);
