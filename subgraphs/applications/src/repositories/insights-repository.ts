@@ -10,9 +10,6 @@ import { LoggedAggregate, type AggregateChanges } from './logged-aggregate.js';
 /** What `applyChanges` did: changes newly counted, and the insights and months it wrote, by `_id`. */
 export interface AppliedChanges { applied: number; products: Map<string, InsightsDocument>; months: Map<string, TrendMonthDocument> }
 
-/** Months of daily buckets a process keeps in memory: small documents, and a product has one per month it has reviews in. */
-const KNOWN_MONTHS = 10_000;
-
 /** A review's change with the product it belongs to. */
 export interface ProductChange extends ReviewChange { tenantId: string; productId: string }
 
@@ -42,7 +39,7 @@ export class InsightsRepository {
     this.collection = database.db.collection<InsightsDocument>('insights');
     this.months = database.db.collection<TrendMonthDocument>('trend_months');
     this.products = new LoggedAggregate(database, this.collection, 'insights_log', foldProductChange, { packed: ['aspects', 'locales', 'sources', 'quotes'] });
-    this.monthAggregates = new LoggedAggregate(database, this.months, 'trend_months_log', foldMonthChange, { split: ['days'], known: KNOWN_MONTHS });
+    this.monthAggregates = new LoggedAggregate(database, this.months, 'trend_months_log', foldMonthChange, { split: ['days'] });
   }
 
   async ensureIndexes(): Promise<void> {

@@ -22,8 +22,15 @@ interface StoredState { version: number; fields: Record<string, string> }
 /** What this process holds of an aggregate it read or wrote: the document at its version, and what is stored when that is known. */
 interface Known<T> { doc: T; stored: StoredState | null }
 
-/** Aggregates whose documents a process keeps in memory, the most recently written. */
-export const KNOWN_AGGREGATES = 1_000;
+/**
+ * How much of the documents it wrote last a process keeps in memory, per kind of aggregate, in
+ * characters of their stored form (the heap holds about three times that: the document and the
+ * stored form it is compared with).
+ */
+export const KNOWN_CHARACTERS = 8_000_000;
+/** What a remembered document whose stored form is not known counts for. */
+const UNKNOWN_WEIGHT = 4_096;
+const weightOf = (known: { stored: StoredState | null }) => (known.stored ? Object.values(known.stored.fields).reduce((n, f) => n + f.length, 0) : UNKNOWN_WEIGHT);
 
 /** Changes with their first occurrence of each key. */
 function distinctKeys<C extends Keyed>(changes: readonly C[]): C[] {
@@ -76,7 +83,7 @@ const logId = (aggregateId: string, seq: number) => `${aggregateId}:${String(seq
  * writers); every reader and writer folds the entries after its version before using it, so a
  * lagging document never shows or loses a change.
  *
- * A writer remembers the documents it wrote last (`KNOWN_AGGREGATES`): its next write of one
+ * A writer remembers the documents it wrote last (up to KNOWN_CHARACTERS of them): its next write of one
  * skips the read, since the insert of the next entry fails when any other writer went on from it.
  * The one gap is a log trimmed behind a memory that fell more than LOG_KEPT versions behind;
  * the guarded document update finds that out, and those changes go the one-by-one way.
@@ -93,11 +100,11 @@ export class LoggedAggregate<T extends Aggregate, C extends Keyed> {
    * batch touched). Fields that filters use (`_id`, `tenantId`, `version`) and the counts stay
    * fields; a document written before, with those fields as they are, is read as it is.
    */
-  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void, layout: { packed?: ReadonlyArray<keyof T & string>; split?: ReadonlyArray<keyof T & string>; known?: number } = {}) {
+  constructor(private readonly database: Database, readonly collection: Collection<T>, logName: string, private readonly fold: (doc: T, change: C) => void, layout: { packed?: ReadonlyArray<keyof T & string>; split?: ReadonlyArray<keyof T & string>; /** characters of stored form remembered (KNOWN_CHARACTERS) */ known?: number } = {}) {
     this.log = database.db.collection<LogEntry<C>>(logName);
     this.packed = [...new Set<string>(['recentEffects', ...(layout.packed ?? [])])];
     this.split = [...(layout.split ?? [])];
-    this.known = new BoundedCache(layout.known ?? KNOWN_AGGREGATES);
+    this.known = new BoundedCache<string, Known<T>>(layout.known ?? KNOWN_CHARACTERS, weightOf);
   }
 
   private readonly known: BoundedCache<string, Known<T>>;
