@@ -22,7 +22,27 @@ import { benchReview, countsAsAnalyzed, reviewEvents } from './review-events.js'
 
 const TENANT = 'bench';
 
-export interface RateOptions { reviews: number; products: number; log: Logger; now?: Date }
+/**
+ * `intake`: only the `review.submitted` events, of reviews written over 600 days that ended a year
+ * ago (before the alert windows), as intake without an analysis worker sends them (`bench:ingest`).
+ */
+export interface RateOptions { reviews: number; products: number; log: Logger; now?: Date; intake?: boolean }
+
+const YEAR_MS = 365 * 86_400_000;
+
+/** The run's review at `i`: for intake, written over 600 days that ended a year before `now`. */
+function rateReview(i: number, opts: RateOptions, now: Date) {
+  const product = benchProductId(i % opts.products);
+  return opts.intake ? benchReview(i, TENANT, product, { now: new Date(now.getTime() - YEAR_MS), spreadDays: 600 }) : benchReview(i, TENANT, product, { now, surge: i % opts.products % 5 === 0 });
+}
+
+/** The events of the run's review at `i`. */
+function rateEvents(topics: ReviewTopics, i: number, opts: RateOptions, now: Date) {
+  const events = reviewEvents(topics, rateReview(i, opts, now));
+  return opts.intake ? events.slice(0, 1) : events;
+}
+
+const eventsPerReview = (opts: RateOptions) => (opts.intake ? 1 : 2);
 /** What one drain cost: this process's CPU (user + system) and the database commands it sent, per event. */
 export interface DrainCost { cpuMsPerEvent: number; commandsPerEvent: number; commands: Record<string, number> }
 export interface Rates { events: number; bus: number; insights: number; alertsRaised: number; busCost: DrainCost; insightsCost: DrainCost }
@@ -47,7 +67,7 @@ async function withStream<T>(infra: BenchInfra, opts: RateOptions, measure: (bus
     const now = opts.now ?? new Date();
     for (let start = 0; start < opts.reviews; start += 500) {
       const events = [];
-      for (let i = start; i < Math.min(opts.reviews, start + 500); i++) events.push(...reviewEvents(topics, benchReview(i, TENANT, benchProductId(i % opts.products), { now, surge: i % opts.products % 5 === 0 })));
+      for (let i = start; i < Math.min(opts.reviews, start + 500); i++) events.push(...rateEvents(topics, i, opts, now));
       const published = await bus.publishMany(events);
       if (published.failed.length > 0) throw new Error(`${published.failed.length} events not published`);
     }
@@ -79,7 +99,7 @@ export function busRate(infra: BenchInfra, opts: RateOptions): Promise<{ rate: n
   return withStream(infra, opts, async (bus, topics) => {
     const client = await MongoClient.connect(infra.mongoUri);
     try {
-      const events = opts.reviews * 2;
+      const events = opts.reviews * eventsPerReview(opts);
       const meter = await costMeter(client.db('admin'), events);
       const started = performance.now();
       const consumer = await bus.consume<unknown>({ stream: topics.stream.name, durable: 'bench', maxMessages: 128, batch: { size: 128, handler: async (items) => items.map(() => undefined) } });
@@ -104,9 +124,9 @@ export function insightsRate(infra: BenchInfra, opts: RateOptions): Promise<{ ra
       await insights.ensureIndexes();
       const now = opts.now ?? new Date();
       const expected = { reviews: opts.reviews, analyzed: 0 };
-      for (let i = 0; i < opts.reviews; i++) if (countsAsAnalyzed(benchReview(i, TENANT, benchProductId(i % opts.products), { now, surge: i % opts.products % 5 === 0 }))) expected.analyzed++;
+      for (let i = 0; i < opts.reviews; i++) if (!opts.intake && countsAsAnalyzed(rateReview(i, opts, now))) expected.analyzed++;
       const ids = Array.from({ length: opts.products }, (_, i) => benchProductId(i));
-      const events = opts.reviews * 2;
+      const events = opts.reviews * eventsPerReview(opts);
       const meter = await costMeter(database.client.db('admin'), events);
       const started = performance.now();
       const consumer = await startInsightsConsumer(bus, { insights, alerts, topics, log: opts.log });
@@ -133,5 +153,5 @@ export async function consumerRates(infra: BenchInfra, opts: RateOptions): Promi
   const now = opts.now ?? new Date();
   const bus = await busRate(infra, { ...opts, now });
   const insights = await insightsRate(infra, { ...opts, now });
-  return { events: opts.reviews * 2, bus: bus.rate, insights: insights.rate, alertsRaised: insights.alertsRaised, busCost: bus.cost, insightsCost: insights.cost };
+  return { events: opts.reviews * eventsPerReview(opts), bus: bus.rate, insights: insights.rate, alertsRaised: insights.alertsRaised, busCost: bus.cost, insightsCost: insights.cost };
 }

@@ -4,7 +4,7 @@
  * through the gateway at each store size (ratios against the smallest); (c) the event-to-insight
  * freshness lag at a steady ingest. See bench/README.md for what each part does.
  * Usage: npm run bench:insights -- [--reviews 3000] [--products 6] [--sizes 1000,200000] [--requests 200]
- *        [--rate 100] [--lag-seconds 30] [--lag-products 10]
+ *        [--rate 100] [--lag-seconds 30] [--lag-products 10] [--intake] [--only-consumer]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'lag-seconds': { type: 'string', default: '30' },
     'lag-products': { type: 'string', default: '10' },
+    intake: { type: 'boolean', default: false },
+    'only-consumer': { type: 'boolean', default: false },
   },
 });
 const whole = (name: string, min: number) => {
@@ -38,6 +40,8 @@ const rate = whole('rate', 1);
 const lagSeconds = whole('lag-seconds', 5);
 const lagProducts = whole('lag-products', 1);
 const sizes = values.sizes.split(',').map(Number);
+const intake = values.intake;
+const onlyConsumer = values['only-consumer'];
 if (products > reviews) throw new Error('--products must not exceed --reviews');
 if (sizes.length < 2 || sizes.some((s, i) => !Number.isInteger(s) || s < TARGET_REVIEWS || (i > 0 && s <= sizes[i - 1]!))) throw new Error(`--sizes must be two or more increasing whole numbers ≥ ${TARGET_REVIEWS}`);
 
@@ -49,13 +53,22 @@ const sampler = setInterval(() => loads.push(loadavg()[0]!), 10_000);
 const infra = await benchInfra();
 const rows: Array<[string, string, string, string]> = [];
 try {
-  process.stdout.write(`insights benchmark: (a) ${reviews.toLocaleString('en')} reviews (${(reviews * 2).toLocaleString('en')} events) over ${products} products; (b) stores of ${sizes.map((s) => s.toLocaleString('en')).join(', ')} reviews; (c) ${rate} reviews/s for ${lagSeconds} s\n`);
-  const rates = await consumerRates(infra, { reviews, products, log });
+  process.stdout.write(`insights benchmark: (a) ${reviews.toLocaleString('en')} reviews (${(reviews * (intake ? 1 : 2)).toLocaleString('en')} events${intake ? ', submissions only, written before the alert windows' : ''}) over ${products} products${onlyConsumer ? '' : `; (b) stores of ${sizes.map((s) => s.toLocaleString('en')).join(', ')} reviews; (c) ${rate} reviews/s for ${lagSeconds} s`}\n`);
+  const rates = await consumerRates(infra, { reviews, products, log, intake });
   const cost = (c: typeof rates.busCost) => `${c.cpuMsPerEvent.toFixed(2)} ms of CPU and ${c.commandsPerEvent.toFixed(3)} database commands per event (${Object.entries(c.commands).map(([name, n]) => `${n} ${name}`).join(', ') || 'none'})`;
   say(`(a) bus alone ${rates.bus.toFixed(0)} events/s, ${cost(rates.busCost)}; insights consumer ${rates.insights.toFixed(0)} events/s, ${cost(rates.insightsCost)}; ${rates.alertsRaised} alerts raised`);
   rows.push(['(a) bus alone, handler does nothing', `${rates.bus.toFixed(0)} events/s`, '1.00 (baseline)', cost(rates.busCost)]);
-  rows.push(['(a) insights consumer (states, insights with aspects, quotes, locales, daily buckets, alerts)', `${rates.insights.toFixed(0)} events/s`, `${(rates.insights / rates.bus).toFixed(3)} of the bus`, `${rates.alertsRaised} alerts raised; ${cost(rates.insightsCost)}`]);
+  rows.push([intake ? '(a) insights consumer, intake events (review.submitted only)' : '(a) insights consumer (states, insights with aspects, quotes, locales, daily buckets, alerts)', `${rates.insights.toFixed(0)} events/s`, `${(rates.insights / rates.bus).toFixed(3)} of the bus`, `${rates.alertsRaised} alerts raised; ${cost(rates.insightsCost)}`]);
 
+  if (!onlyConsumer) await productPageAndFreshness();
+} finally {
+  await infra.close();
+  clearInterval(sampler);
+  printTable();
+}
+
+/** Parts (b) and (c). */
+async function productPageAndFreshness() {
   const store = await ProductStore.start(infra, log);
   try {
     const variables = pageVariables(TARGET_SKU, store.now);
@@ -88,14 +101,11 @@ try {
   } finally {
     await store.stop();
   }
-} finally {
-  await infra.close();
-  clearInterval(sampler);
-  printTable();
 }
 
 function printTable() {
-  process.stdout.write(`\n\`npm run bench:insights -- --reviews ${reviews} --products ${products} --sizes ${sizes.join(',')} --requests ${requests} --rate ${rate} --lag-seconds ${lagSeconds} --lag-products ${lagProducts}\`\n\n`);
+  const parts = onlyConsumer ? ' --only-consumer' : ` --sizes ${sizes.join(',')} --requests ${requests} --rate ${rate} --lag-seconds ${lagSeconds} --lag-products ${lagProducts}`;
+  process.stdout.write(`\n\`npm run bench:insights -- --reviews ${reviews} --products ${products}${intake ? ' --intake' : ''}${parts}\`\n\n`);
   const sorted = [...loads].sort((x, y) => x - y);
   process.stdout.write(`${cpus().length} cores; 1-minute load average during the run: min ${sorted[0]!.toFixed(1)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} (${sorted.length} samples)\n\n`);
   process.stdout.write('| measure | result | ratio | note |\n|---|---|---|---|\n');
