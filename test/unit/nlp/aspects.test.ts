@@ -96,6 +96,14 @@ describe('taxonomy', () => {
     expect(a.analyze(text, { category: 'sport-watch' }).aspects.find((m) => m.text.startsWith('bezel'))?.aspect).toBe('durability');
   });
 
+  it("finds a tenant's extension terms wherever they occur, also where the tagger alone finds no term", () => {
+    // the tagger reads taxonomy matches as features; a tenant's own terms are always taken
+    const text = 'I use it every morning and my wife loves it.';
+    expect(a.analyze(text, { category: 'sport-watch' }).aspects.map((m) => m.text)).not.toContain('morning');
+    const ext = a.analyze(text, { category: 'sport-watch', taxonomyExtensions: { routine: ['morning'], household: ['wife'] } });
+    expect(ext.aspects.map((m) => [m.text, m.aspect])).toEqual(expect.arrayContaining([['morning', 'routine'], ['wife', 'household']]));
+  });
+
   it('lets the aspects of a sentence move its sentiment, so a review does not contradict its only aspect', () => {
     // neither sentence has a sentiment word a general lexicon knows to be negative
     for (const text of ['The GPS keeps dropping the signal on every run.', 'The display scratched within a week.']) {

@@ -120,3 +120,33 @@ describe('indexed decoding of the shipped tagger', () => {
     expect(terms).toBeGreaterThan(50);
   });
 });
+
+describe('taxonomy marks as tagger features', () => {
+  // a toy corpus written for this test: the term is a made-up word, told apart only by whether the taxonomy lists it
+  const words = ['zorbel', 'quenix', 'plimtor', 'vardle', 'skoat', 'mirren', 'tobbet', 'fennick'];
+  const corpus = words.flatMap((w, k) => ['Honestly the', 'I think the', 'Sadly the'].map((lead, j) => {
+    const text = `${lead} ${w} is fine.`;
+    const tk = tokenise(text);
+    const listed = (k + j) % 2 === 0;
+    const from = text.indexOf(w);
+    const tax = tk.tokens.map((t) => (listed && t.start === from ? 1 : 0));
+    return { toks: tk.tokens, tags: listed ? goldTags(tk.tokens, [{ from, to: from + w.length }]) : tk.tokens.map(() => 'O'), domain: 'electronics' as const, tax };
+  }));
+
+  it('learns to tag a listed word it never saw, and not the same word unlisted', () => {
+    const json = trainTagger(corpus, null, { epochs: 6, seed: 2, prune: 0 });
+    expect(json.taxonomy).toBe(true);
+    const tagger = new AspectTagger(json, null);
+    expect(tagger.usesTaxonomy).toBe(true);
+    const text = 'Honestly the brindle is fine.';
+    const toks = tokenise(text).tokens;
+    const marks = toks.map((t) => (t.lower === 'brindle' ? 1 : 0));
+    const found = (tax: number[] | null) => tagger.tag(toks, 'electronics', tax).map(([a, b]) => text.slice(toks[a].start, toks[b].end));
+    expect(found(marks)).toEqual(['brindle']);
+    expect(found(null)).toEqual([]);
+    // a tagger trained without marks ignores them
+    const plain = new AspectTagger(trainTagger(corpus.map(({ tax: _tax, ...c }) => c), null, { epochs: 6, seed: 2, prune: 0 }), null);
+    expect(plain.usesTaxonomy).toBe(false);
+    expect(plain.tags(toks, 'electronics', marks)).toEqual(plain.tags(toks, 'electronics'));
+  });
+});

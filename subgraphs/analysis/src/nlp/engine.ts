@@ -5,7 +5,7 @@
 import type { Token, Tokenised } from './tokenize.js';
 import type { LexicalResources } from './resources.js';
 import type { SentimentModel } from './sentiment.js';
-import type { AspectTagger, TaggerDomain } from './tagger.js';
+import type { AspectTagger, TaggerDomain, TaxonomyMarks } from './tagger.js';
 import type { PolarityModel } from './polarity.js';
 import type { DomainModel } from './domain.js';
 import { CONTRAST_AFTER, STOPWORDS } from './lexicon.js';
@@ -185,10 +185,17 @@ function taxonomyMatches(toks: Token[], a: number, b: number, taxonomy: Taxonomy
   return out;
 }
 
+/** Taxonomy marks (tagger.ts TaxonomyMarks) of tokens [a, b]: 1 where a match of the taxonomy starts, 2 inside one. */
+export function taxonomyMarks(toks: Token[], a: number, b: number, taxonomy: Taxonomy): Int8Array {
+  const marks = new Int8Array(Math.max(0, b - a + 1));
+  for (const [x, y] of taxonomyMatches(toks, a, b, taxonomy)) for (let i = x; i <= y; i++) marks[i - a] = i === x ? 1 : 2;
+  return marks;
+}
+
 /** Aspect-term token spans from the learned tagger within sentence [a, b], lightly cleaned. */
-export function taggedSpans(tagger: AspectTagger, tk: Tokenised, a: number, b: number, domain: TaggerDomain): Array<[number, number]> {
+export function taggedSpans(tagger: AspectTagger, tk: Tokenised, a: number, b: number, domain: TaggerDomain, tax?: TaxonomyMarks | null): Array<[number, number]> {
   const toks = tk.tokens.slice(a, b + 1);
-  return tagger.tag(toks, domain).map(([x, y]) => {
+  return tagger.tag(toks, domain, tax).map(([x, y]) => {
     x += a; y += a;
     // trim leading/trailing punctuation or determiners the tagger may include
     while (x < y && (tk.tokens[x].type === 'punctuation' || tk.tokens[x].pos === 'DET')) x++;
@@ -201,14 +208,46 @@ export function sentencesOf(tk: Tokenised): Array<[number, number]> {
   return tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1]] : [];
 }
 
-export function extractAspects(m: Pick<Models, 'tagger' | 'polarity'>, tk: Tokenised, domain: TaggerDomain, taxonomy: Taxonomy, useTaxonomy = true): RawAspect[] {
+/** Where the taxonomy's terms come in for a tagger trained with taxonomy marks (see extractAspects). */
+export interface TaxonomyUse {
+  /** the taxonomy whose matches the tagger reads (default: the aspect taxonomy) */
+  marking?: Taxonomy;
+  /** a tenant's own terms: every match is a term, whatever the tagger says */
+  extensions?: Taxonomy | null;
+}
+
+const isNoun = (t: Token) => t.pos === 'NOUN' || t.pos === 'PROPN';
+/**
+ * Domains whose training data marks every aspect term (SemEval-2014, Laptop-ACOS), so the tagger learned there how far
+ * a listed term is a term. The electronics data (Hu & Liu) marks only the features an opinion is given on, and the
+ * general domain has no data of its own: there an unmarked listed term is no evidence against it, and every taxonomy
+ * match is still added, as for a tagger without marks.
+ */
+const MARKS_DECIDE = new Set<TaggerDomain>(['laptops', 'restaurants']);
+
+/**
+ * Aspect terms of each sentence: the tagger's, and the taxonomy's terms. A tagger trained with taxonomy marks reads
+ * them as features; in the domains where those decide (MARKS_DECIDE), of the matches only a tenant's extension terms
+ * and the phrases without a noun that name an aspect implicitly ("easy to use", "set up": no tagger learns those from
+ * data that marks explicit terms) are added. Otherwise every match not overlapping a tagged term is added.
+ */
+export function extractAspects(m: Pick<Models, 'tagger' | 'polarity'>, tk: Tokenised, domain: TaggerDomain, taxonomy: Taxonomy, useTaxonomy = true, use: TaxonomyUse = {}): RawAspect[] {
   const out: RawAspect[] = [];
   const sents = tk.sentences.length ? tk.sentences : tk.tokens.length ? [[0, tk.tokens.length - 1] as [number, number]] : [];
+  const asFeature = useTaxonomy && m.tagger.usesTaxonomy;
+  const extensions = use.extensions && typeof use.extensions === 'object' && Object.keys(use.extensions).length ? use.extensions : null;
+  const added = (a: number, b: number): Array<[number, number]> => {
+    if (!useTaxonomy) return [];
+    if (!asFeature || !MARKS_DECIDE.has(domain)) return taxonomyMatches(tk.tokens, a, b, taxonomy);
+    const implicit = taxonomyMatches(tk.tokens, a, b, taxonomy).filter(([x, y]) => !tk.tokens.slice(x, y + 1).some(isNoun));
+    return extensions ? [...taxonomyMatches(tk.tokens, a, b, extensions), ...implicit] : implicit;
+  };
   sents.forEach(([a, b], si) => {
     if (b < a) return;
-    const spans = taggedSpans(m.tagger, tk, a, b, domain);
-    if (useTaxonomy) {
-      for (const [x, y] of taxonomyMatches(tk.tokens, a, b, taxonomy)) {
+    const spans = taggedSpans(m.tagger, tk, a, b, domain, asFeature ? taxonomyMarks(tk.tokens, a, b, use.marking ?? taxonomy) : null);
+    const extra = added(a, b);
+    if (extra.length) {
+      for (const [x, y] of extra) {
         if (!spans.some(([p, q]) => !(q < x || p > y))) spans.push([x, y]);
       }
       spans.sort((p, q) => p[0] - q[0]);

@@ -8,7 +8,7 @@ import { tokenise } from './tokenize.js';
 import { LanguageIdentifier } from './langid.js';
 import { loadModels } from './models.js';
 import { chooseDomain, documentSentiment, extractAspects, keyphrases, type Models } from './engine.js';
-import { defaultTaxonomy as taxonomyFor, extendTaxonomy, taggerDomain, canonicalAspect as canonical, type Taxonomy as Tax } from './taxonomy.js';
+import { DOMAIN_CATEGORY, defaultTaxonomy as taxonomyFor, extendTaxonomy, hasOwnTaxonomy, taggerDomain, canonicalAspect as canonical, type Taxonomy as Tax } from './taxonomy.js';
 
 export type Polarity = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
 export type EngineStatus = 'DONE' | 'UNSUPPORTED_LANGUAGE' | 'NO_TEXT';
@@ -31,7 +31,7 @@ export interface AnalyzeOptions { locale?: string | null; category?: string | nu
 export interface Analyzer { analyze(text: string, opts?: AnalyzeOptions): TextAnalysis; readonly modelVersion: string }
 
 /** Bump when any model artifact or the feature code changes. */
-export const MODEL_VERSION = 'rg-nlp-2.0.0';
+export const MODEL_VERSION = 'rg-nlp-2.1.0';
 
 /** Characters of cleaned text analysed at most; the rest is ignored (and said so). */
 export const MAX_ANALYSED_CHARS = 5000;
@@ -115,7 +115,9 @@ class EngineAnalyzer implements Analyzer {
     const tk = tokenise(ct.text);
     const taxonomy = this.taxonomyFor(opts);
     const domain = chooseDomain(this.models, taggerDomain(opts.category), tk);
-    const raws = extractAspects(this.models, tk, domain, taxonomy);
+    // a category without a taxonomy of its own has its terms marked with the taxonomy of the domain read from the text
+    const marking = hasOwnTaxonomy(opts.category) ? taxonomy : this.taxonomyFor({ ...opts, category: DOMAIN_CATEGORY[domain] });
+    const raws = extractAspects(this.models, tk, domain, taxonomy, true, { marking, extensions: opts.taxonomyExtensions });
     const sent = documentSentiment(this.models, tk, true, raws);
     const span = (s: number, e: number): Span => {
       const o = toOriginal(ct, s, e, raw);

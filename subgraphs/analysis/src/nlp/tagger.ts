@@ -18,6 +18,14 @@ function shape(w: string): string {
 /** Word-cluster features at these offsets (two granularities each). */
 const CLUSTER_AT: Array<[number, string, string]> = [[0, 'c'], [-1, 'c-1'], [1, 'c+1'], [-2, 'c-2'], [2, 'c+2']].map(([k, tag]) => [k as number, tag + 'a=', tag + 'b=']);
 
+/**
+ * Where the category's aspect taxonomy (a hand list of product terms, taxonomy.ts) matches the tokens: 1 on the first
+ * token of a match, 2 on the others, 0 elsewhere. A tagger trained with them learns how far to trust a listed term
+ * per domain, instead of every match being added to its terms.
+ */
+export type TaxonomyMarks = ArrayLike<number>;
+const TAX_MARK = ['', 'B', 'I'];
+
 /** Receives one feature as its template (the name up to and including its first '=', or the whole name) and its value. */
 type EmitFeature = (template: string, value: string) => void;
 
@@ -25,7 +33,7 @@ type EmitFeature = (template: string, value: string) => void;
  * Static (tag-independent) features of token i, each as template + value (the decoder looks the value up in its
  * template's table, so no feature name is built while tagging; training joins them into names).
  */
-function emitStatic(toks: Token[], i: number, res: LexicalResources | null, emit: EmitFeature): void {
+function emitStatic(toks: Token[], i: number, res: LexicalResources | null, emit: EmitFeature, tax?: TaxonomyMarks | null): void {
   const t = toks[i];
   const at = (k: number) => toks[i + k];
   const low = (k: number) => at(k)?.lower ?? (k < 0 ? '<s>' : '</s>');
@@ -62,12 +70,13 @@ function emitStatic(toks: Token[], i: number, res: LexicalResources | null, emit
     emit('op=', String(near));
     if (Math.abs(res.polarity(t.lower)) >= 0.3) emit('selfop', '');
   }
+  if (tax?.[i]) emit('tx=', TAX_MARK[tax[i]] + (tax[i + 1] === 2 ? '+' : ''));
 }
 
 /** Static (tag-independent) feature names of token i. */
-export function staticFeatures(toks: Token[], i: number, res: LexicalResources | null): string[] {
+export function staticFeatures(toks: Token[], i: number, res: LexicalResources | null, tax?: TaxonomyMarks | null): string[] {
   const f: string[] = [];
-  emitStatic(toks, i, res, (template, value) => f.push(template + value));
+  emitStatic(toks, i, res, (template, value) => f.push(template + value), tax);
   return f;
 }
 
@@ -77,7 +86,8 @@ function splitFeature(name: string): [string, string] {
   return eq < 0 ? [name, ''] : [name.slice(0, eq + 1), name.slice(eq + 1)];
 }
 
-export interface TaggerModelJSON { kind: 'aspect-tagger'; model: LinearModelJSON; decoder?: 'viterbi' }
+/** `taxonomy`: trained with the taxonomy marks as features (the engine then passes them instead of adding every match). */
+export interface TaggerModelJSON { kind: 'aspect-tagger'; model: LinearModelJSON; decoder?: 'viterbi'; taxonomy?: boolean }
 
 /** Names of the features of token i that depend on the previous tag (first-order model). */
 function historyNames(prev: string, lower: string): string[] {
@@ -212,14 +222,17 @@ class TaggerWeights {
 
 export class AspectTagger {
   private weights: TaggerWeights;
+  /** whether the model reads taxonomy marks (TaxonomyMarks) */
+  readonly usesTaxonomy: boolean;
   constructor(json: TaggerModelJSON, private res: LexicalResources | null) {
     this.weights = new TaggerWeights(json.model);
+    this.usesTaxonomy = json.taxonomy === true;
   }
   /** Returns [from, to] token ranges (inclusive) of aspect terms. */
-  tag(toks: Token[], domain: TaggerDomain): Array<[number, number]> {
-    return spansFromTags(this.tags(toks, domain));
+  tag(toks: Token[], domain: TaggerDomain, tax?: TaxonomyMarks | null): Array<[number, number]> {
+    return spansFromTags(this.tags(toks, domain, tax));
   }
-  tags(toks: Token[], domain: TaggerDomain): string[] {
+  tags(toks: Token[], domain: TaggerDomain, tax?: TaxonomyMarks | null): string[] {
     const W = this.weights;
     const copy = DOMAIN_COPY[domain];
     const [b0, b1, b2] = W.bias;
@@ -234,7 +247,7 @@ export class AspectTagger {
     const hist = toks.map((x) => W.histSlot(x.lower));
     const seq = viterbi(toks.length, (i) => {
       e[0] = b0; e[1] = b1; e[2] = b2;
-      emitStatic(toks, i, this.res, emit);
+      emitStatic(toks, i, this.res, emit, this.usesTaxonomy ? tax : null);
       return e;
     }, (i, p) => {
       t[0] = b0; t[1] = b1; t[2] = b2;
@@ -301,12 +314,13 @@ class AveragedWeights {
  * and the predicted path's penalised; the weights are averaged over all steps.
  */
 export function trainTagger(
-  data: Array<{ toks: Token[]; tags: string[]; domain: TaggerDomain }>,
+  data: Array<{ toks: Token[]; tags: string[]; domain: TaggerDomain; tax?: TaxonomyMarks }>,
   res: LexicalResources | null,
   opts: { epochs?: number; seed?: number; prune?: number; log?: (s: string) => void } = {},
 ): TaggerModelJSON {
   const W = new AveragedWeights();
-  const stat = data.map((d) => d.toks.map((_, i) => copies(staticFeatures(d.toks, i, res), d.domain)));
+  const stat = data.map((d) => d.toks.map((_, i) => copies(staticFeatures(d.toks, i, res, d.tax), d.domain)));
+  const taxonomy = data.some((d) => d.tax);
   const gold = data.map((d) => d.tags.map((t) => TAGS.indexOf(t)));
   const order = data.map((_, i) => i);
   const rand = rng(opts.seed ?? 3);
@@ -328,7 +342,7 @@ export function trainTagger(
     }
     opts.log?.(`  tagger epoch ${ep + 1}/${epochs}: token error ${(100 * errs / Math.max(1, n)).toFixed(2)}%`);
   }
-  return { kind: 'aspect-tagger', model: W.finish(opts.prune ?? 0.15), decoder: 'viterbi' };
+  return { kind: 'aspect-tagger', model: W.finish(opts.prune ?? 0.15), decoder: 'viterbi', ...(taxonomy ? { taxonomy } : {}) };
 }
 
 /** BIO tags from gold character spans. */

@@ -83,6 +83,15 @@ export function taggerDomain(category?: string | null): 'laptops' | 'restaurants
   return 'general';
 }
 
+/** Whether a category has an aspect taxonomy of its own (else it gets the generic one). */
+export function hasOwnTaxonomy(category?: string | null): boolean {
+  const c = normaliseCategory(category);
+  return !!(c && BY_CATEGORY[c]);
+}
+
+/** The category whose taxonomy belongs to a tagger domain (general: none, the generic taxonomy). */
+export const DOMAIN_CATEGORY: Record<'laptops' | 'restaurants' | 'electronics' | 'general', string | null> = { laptops: 'laptop', restaurants: 'restaurant', electronics: 'electronics', general: null };
+
 export function defaultTaxonomy(category?: string | null): Taxonomy {
   const c = normaliseCategory(category);
   const t = (c && BY_CATEGORY[c]) || GENERIC;

@@ -11,7 +11,8 @@ export const TRAINING_CONFIG = {
   selection: { starWeights: [0.3, 1], learnedCues: [0.3, 0.5, 0.7, 1, Infinity], innerFolds: 3, seed: 5 },
   domain: { epochs: 8, l2: 1e-4, minProb: 0.6, seed: 3 },
   // prune: features whose averaged weights all stay below it are dropped (halves tagger.json and its look-ups; no change in CV F1)
-  tagger: { epochs: 8, seed: 3, prune: 1 },
+  // taxonomy: the category's taxonomy matches are tagger features (learned weight) rather than all added to its terms
+  tagger: { epochs: 8, seed: 3, prune: 1, taxonomy: true },
   // few epochs at a low rate act as strong regularisation (best under cross-validation, fold seeds 42 and 7)
   // stack: first-stage model whose out-of-fold probabilities for the other terms of a sentence are features of the final model
   // clause: in-domain 3-class clause model whose margins are polarity features (out-of-fold over innerFolds for training)

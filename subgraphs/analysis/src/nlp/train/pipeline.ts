@@ -6,11 +6,12 @@
  */
 import type { LexicalResources } from '../resources.js';
 import { SentimentModel, trainSentiment, type SentimentModelJSON } from '../sentiment.js';
-import { AspectTagger, trainTagger, type TaggerModelJSON } from '../tagger.js';
+import { AspectTagger, trainTagger, type TaggerDomain, type TaggerModelJSON } from '../tagger.js';
 import { PolarityModel, trainPolarity, type PolarityModelJSON } from '../polarity.js';
 import { DomainModel, trainDomain, type DomainModelJSON } from '../domain.js';
 import { fnv1a } from '../data.js';
-import { documentSentiment, type Models } from '../engine.js';
+import { documentSentiment, taxonomyMarks, type Models } from '../engine.js';
+import { DOMAIN_CATEGORY, defaultTaxonomy, type Taxonomy } from '../taxonomy.js';
 import { clauseItems, polarityItems, type AbsaItem, type SentItem } from './datasets.js';
 import { TRAINING_CONFIG } from './config.js';
 
@@ -86,13 +87,24 @@ export function chooseSentimentSettings(sents: SentItem[], res: LexicalResources
   return best;
 }
 
+/**
+ * The aspect-term tagger, with the taxonomy marks of each sentence's domain (the taxonomy of its category) as features
+ * when TRAINING_CONFIG.tagger.taxonomy is set: the tagger learns per domain how far a listed term is a term.
+ */
+export function trainAspectTagger(absa: AbsaItem[], res: LexicalResources | null, taxonomy: boolean = TRAINING_CONFIG.tagger.taxonomy): TaggerModelJSON {
+  const { taxonomy: _default, ...opts } = TRAINING_CONFIG.tagger;
+  const taxonomies = new Map<TaggerDomain, Taxonomy>();
+  const taxOf = (d: TaggerDomain) => taxonomies.get(d) ?? taxonomies.set(d, defaultTaxonomy(DOMAIN_CATEGORY[d])).get(d)!;
+  return trainTagger(absa.map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain, ...(taxonomy ? { tax: taxonomyMarks(a.toks, 0, a.toks.length - 1, taxOf(a.domain)) } : {}) })), res, opts);
+}
+
 export function trainModels(c: Corpus, res: LexicalResources | null, log: (s: string) => void = () => {}): TrainedModels {
   const { starWeight, learnedCue } = chooseSentimentSettings(c.sents, res, log);
   log(`sentence sentiment (${c.sents.length} texts, star-review weight ${starWeight}, learned cue ${learnedCue}) ...`);
   const sentiment = { ...trainSentiment(sentimentData(c.sents, starWeight), res, TRAINING_CONFIG.sentiment), learnedCue };
   const sentModel = new SentimentModel(sentiment, res);
   log(`aspect-term tagger (${c.absa.length} sentences) ...`);
-  const tagger = trainTagger(c.absa.map((a) => ({ toks: a.toks, tags: a.tags, domain: a.domain })), res, TRAINING_CONFIG.tagger);
+  const tagger = trainAspectTagger(c.absa, res);
   const pol = polarityItems(c.absa);
   log(`aspect polarity (${pol.length} terms) ...`);
   const polarity = trainPolarity(pol, res, sentModel, TRAINING_CONFIG.polarity, clauseItems(c.sents.filter((s) => SENTENCE_SOURCES.has(s.source)), c.absa));

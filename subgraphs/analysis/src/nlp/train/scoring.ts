@@ -5,7 +5,7 @@
  * on the gold terms.
  */
 import { chooseDomain, documentSentiment, extractAspects, type Models } from '../engine.js';
-import { defaultTaxonomy, taggerDomain } from '../taxonomy.js';
+import { DOMAIN_CATEGORY, defaultTaxonomy, hasOwnTaxonomy, taggerDomain, type Taxonomy } from '../taxonomy.js';
 import type { TaggerDomain } from '../tagger.js';
 import { polarityItems, type AbsaItem, type SentItem } from './datasets.js';
 import { STAR_SOURCES, balancedAccuracy } from './pipeline.js';
@@ -14,9 +14,14 @@ import { nlp } from '../tokenize.js';
 /** The category a text of each source stands for (null: none, the engine infers the domain). */
 const CATEGORY_OF: Record<string, string | null> = { yelp: 'restaurant', imdb: null, cr: 'electronics', blitzer: 'electronics', earphones: 'electronics', laptops: 'laptop', restaurants: 'restaurant', electronics: 'electronics' };
 
+const TAXONOMIES = new Map<string | null, Taxonomy>();
+const taxonomyOf = (category: string | null) => TAXONOMIES.get(category) ?? TAXONOMIES.set(category, defaultTaxonomy(category)).get(category)!;
+
+/** The engine's aspects of a text (index.ts): a category without a taxonomy of its own marks terms with the inferred domain's. */
 function aspectsOf(m: Models, it: { tk: SentItem['tk'] }, category: string | null) {
   const domain = chooseDomain(m, taggerDomain(category), it.tk);
-  return extractAspects(m, it.tk, domain, defaultTaxonomy(category));
+  const marking = hasOwnTaxonomy(category) ? taxonomyOf(category) : taxonomyOf(DOMAIN_CATEGORY[domain]);
+  return extractAspects(m, it.tk, domain, taxonomyOf(category), true, { marking });
 }
 
 export type Scores = Record<string, number>;
