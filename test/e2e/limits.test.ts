@@ -80,8 +80,10 @@ describe('operation limits at the gateway', () => {
       const { answer, slowestOtherMs } = await whileServing(() => post(JSON.stringify({ query: fragmentChain(n) })));
       expect(answer.status, JSON.stringify(answer.body)).toBe(400);
       expect(codeOf(answer)).toBe('FIELD_LIMIT_EXCEEDED');
-      expect(answer.ms).toBeLessThan(1_000);
-      expect(slowestOtherMs).toBeLessThan(1_000);
+      // expanded, 30 chained fragments are a billion fields: seconds at most means nothing was expanded
+      // (the bound leaves room for a loaded machine; alone these take milliseconds)
+      expect(answer.ms).toBeLessThan(3_000);
+      expect(slowestOtherMs).toBeLessThan(3_000);
     }
   });
 

@@ -58,8 +58,8 @@ describe('the review.analyzed consumer of collection while its database is unrea
     const held = await eventually(async () => {
       const review = (await run(`query($id: ID!) { review(id: $id) { status signals } }`, { id })).data?.review;
       return review?.status === 'PENDING' ? review : undefined;
-    }, 90_000, 'the review held after the outage');
+    }, 130_000, 'the review held after the outage');
     expect(held).toEqual({ status: 'PENDING', signals: ['RATING_CONTRADICTS_SENTIMENT'] });
     expect(await bus.deadLetters(topics.stream.name, { durable: COLLECTION_CONSUMER })).toEqual([]);
-  }, 150_000);
+  }, 170_000);
 });
