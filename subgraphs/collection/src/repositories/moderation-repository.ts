@@ -109,6 +109,18 @@ export class ModerationRepository {
   }
 
   /**
+   * Gives up the fingerprints these reviews hold (a review deleted, or edited to other words), so a
+   * later review with those words is no near-duplicate of a text that is gone. Only the holder's own
+   * claim goes: a fingerprint another review holds is left as it is.
+   */
+  async releaseFingerprints(tenantId: string, claims: ReadonlyArray<{ id: string; reviewId: string }>): Promise<void> {
+    if (claims.length === 0) return;
+    await retryTransient(() => this.fingerprints.bulkWrite(claims.map((c) => ({
+      deleteOne: { filter: { _id: c.id, tenantId, reviewId: c.reviewId } },
+    })), { ordered: false, comment: 'releaseFingerprints' }));
+  }
+
+  /**
    * Appends `count` arrivals to each (source, hour) key's chain of blocks (models/moderation.ts);
    * returns the ordinal of each key's first arrival of this batch. One insert for the whole batch
    * when this process knows the newest blocks; a key whose next block another writer took first

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../../../lib/errors.js';
+import { fingerprintId } from '../models/moderation.js';
 import { REVIEW_ID_PATTERN, reviewIdFor, type ReviewDocument } from '../models/review.js';
 import { recordChanges } from './change-feed.js';
 import type { CollectionServices } from './collection-services.js';
@@ -17,6 +18,7 @@ export async function removeReviews(deps: CollectionServices, tenantId: string, 
   await deps.revisions.removeAll(tenantId, reviews);
   // After the review: a moderation that reads it from now on finds nothing to change.
   await deps.moderation.removeStatusChanges(tenantId, reviews.map((r) => r._id));
+  await deps.moderation.releaseFingerprints(tenantId, reviews.map((r) => ({ id: fingerprintId(tenantId, r.productId, r.text), reviewId: r._id })));
   await recordChanges(deps, tenantId, reviews.map((r) => ({ kind: 'DELETED' as const, reviewId: r._id, productId: r.productId, revision: null })), now);
 }
 

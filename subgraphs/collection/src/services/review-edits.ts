@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import { retryTransient } from '../../../../lib/mongo.js';
 import type { ReviewInput } from '../__generated__/resolvers-types.js';
 import { reviewListEntries } from '../models/lists.js';
+import { fingerprintId } from '../models/moderation.js';
 import type { ProductDocument } from '../models/product.js';
 import { contentOf, revisionId, revisionOf, sameContent, updatedEventId, type ReviewContent, type ReviewRevisionDocument } from '../models/review-revision.js';
 import type { ReviewDocument } from '../models/review.js';
@@ -168,6 +169,12 @@ export async function completeEdits(deps: CollectionServices, tenantId: string, 
   // A later revision may share keys with one just removed (same rating and date): the stored ones go back.
   const edited = [...(await deps.reviews.findByIds(tenantId, targets.map((t) => t._id))).values()];
   await deps.reviews.lists.add(edited.flatMap(reviewListEntries));
+  // Words edited away are no longer this review's: a later review with them is no near-duplicate.
+  await deps.moderation.releaseFingerprints(tenantId, edited.flatMap((doc) => {
+    const old = before.get(doc._id);
+    const was = old ? fingerprintId(tenantId, old.productId, old.text) : null;
+    return was === null || was === fingerprintId(tenantId, doc.productId, doc.text) ? [] : [{ id: was, reviewId: doc._id }];
+  }));
   await recordChanges(deps, tenantId, edited.map((doc) => ({ kind: 'UPDATED' as const, reviewId: doc._id, productId: doc.productId, revision: revisionOf(doc) })), now);
   const missingProducts = edited.filter((d) => !products.has(d.productId)).map((d) => d.productId);
   const allProducts = missingProducts.length > 0 ? new Map([...products, ...(await deps.products.findByIds(tenantId, missingProducts))]) : products;
