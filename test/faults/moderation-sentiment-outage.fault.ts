@@ -1,6 +1,11 @@
 // The collection's review.analyzed consumer while its database is unreachable: maxDeliver 1, so a
 // failure counted against the message would dead-letter it at once. Not reaching the database says
 // nothing about the message: it is kept and tried again, and applied once the database is back.
+// Run on demand (`npm run test:faults`): alone, and beside CPU hogs or other fault tests, the hold
+// follows the database's return within a second, but inside the whole `npm test` run it did not come
+// within 130 s in 3 of 6 runs on the 2-core machine, for a reason not found yet (the test is silent;
+// run it with a logger to see the consumer and the driver). The consumer's outage handling itself is
+// covered in `npm test` by test/integration/database-outage.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEvent, type Bus, type RunningConsumer } from '../../lib/bus/index.js';
 import type { InternalContext } from '../../lib/internal-context.js';
