@@ -10,6 +10,10 @@
  * - stopped past the window: the supervisor kills it and starts another on the same port, which serves
  *   the graph with every acknowledged review; a request the stopped one held ends at once with it
  *   (connection reset, not a client timeout); nothing else is restarted.
+ * Run on demand (`npm run test:faults`): alone it passes, but inside the whole `npm test` run on the
+ * 2-core machine a held read sometimes meets its subgraph timeout before the gateway is stopped (the
+ * set-up waits for 4 calls to queue at the stopped subgraph, and under that load the wait can use up
+ * the 5 s), which this test cannot tell from the defect it checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../lib/stack.js';
