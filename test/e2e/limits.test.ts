@@ -129,14 +129,14 @@ describe('operation limits at the gateway', () => {
     expect(one.status).toBe(200);
     expect(one.body.data!.a0.status).toBe('DONE');
     // The most the cost allows (four) keeps another tenant's analysis query behind it short: measured 0.5 s
-    // here (9 calls: 1 s; 60 before the cost limit: 8.4 s). The bound leaves room for a loaded CI machine.
+    // here (9 calls: 1 s; 60 before the cost limit: 8.4 s). The 5 s bound leaves room for a loaded CI machine (2 s failed one).
     const otherTenant = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return gql('{ aspectTaxonomy(category: "sport-watch") { aspect } }', {}, OTHER_TENANT_KEY);
     })();
     const [four, other] = await Promise.all([gql(aliased(4), { t: text }), otherTenant]);
     expect(four.status).toBe(200);
-    expect([other.status, other.ms < 2_000]).toEqual([200, true]);
+    expect([other.status, other.ms < 5_000]).toEqual([200, true]);
     expect([(await gql(aliased(5), { t: text })).status]).toEqual([400]);
   });
 
